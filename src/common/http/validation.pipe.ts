@@ -1,0 +1,23 @@
+import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { ValidationFailedError } from '../errors/domain-error';
+
+function flatten(errors: ValidationError[], parent = ''): Array<{ field: string; message: string }> {
+  return errors.flatMap((error) => {
+    const field = parent ? `${parent}.${error.property}` : error.property;
+    const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message }));
+    return [...own, ...flatten(error.children ?? [], field)];
+  });
+}
+
+/** DTO validation answering 400 VALIDATION_FAILED with every bad field listed. */
+export function createValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    transform: true,
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    exceptionFactory: (errors) => {
+      const fields = flatten(errors);
+      return new ValidationFailedError(`Invalid request: ${fields.map((f) => f.field).join(', ')}`, fields);
+    },
+  });
+}

@@ -1,0 +1,165 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+
+const toBool = ({ value }: { value: unknown }) => (typeof value === 'string' ? ['1', 'true', 'yes'].includes(value.toLowerCase()) : value);
+const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value);
+const url = { require_tld: false, require_protocol: true };
+
+/** The one environment schema. Nothing else reads process.env. */
+export class EnvironmentVariables {
+  @IsIn(['development', 'test', 'production'])
+  NODE_ENV: 'development' | 'test' | 'production' = 'development';
+
+  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  PORT = 3000;
+
+  @IsString() @Matches(/^(api|worker|scheduler)(,(api|worker|scheduler))*$/, { message: 'APP_ROLES must be a comma list of api, worker, scheduler' })
+  APP_ROLES = 'api,worker,scheduler';
+
+  /** Health port for worker-only/scheduler-only processes; 0 = none. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  HEALTH_PORT = 0;
+
+  @IsString() @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL: string;
+
+  @IsString() @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// URL' })
+  REDIS_URL: string;
+
+  /** Prefix of every BullMQ key; the braces keep BullMQ's multi-key scripts on one Redis Cluster slot. */
+  @IsString()
+  QUEUE_PREFIX = '{conversa}';
+
+  @Transform(toBool) @IsBoolean()
+  DB_MIGRATIONS_RUN = true;
+
+  @IsString() @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  JWT_SECRET: string;
+
+  @IsString() @Matches(/^\d+[smhd]$/, { message: 'JWT_EXPIRES_IN must look like 15m, 12h or 7d' })
+  JWT_EXPIRES_IN = '12h';
+
+  /** 32 bytes, base64 or hex, for AES-256-GCM of tokens and secrets at rest. */
+  @IsString() @Matches(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/, { message: 'ENCRYPTION_KEY must be 32 bytes as 64 hex characters or base64' })
+  ENCRYPTION_KEY: string;
+
+  @IsEmail()
+  ADMIN_EMAIL = 'admin@conversa.local';
+
+  @IsString() @MinLength(8, { message: 'ADMIN_PASSWORD must be at least 8 characters' })
+  ADMIN_PASSWORD: string;
+
+  @IsString()
+  DEFAULT_ORGANIZATION_NAME = 'Conversa';
+
+  @IsUrl(url)
+  META_GRAPH_BASE_URL = 'https://graph.facebook.com';
+
+  @IsString() @Matches(/^v\d+\.\d+$/, { message: 'META_API_VERSION must look like v24.0' })
+  META_API_VERSION = 'v24.0';
+
+  @IsString()
+  META_APP_SECRET = '';
+
+  @IsString()
+  META_VERIFY_TOKEN = '';
+
+  @Transform(toInt) @IsInt() @Min(100)
+  META_HTTP_TIMEOUT_MS = 10000;
+
+  @IsUrl(url)
+  KAPSO_API_BASE_URL = 'https://api.kapso.ai';
+
+  @IsString()
+  KAPSO_WEBHOOK_SECRET = '';
+
+  /** Public URL of this service, used by the sandbox to post its webhooks back. */
+  @IsUrl(url)
+  PUBLIC_BASE_URL = 'http://127.0.0.1:3000';
+
+  @Transform(toBool) @IsBoolean()
+  SANDBOX_ENABLED = true;
+
+  @Transform(toInt) @IsInt() @Min(0)
+  SANDBOX_STATUS_DELAY_MS = 500;
+
+  @IsString()
+  MEDIA_DIR = './var/media';
+
+  @Transform(toInt) @IsInt() @Min(1)
+  MEDIA_MAX_BYTES = 104857600;
+
+  @Transform(toInt) @IsInt() @Min(1024)
+  HTTP_BODY_LIMIT_BYTES = 3145728;
+
+  @Transform(toInt) @IsInt() @Min(1)
+  WEBHOOK_EVENT_RETENTION_DAYS = 30;
+
+  /** Group commit window for webhook ingest. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(100)
+  WEBHOOK_INGEST_BATCH_MS = 2;
+
+  @IsString() @Matches(/^[a-z,-]*$/)
+  WORKER_QUEUES = '';
+
+  @Transform(toInt) @IsInt() @Min(1)
+  WORKER_CONCURRENCY = 16;
+
+  @Transform(toInt) @IsInt() @Min(1000)
+  SHUTDOWN_TIMEOUT_MS = 25000;
+
+  @Transform(toInt) @IsInt() @Min(0)
+  AGENTS_DEBOUNCE_MS = 3000;
+
+  @Transform(toInt) @IsInt() @Min(1)
+  API_RATE_LIMIT_PER_MINUTE = 600;
+
+  @Transform(toInt) @IsInt() @Min(1)
+  LOGIN_RATE_LIMIT_PER_MINUTE = 10;
+
+  @IsOptional() @IsUrl(url)
+  LLM_BASE_URL?: string;
+
+  @IsOptional() @IsString()
+  LLM_API_KEY?: string;
+
+  @IsString()
+  LLM_MODEL = 'gpt-4o-mini';
+
+  @Transform(toInt) @IsInt() @Min(100)
+  LLM_TIMEOUT_MS = 8000;
+
+  @Transform(toInt) @IsInt() @Min(16)
+  LLM_MAX_TOKENS = 400;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+}
+
+export class EnvValidationError extends Error {}
+
+/** Validates the environment; the message names every bad or missing variable. */
+export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables {
+  // An empty value means "not set", so defaults and @IsOptional apply.
+  const present = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== '' && v !== undefined));
+  const env = plainToInstance(EnvironmentVariables, present, { exposeDefaultValues: true });
+  const errors = validateSync(env, { skipMissingProperties: false, whitelist: false });
+  if (errors.length > 0) {
+    const lines = errors.map((e) => `  ${e.property}: ${Object.values(e.constraints ?? { invalid: 'is invalid' }).join('; ')}`);
+    throw new EnvValidationError(`Invalid environment configuration:\n${lines.join('\n')}`);
+  }
+  return env;
+}

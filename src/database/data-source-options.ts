@@ -1,0 +1,19 @@
+import type { DataSourceOptions } from 'typeorm';
+import { join } from 'node:path';
+import { ENTITIES } from './entities';
+import { SnakeNamingStrategy } from './snake-naming.strategy';
+
+/** Shared by the app, the CLI and the TypeORM CLI (`npm run migration:*`). */
+export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: databaseUrl,
+    entities: ENTITIES,
+    migrations: [join(__dirname, '..', '..', 'migrations', '*.{ts,js}')],
+    migrationsTableName: 'typeorm_migrations',
+    namingStrategy: new SnakeNamingStrategy(),
+    synchronize: false,
+    uuidExtension: 'pgcrypto',
+    extra: { max: 20, connectionTimeoutMillis: 5000 },
+  };
+}

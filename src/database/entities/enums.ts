@@ -1,0 +1,81 @@
+export enum UserRole {
+  Owner = 'owner',
+  Admin = 'admin',
+  Agent = 'agent',
+  Viewer = 'viewer',
+}
+
+export enum WhatsappProviderKind {
+  Meta = 'meta',
+  Kapso = 'kapso',
+  Sandbox = 'sandbox',
+}
+
+export enum ConversationStatus {
+  Open = 'open',
+  Closed = 'closed',
+}
+
+export enum MessageDirection {
+  Inbound = 'inbound',
+  Outbound = 'outbound',
+}
+
+/** Outbound: queued → sending → sent → delivered → read (played for voice), or failed. Inbound: received. */
+export enum MessageStatus {
+  Queued = 'queued',
+  Sending = 'sending',
+  Sent = 'sent',
+  Delivered = 'delivered',
+  Read = 'read',
+  Played = 'played',
+  Failed = 'failed',
+  Received = 'received',
+}
+
+export enum WebhookProvider {
+  Meta = 'meta',
+  Kapso = 'kapso',
+}
+
+export enum WebhookEventStatus {
+  Received = 'received',
+  Processing = 'processing',
+  Processed = 'processed',
+  Failed = 'failed',
+}
+
+export enum TemplateCategory {
+  Marketing = 'MARKETING',
+  Utility = 'UTILITY',
+  Authentication = 'AUTHENTICATION',
+}
+
+export enum CampaignStatus {
+  Queued = 'queued',
+  Running = 'running',
+  Completed = 'completed',
+  Cancelled = 'cancelled',
+}
+
+export enum CampaignRecipientStatus {
+  Pending = 'pending',
+  Queued = 'queued',
+  Sent = 'sent',
+  Failed = 'failed',
+  Skipped = 'skipped',
+}
+
+export enum MediaStatus {
+  Pending = 'pending',
+  Stored = 'stored',
+  Failed = 'failed',
+}
+
+export enum AgentRunOutcome {
+  Replied = 'replied',
+  Handoff = 'handoff',
+  Skipped = 'skipped',
+  NoReply = 'no_reply',
+  Failed = 'failed',
+}

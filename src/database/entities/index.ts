@@ -1,0 +1,36 @@
+import { AgentFlow } from './agent-flow.entity';
+import { AgentRun } from './agent-run.entity';
+import { ApiKey } from './api-key.entity';
+import { Campaign } from './campaign.entity';
+import { CampaignRecipient } from './campaign-recipient.entity';
+import { Contact } from './contact.entity';
+import { ContactNote } from './contact-note.entity';
+import { Conversation } from './conversation.entity';
+import { MediaAsset } from './media-asset.entity';
+import { Message } from './message.entity';
+import { MessageTemplate } from './message-template.entity';
+import { Organization } from './organization.entity';
+import { ParkedStatus } from './parked-status.entity';
+import { User } from './user.entity';
+import { WebhookEvent } from './webhook-event.entity';
+import { WhatsappAccount } from './whatsapp-account.entity';
+
+/** Every entity, for the data source and TypeOrmModule. */
+export const ENTITIES = [
+  Organization,
+  User,
+  ApiKey,
+  WhatsappAccount,
+  Contact,
+  ContactNote,
+  Conversation,
+  Message,
+  ParkedStatus,
+  MediaAsset,
+  WebhookEvent,
+  MessageTemplate,
+  Campaign,
+  CampaignRecipient,
+  AgentRun,
+  AgentFlow,
+];

@@ -1,0 +1,64 @@
+import type { INestApplication, INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { DomainErrorFilter } from '../common/http/domain-error.filter';
+import { createValidationPipe } from '../common/http/validation.pipe';
+import { PinoNestLogger } from '../common/logging/logger';
+import type { AppConfig } from '../config/app-config';
+import { MetricsService } from '../modules/metrics/metrics.service';
+import { AppModule } from './app.module';
+
+/** Builds (without listening) the Nest application for the configured roles. */
+export async function createApplication(config: AppConfig, logger: Logger): Promise<INestApplication | INestApplicationContext> {
+  const nestLogger = new PinoNestLogger(logger.child({ component: 'nest' }));
+  const module = AppModule.forRoles(config, logger);
+  if (!config.hasRole('api')) {
+    const context = await NestFactory.createApplicationContext(module, { logger: nestLogger });
+    context.enableShutdownHooks();
+    return context;
+  }
+  const adapter = new FastifyAdapter({
+    loggerInstance: logger.child({ component: 'http' }),
+    disableRequestLogging: true,
+    bodyLimit: config.HTTP_BODY_LIMIT_BYTES,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    trustProxy: true,
+    return503OnClosing: true,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { logger: nestLogger, rawBody: true, bufferLogs: false });
+  configureHttp(app, config);
+  app.enableShutdownHooks();
+  await app.init();
+  return app;
+}
+
+function configureHttp(app: NestFastifyApplication, config: AppConfig): void {
+  const fastify = app.getHttpAdapter().getInstance();
+  const metrics = app.get(MetricsService);
+  fastify.addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+  fastify.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions?.url ?? 'unmatched';
+    metrics.httpRequests.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    request.log.info({ method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+  });
+  app.useGlobalFilters(new DomainErrorFilter());
+  app.useGlobalPipes(createValidationPipe());
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Conversa API')
+      .setDescription('Multi-tenant WhatsApp Business communications backend')
+      .setVersion('1')
+      .addBearerAuth()
+      .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'api-key')
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  void config;
+}

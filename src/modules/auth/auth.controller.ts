@@ -1,0 +1,22 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { SkipThrottle, Throttle } from '@nestjs/throttler';
+import { AuthService } from './auth.service';
+import { LoginDto } from './dto/auth.dto';
+import { Public } from './principal';
+
+@ApiTags('auth')
+@Controller('api/v1/auth')
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Post('login')
+  @Public()
+  @HttpCode(200)
+  @SkipThrottle({ api: true })
+  @Throttle({ login: {} })
+  @ApiOperation({ summary: 'Exchange email and password for a JWT (rate limited per IP)' })
+  login(@Body() body: LoginDto) {
+    return this.auth.login(body.email, body.password);
+  }
+}

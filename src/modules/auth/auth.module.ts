@@ -1,0 +1,58 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type Redis from 'ioredis';
+import { REDIS } from '../../common/redis/redis.module';
+import { AppConfig } from '../../config/app-config';
+import { ApiKey } from '../../database/entities/api-key.entity';
+import { Organization } from '../../database/entities/organization.entity';
+import { User } from '../../database/entities/user.entity';
+import { WhatsappModule } from '../whatsapp/whatsapp.module';
+import { ApiKeysController } from './api-keys.controller';
+import { ApiKeysService } from './api-keys.service';
+import { AuthController } from './auth.controller';
+import { AuthGuard } from './auth.guard';
+import { AuthService } from './auth.service';
+import { BootstrapService } from './bootstrap.service';
+import { ConversaThrottlerGuard } from './conversa-throttler.guard';
+import { RedisThrottlerStorage } from './redis-throttler.storage';
+import { UsersController } from './users.controller';
+import { UsersService } from './users.service';
+
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([User, ApiKey, Organization]),
+    WhatsappModule,
+    JwtModule.registerAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({
+        secret: config.JWT_SECRET,
+        signOptions: { expiresIn: config.JWT_EXPIRES_IN as `${number}h` },
+      }),
+    }),
+    ThrottlerModule.forRootAsync({
+      inject: [AppConfig, REDIS],
+      useFactory: (config: AppConfig, redis: Redis) => ({
+        throttlers: [
+          { name: 'api', ttl: 60_000, limit: config.API_RATE_LIMIT_PER_MINUTE },
+          { name: 'login', ttl: 60_000, limit: config.LOGIN_RATE_LIMIT_PER_MINUTE, blockDuration: 60_000 },
+        ],
+        storage: new RedisThrottlerStorage(redis, `${config.QUEUE_PREFIX}:throttle:`),
+      }),
+    }),
+  ],
+  controllers: [AuthController, UsersController, ApiKeysController],
+  providers: [
+    AuthService,
+    UsersService,
+    ApiKeysService,
+    BootstrapService,
+    // Order matters: authenticate first so the throttler can key on the principal.
+    { provide: APP_GUARD, useClass: AuthGuard },
+    { provide: APP_GUARD, useClass: ConversaThrottlerGuard },
+  ],
+  exports: [UsersService, AuthService, BootstrapService],
+})
+export class AuthModule {}

@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { WhatsappAccount } from '../../database/entities/whatsapp-account.entity';
+import { WhatsappAccountsService } from './accounts/whatsapp-accounts.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([WhatsappAccount])],
+  providers: [WhatsappAccountsService],
+  exports: [WhatsappAccountsService],
+})
+export class WhatsappModule {}

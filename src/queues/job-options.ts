@@ -1,0 +1,29 @@
+import type { JobsOptions } from 'bullmq';
+import { JobName } from './job-names';
+
+const keepFailed = { age: 7 * 24 * 3600, count: 10000 };
+
+/** Retry policy per job name, beside the name. Completed jobs are dropped, failed ones kept a week. */
+export const JOB_OPTIONS: Record<JobName, JobsOptions> = {
+  [JobName.ProcessWebhookEvent]: { attempts: 8, backoff: { type: 'exponential', delay: 1000 } },
+  // The send handler owns its retries (provider-specific delays); BullMQ attempts bound them.
+  [JobName.SendMessage]: { attempts: 4, backoff: { type: 'provider' } },
+  [JobName.DownloadMedia]: { attempts: 5, backoff: { type: 'exponential', delay: 2000 } },
+  [JobName.FanOutBulkSend]: { attempts: 5, backoff: { type: 'exponential', delay: 1000 } },
+  [JobName.RunAgents]: { attempts: 3, backoff: { type: 'exponential', delay: 1000 } },
+  [JobName.SyncTemplates]: { attempts: 3, backoff: { type: 'exponential', delay: 30000 } },
+  [JobName.SweepWebhookEvents]: { attempts: 1 },
+  [JobName.SweepQueuedMessages]: { attempts: 1 },
+  [JobName.PurgeWebhookEvents]: { attempts: 1 },
+  [JobName.SyncAllTemplates]: { attempts: 1 },
+  [JobName.Noop]: { attempts: 1 },
+};
+
+export function optionsFor(name: JobName, overrides: JobsOptions = {}): JobsOptions {
+  return { removeOnComplete: true, removeOnFail: keepFailed, ...JOB_OPTIONS[name], ...overrides };
+}
+
+/** BullMQ rejects ':' and all-digit custom ids. */
+export function jobIdFor(name: JobName, key: string): string {
+  return `${name.replace(/\./g, '-')}-${key.replace(/:/g, '-')}`;
+}

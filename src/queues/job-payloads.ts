@@ -1,0 +1,18 @@
+import { JobName } from './job-names';
+
+/** Payloads carry ids only: the worker reloads the row, which is the truth. */
+export interface JobPayloads {
+  [JobName.ProcessWebhookEvent]: { webhookEventId: string };
+  [JobName.SendMessage]: { messageId: string };
+  [JobName.DownloadMedia]: { mediaAssetId: string };
+  [JobName.FanOutBulkSend]: { campaignId: string };
+  [JobName.RunAgents]: { conversationId: string };
+  [JobName.SyncTemplates]: { whatsappAccountId: string };
+  [JobName.SweepWebhookEvents]: Record<string, never>;
+  [JobName.SweepQueuedMessages]: Record<string, never>;
+  [JobName.PurgeWebhookEvents]: Record<string, never>;
+  [JobName.SyncAllTemplates]: Record<string, never>;
+  [JobName.Noop]: { sleepMs?: number; marker?: string };
+}
+
+export type JobPayload<N extends JobName> = JobPayloads[N];

@@ -1,0 +1,25 @@
+import { Injectable } from '@nestjs/common';
+import type { Job } from 'bullmq';
+import { JobName } from '../job-names';
+import type { JobPayload } from '../job-payloads';
+
+export type JobHandler<N extends JobName> = (job: Job<JobPayload<N>>, token?: string) => Promise<unknown>;
+
+/** Feature worker modules register one handler per job name; the queue processors dispatch to them. */
+@Injectable()
+export class JobHandlers {
+  private readonly handlers = new Map<JobName, JobHandler<JobName>>();
+
+  register<N extends JobName>(name: N, handler: JobHandler<N>): void {
+    if (this.handlers.has(name)) throw new Error(`Job ${name} already has a handler`);
+    this.handlers.set(name, handler as unknown as JobHandler<JobName>);
+  }
+
+  get(name: string): JobHandler<JobName> | undefined {
+    return this.handlers.get(name as JobName);
+  }
+
+  has(name: JobName): boolean {
+    return this.handlers.has(name);
+  }
+}

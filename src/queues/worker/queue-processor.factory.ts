@@ -1,0 +1,56 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Inject, type OnApplicationBootstrap, type Type } from '@nestjs/common';
+import { DelayedError, type Job, UnrecoverableError, WaitingChildrenError } from 'bullmq';
+import type { Logger } from 'pino';
+import { ROOT_LOGGER } from '../../common/logging/logging.module';
+import { AppConfig } from '../../config/app-config';
+import { MetricsService } from '../../modules/metrics/metrics.service';
+import { JOB_QUEUE, JobName } from '../job-names';
+import { QueueName } from '../queue-names';
+import { JobHandlers } from './job-handlers.service';
+
+/** Builds the BullMQ processor of one queue: dispatch by job name, one log line and metric per outcome. */
+export function createQueueProcessor(queue: QueueName): Type<WorkerHost> {
+  @Processor(queue, { autorun: false })
+  class QueueProcessor extends WorkerHost implements OnApplicationBootstrap {
+    constructor(
+      private readonly handlers: JobHandlers,
+      private readonly metrics: MetricsService,
+      private readonly config: AppConfig,
+      @Inject(ROOT_LOGGER) private readonly rootLogger: Logger,
+    ) {
+      super();
+    }
+
+    onApplicationBootstrap(): void {
+      const missing = Object.values(JobName).filter((name) => JOB_QUEUE[name] === queue && !this.handlers.has(name));
+      if (missing.length > 0) throw new Error(`No handler for job(s) ${missing.join(', ')} on queue ${queue}`);
+      this.worker.concurrency = this.config.WORKER_CONCURRENCY;
+      void this.worker.run();
+    }
+
+    async process(job: Job, token?: string): Promise<unknown> {
+      const handler = this.handlers.get(job.name);
+      if (!handler) throw new UnrecoverableError(`Unknown job ${job.name} on queue ${queue}`);
+      const started = Date.now();
+      const log = this.rootLogger.child({ queue, job: job.name, jobId: job.id, attempt: job.attemptsMade + 1 });
+      try {
+        const result = await handler(job, token);
+        this.metrics.jobOutcomes.inc({ queue, job: job.name, outcome: 'completed' });
+        log.info({ ms: Date.now() - started, outcome: 'completed' }, 'job completed');
+        return result;
+      } catch (error) {
+        if (error instanceof DelayedError || error instanceof WaitingChildrenError) {
+          this.metrics.jobOutcomes.inc({ queue, job: job.name, outcome: 'delayed' });
+          throw error;
+        }
+        const outcome = error instanceof UnrecoverableError ? 'failed' : 'retrying';
+        this.metrics.jobOutcomes.inc({ queue, job: job.name, outcome });
+        log.warn({ ms: Date.now() - started, outcome, err: { message: (error as Error).message, code: (error as { code?: string }).code } }, 'job failed');
+        throw error;
+      }
+    }
+  }
+  Object.defineProperty(QueueProcessor, 'name', { value: `${queue[0].toUpperCase()}${queue.slice(1)}QueueProcessor` });
+  return QueueProcessor;
+}
