@@ -1,0 +1,248 @@
+import { validateGraphSendBody } from './graph-payload.validator';
+import {
+  graphError,
+  type FaultKind,
+  type FaultSpec,
+  type OutboxEntry,
+  type ReadReceipt,
+  type SimulatorRequest,
+  type SimulatorResponse,
+  type StatusWebhookOptions,
+} from './graph-simulator.types';
+import { header, MEDIA_DOWNLOAD_PATH, SimulatorResources } from './simulator-resources';
+import { buildStatusWebhook, newWamid, postSignedWebhook, type BusinessNumber, type SimulatedStatus, type WebhookDelivery } from './simulator-webhooks';
+
+export interface GraphSimulatorOptions {
+  /** Base of URLs the simulator hands out (media URLs, paging.next); else derived from the Host header. */
+  publicBaseUrl?: string;
+  /** Media URL lifetime; Meta's is 5 minutes. */
+  mediaUrlTtlMs?: number;
+  /** When set, only these tokens authenticate (else any non-empty bearer does). */
+  acceptedTokens?: string[];
+  statusWebhook?: StatusWebhookOptions;
+  /** Display number / WABA per phone number id, for webhook metadata. */
+  businessNumbers?: BusinessNumber[];
+}
+
+interface ActiveFault extends FaultSpec {
+  remaining: number;
+}
+
+const VERSION = /^v\d+\.\d+$/;
+const KAPSO_PREFIX = '/meta/whatsapp';
+
+/** Framework-free in-memory Graph API: mount it in a Nest controller or `graph-simulator.server.ts`. */
+export class GraphSimulator {
+  readonly outbox: OutboxEntry[] = [];
+  readonly readReceipts: ReadReceipt[] = [];
+  readonly webhookDeliveries: WebhookDelivery[] = [];
+  readonly requestLog: Array<{ method: string; path: string; status: number; at: Date }> = [];
+  readonly resources: SimulatorResources;
+  private faults: ActiveFault[] = [];
+  private readonly timers = new Set<NodeJS.Timeout>();
+
+  constructor(private readonly options: GraphSimulatorOptions = {}) {
+    this.resources = new SimulatorResources(options.mediaUrlTtlMs);
+  }
+
+  setPublicBaseUrl(url: string): void {
+    this.options.publicBaseUrl = url.replace(/\/+$/, '');
+  }
+
+  configureStatusWebhook(statusWebhook: StatusWebhookOptions | undefined): void {
+    this.options.statusWebhook = statusWebhook;
+  }
+
+  injectFault(fault: FaultSpec): void {
+    this.faults.push({ ...fault, remaining: fault.times ?? 1 });
+  }
+
+  clearFaults(): void {
+    this.faults = [];
+  }
+
+  reset(): void {
+    this.dispose();
+    this.outbox.length = 0;
+    this.readReceipts.length = 0;
+    this.webhookDeliveries.length = 0;
+    this.requestLog.length = 0;
+    this.resources.reset();
+    this.clearFaults();
+  }
+
+  /** Cancels pending timers (delayed answers, scheduled status webhooks). */
+  dispose(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  async handle(input: SimulatorRequest): Promise<SimulatorResponse> {
+    const req = normalise(input);
+    const response = await this.route(req);
+    this.requestLog.push({ method: req.method, path: req.path, status: response.status, at: new Date() });
+    return response;
+  }
+
+  private async route(req: Required<Pick<SimulatorRequest, 'query'>> & SimulatorRequest): Promise<SimulatorResponse> {
+    const baseUrl = this.options.publicBaseUrl ?? `http://${header(req, 'host') ?? '127.0.0.1'}`;
+    if (req.method === 'GET' && req.path === MEDIA_DOWNLOAD_PATH) return this.resources.download(req, req.query);
+    const kapso = req.path.startsWith(`${KAPSO_PREFIX}/`);
+    const segments = (kapso ? req.path.slice(KAPSO_PREFIX.length) : req.path).split('/').filter(Boolean);
+    if (!VERSION.test(segments[0] ?? '')) return graphError(400, 2500, 'Unknown path components', `Unsupported path ${req.path}`);
+    const authFailure = this.checkAuth(req, kapso);
+    if (authFailure) return authFailure;
+    const fault = this.takeFault(req, segments);
+    const dispatch = () => this.dispatch(req, segments.slice(1), `${baseUrl}${kapso ? KAPSO_PREFIX : ''}/${segments[0]}`);
+    if (!fault) return dispatch();
+    if (fault.kind === 'timeout') {
+      await this.sleep(fault.delayMs ?? 30_000);
+      return dispatch();
+    }
+    if (fault.delayMs) await this.sleep(fault.delayMs);
+    return faultResponse(fault.kind);
+  }
+
+  private dispatch(req: SimulatorRequest & { query: Record<string, string | undefined> }, rest: string[], versionBase: string): SimulatorResponse {
+    const [id, edge] = rest;
+    const method = req.method;
+    if (rest.length === 2 && edge === 'messages' && method === 'POST') return this.messages(id, req.body);
+    if (rest.length === 2 && edge === 'media' && method === 'POST') return this.resources.upload(id, req);
+    if (rest.length === 2 && edge === 'message_templates') {
+      if (method === 'GET') return this.resources.listTemplates(id, req.query, `${versionBase}/${id}/message_templates`);
+      if (method === 'POST') return this.resources.createTemplate(id, req.body);
+      if (method === 'DELETE') return this.resources.deleteTemplate(id, req.query);
+    }
+    if (rest.length === 1 && method === 'GET') {
+      return this.resources.info(id, versionBase.replace(/\/(meta\/whatsapp\/)?v\d+\.\d+$/, '')) ?? this.phoneNumber(id);
+    }
+    if (rest.length === 1 && method === 'DELETE') return this.resources.deleteMedia(id) ?? unsupported(method, id);
+    return unsupported(method, rest.join('/'));
+  }
+
+  private messages(phoneNumberId: string, body: unknown): SimulatorResponse {
+    const b = (body ?? {}) as Record<string, unknown>;
+    if (b.status === 'read') return this.markRead(phoneNumberId, b);
+    const rejection = validateGraphSendBody(body);
+    if (rejection) return graphError(rejection.status, rejection.code, rejection.message, rejection.details);
+    const to = String(b.to);
+    const waId = simulatedWaId(to);
+    const id = newWamid(waId);
+    this.outbox.push({ id, phoneNumberId, body: b, receivedAt: new Date() });
+    this.scheduleStatuses(phoneNumberId, id, waId, b.biz_opaque_callback_data as string | undefined);
+    const message: Record<string, unknown> = { id };
+    if (b.type === 'template') message.message_status = 'accepted';
+    return { status: 200, body: { messaging_product: 'whatsapp', contacts: [{ input: to, wa_id: waId }], messages: [message] } };
+  }
+
+  private markRead(phoneNumberId: string, body: Record<string, unknown>): SimulatorResponse {
+    if (body.messaging_product !== 'whatsapp' || typeof body.message_id !== 'string' || !body.message_id) {
+      return graphError(400, 100, 'Invalid parameter', 'The parameter message_id is required.');
+    }
+    const typing = body.typing_indicator as { type?: string } | undefined;
+    this.readReceipts.push({ phoneNumberId, messageId: body.message_id, typingIndicator: typing?.type === 'text', receivedAt: new Date() });
+    return { status: 200, body: { success: true } };
+  }
+
+  private phoneNumber(id: string): SimulatorResponse {
+    if (!/^\d+$/.test(id)) return unsupported('GET', id);
+    const number = this.business(id);
+    return { status: 200, body: { id, display_phone_number: number.displayPhoneNumber, verified_name: 'Conversa Sandbox', quality_rating: 'GREEN' } };
+  }
+
+  private checkAuth(req: SimulatorRequest, kapso: boolean): SimulatorResponse | null {
+    const bearer = /^Bearer\s+(\S+)$/.exec(header(req, 'authorization') ?? '')?.[1];
+    const token = bearer ?? (kapso ? header(req, 'x-api-key') : undefined);
+    const accepted = this.options.acceptedTokens;
+    if (token && (!accepted || accepted.includes(token))) return null;
+    return graphError(401, 190, token ? 'Error validating access token: The session has been invalidated.' : 'An active access token must be used to query information about the current user.', undefined, token ? 460 : undefined);
+  }
+
+  private takeFault(req: SimulatorRequest, segments: string[]): ActiveFault | undefined {
+    const to = digits((req.body as { to?: unknown } | undefined)?.to);
+    const fault = this.faults.find((f) => {
+      if (f.remaining <= 0) return false;
+      const m = f.match ?? {};
+      if (m.phoneNumberId && segments[1] !== m.phoneNumberId) return false;
+      if (m.path && !req.path.includes(m.path)) return false;
+      return !m.to || (to !== undefined && digits(m.to) === to);
+    });
+    if (fault) fault.remaining -= 1;
+    return fault;
+  }
+
+  private scheduleStatuses(phoneNumberId: string, messageId: string, waId: string, callbackData?: string): void {
+    const hook = this.options.statusWebhook;
+    if (!hook || hook.enabled === false) return;
+    const failing = (hook.failNumbers ?? []).some((n) => digits(n) === waId || simulatedWaId(n) === waId);
+    const delays = { sent: 20, delivered: 60, read: 120, ...hook.delaysMs };
+    const plan: Array<[SimulatedStatus, number | null | undefined]> = failing
+      ? [['sent', delays.sent], ['failed', delays.delivered]]
+      : [['sent', delays.sent], ['delivered', delays.delivered], ['read', delays.read]];
+    const business = this.business(phoneNumberId);
+    for (const [status, delay] of plan) {
+      if (delay === null || delay === undefined) continue;
+      const error = status === 'failed' ? { code: 131026, title: 'Message undeliverable', details: 'Message Undeliverable.' } : undefined;
+      const payload = buildStatusWebhook({ business, messageId, recipientId: waId, status, bizOpaqueCallbackData: callbackData, error });
+      this.later(delay, async () => {
+        this.webhookDeliveries.push(await postSignedWebhook(hook.url, payload, hook.appSecret));
+      });
+    }
+  }
+
+  private business(phoneNumberId: string): BusinessNumber {
+    return this.options.businessNumbers?.find((n) => n.phoneNumberId === phoneNumberId) ?? { phoneNumberId, displayPhoneNumber: '15550001234', wabaId: `waba-${phoneNumberId}` };
+  }
+
+  private later(ms: number, task: () => Promise<void>): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      void task();
+    }, ms);
+    this.timers.add(timer);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => this.later(ms, async () => resolve()));
+  }
+}
+
+function faultResponse(kind: Exclude<FaultKind, 'timeout'>): SimulatorResponse {
+  switch (kind) {
+    case 'http500':
+      return graphError(500, 131000, 'Something went wrong', 'Internal error. Please retry.');
+    case 'rateLimit130429':
+      return graphError(400, 130429, 'Rate limit hit', 'Cloud API message throughput has been reached.');
+    case 'windowClosed131047':
+      return graphError(400, 131047, 'Re-engagement message', 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.');
+    case 'auth190':
+      return graphError(401, 190, 'Error validating access token: Session has expired.', undefined, 463);
+    case 'pair131056':
+      return graphError(400, 131056, '(Business Account, Consumer Account) pair rate limit hit', 'Too many messages sent from this phone number to the same phone number in a short period of time.');
+    case 'undeliverable131026':
+      return graphError(400, 131026, 'Message Undeliverable.', 'Message Undeliverable.');
+    case 'kapso409':
+      return { status: 409, body: { error: 'Another message is being processed for this conversation. Retry shortly.' } };
+  }
+}
+
+function unsupported(method: string, path: string): SimulatorResponse {
+  return graphError(400, 100, `Unsupported ${method.toLowerCase()} request. Object with ID '${path}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`, undefined, 33);
+}
+
+/** Meta answers Mexican mobiles with the legacy `521` wa_id. */
+function simulatedWaId(to: string): string {
+  const d = digits(to) ?? '';
+  return /^52\d{10}$/.test(d) ? `521${d.slice(2)}` : d;
+}
+
+function digits(value: unknown): string | undefined {
+  return typeof value === 'string' ? value.replace(/\D/g, '') : undefined;
+}
+
+function normalise(input: SimulatorRequest): SimulatorRequest & { query: Record<string, string | undefined> } {
+  const [path, search] = input.path.split('?', 2);
+  const query: Record<string, string | undefined> = { ...Object.fromEntries(new URLSearchParams(search ?? '')), ...input.query };
+  const headers = Object.fromEntries(Object.entries(input.headers).map(([k, v]) => [k.toLowerCase(), v]));
+  return { ...input, method: input.method.toUpperCase(), path, query, headers };
+}

@@ -1,0 +1,106 @@
+import { randomBytes } from 'node:crypto';
+
+export interface SimulatorRequest {
+  method: string;
+  /** Path, optionally with a query string (merged into `query`). */
+  path: string;
+  query?: Record<string, string | undefined>;
+  headers: Record<string, string | string[] | undefined>;
+  body?: unknown;
+  rawBody?: Buffer;
+}
+
+export interface SimulatorResponse {
+  status: number;
+  /** JSON-serialisable, or a Buffer for media downloads. */
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+export type FaultKind =
+  | 'http500'
+  | 'timeout'
+  | 'rateLimit130429'
+  | 'windowClosed131047'
+  | 'auth190'
+  | 'pair131056'
+  | 'undeliverable131026'
+  | 'kapso409';
+
+export interface FaultSpec {
+  match?: { to?: string; phoneNumberId?: string; path?: string };
+  /** How many matching requests fail; default 1, `Infinity` for all. */
+  times?: number;
+  kind: FaultKind;
+  /** Delay before answering; for `timeout`, how long the request stays open (default 30 s). */
+  delayMs?: number;
+}
+
+export interface StatusWebhookOptions {
+  url: string;
+  appSecret: string;
+  /** Delay after the send for each status; `read: null` stops at delivered. */
+  delaysMs?: { sent?: number; delivered?: number; read?: number | null };
+  /** Recipients (E.164 or digits) whose messages end `failed` with error 131026. */
+  failNumbers?: string[];
+  enabled?: boolean;
+}
+
+export interface OutboxEntry {
+  id: string;
+  phoneNumberId: string;
+  body: Record<string, unknown>;
+  receivedAt: Date;
+}
+
+export interface ReadReceipt {
+  phoneNumberId: string;
+  messageId: string;
+  typingIndicator: boolean;
+  receivedAt: Date;
+}
+
+export interface StoredMedia {
+  id: string;
+  phoneNumberId: string;
+  mimeType: string;
+  filename?: string;
+  buffer: Buffer;
+  sha256: string;
+  uploadedAt: Date;
+}
+
+export interface SimulatedTemplate {
+  id: string;
+  name: string;
+  language: string;
+  status: string;
+  category: string;
+  parameter_format?: string;
+  components: unknown[];
+  wabaId: string;
+}
+
+export interface MediaDownloadRecord {
+  mediaId: string;
+  authorization?: string;
+  apiKey?: string;
+  status: number;
+}
+
+export function graphError(status: number, code: number, message: string, details?: string, subcode?: number): SimulatorResponse {
+  const error: Record<string, unknown> = {
+    message: `(#${code}) ${message}`,
+    type: 'OAuthException',
+    code,
+  };
+  if (subcode !== undefined) error.error_subcode = subcode;
+  if (details) error.error_data = { messaging_product: 'whatsapp', details };
+  error.fbtrace_id = `A${randomBytes(11).toString('base64url')}`;
+  return { status, body: { error } };
+}
+
+/** Numeric ids like Meta's (15-16 digits). */
+export function numericId(): string {
+  return `${1 + Math.floor(Math.random() * 9)}${randomBytes(8).readBigUInt64BE().toString().padStart(15, '0').slice(0, 15)}`;
+}

@@ -1,0 +1,33 @@
+/** Settings shared by the test harness; CI and developers use the same local services. */
+export const TEST_PG_ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/1';
+export const TEMPLATE_DB = process.env.TEST_TEMPLATE_DB ?? 'conversa_test_template';
+
+export function databaseUrl(name: string): string {
+  const url = new URL(TEST_PG_ADMIN_URL);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** Base environment for an in-process app; tests override per case. */
+export function baseTestEnv(): Record<string, string> {
+  return {
+    NODE_ENV: 'test',
+    REDIS_URL: TEST_REDIS_URL,
+    JWT_SECRET: 'test-jwt-secret-test-jwt-secret-test-jwt-secret',
+    ENCRYPTION_KEY: '1f1e1d1c1b1a191817161514131211100f0e0d0c0b0a09080706050403020100',
+    ADMIN_EMAIL: 'owner@test.conversa',
+    ADMIN_PASSWORD: 'owner-password',
+    META_APP_SECRET: 'test-meta-app-secret',
+    META_VERIFY_TOKEN: 'test-verify-token',
+    KAPSO_WEBHOOK_SECRET: 'test-kapso-secret',
+    DB_MIGRATIONS_RUN: 'false',
+    LOG_LEVEL: 'silent',
+    SANDBOX_STATUS_DELAY_MS: '0',
+    AGENTS_DEBOUNCE_MS: '0',
+    WEBHOOK_INGEST_BATCH_MS: '1',
+    API_RATE_LIMIT_PER_MINUTE: '100000',
+    LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
+    SHUTDOWN_TIMEOUT_MS: '10000',
+  };
+}
