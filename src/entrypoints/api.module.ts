@@ -1,12 +1,17 @@
 import { Module } from '@nestjs/common';
+import { AgentsModule } from '../modules/agents/agents.module';
 import { AuthModule } from '../modules/auth/auth.module';
+import { OutboundModule } from '../modules/communications/outbound/outbound.module';
 import { HealthModule } from '../modules/health/health.module';
+import { InboxModule } from '../modules/inbox/inbox.module';
 import { MetricsController } from '../modules/metrics/metrics.controller';
+import { TemplatesModule } from '../modules/templates/templates.module';
+import { WebhooksModule } from '../modules/webhooks/webhooks.module';
 import { WhatsappModule } from '../modules/whatsapp/whatsapp.module';
 
 /** HTTP: admin API, webhook receiver, health, metrics. Never imports a *.worker.module. */
 @Module({
-  imports: [AuthModule, HealthModule, WhatsappModule],
+  imports: [AuthModule, HealthModule, WhatsappModule, WebhooksModule, OutboundModule, InboxModule, TemplatesModule, AgentsModule],
   controllers: [MetricsController],
 })
 export class ApiModule {}

@@ -6,6 +6,7 @@ import { RedisModule } from '../common/redis/redis.module';
 import { AppConfig } from '../config/app-config';
 import { dataSourceOptions } from '../database/data-source-options';
 import { MetricsModule } from '../modules/metrics/metrics.module';
+import { RealtimePublisherModule } from '../modules/realtime/realtime-publisher.module';
 import { QueuesModule } from '../queues/queues.module';
 
 @Global()
@@ -29,6 +30,7 @@ export class CoreModule {
         RedisModule,
         QueuesModule,
         MetricsModule,
+        RealtimePublisherModule,
       ],
     };
   }

@@ -1,6 +1,10 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config';
+import { AgentsWorkerModule } from '../modules/agents/agents.worker.module';
+import { OutboundWorkerModule } from '../modules/communications/outbound/outbound.worker.module';
 import { MaintenanceWorkerModule } from '../modules/maintenance/maintenance.worker.module';
+import { TemplatesWorkerModule } from '../modules/templates/templates.worker.module';
+import { WebhooksWorkerModule } from '../modules/webhooks/webhooks.worker.module';
 import { ALL_QUEUES } from '../queues/queue-names';
 import { createQueueProcessor } from '../queues/worker/queue-processor.factory';
 import { JobHandlersModule } from '../queues/worker/job-handlers.module';
@@ -12,7 +16,7 @@ export class WorkerModule {
     const processors = ALL_QUEUES.filter((queue) => config.consumesQueue(queue)).map(createQueueProcessor);
     return {
       module: WorkerModule,
-      imports: [JobHandlersModule, MaintenanceWorkerModule],
+      imports: [JobHandlersModule, MaintenanceWorkerModule, WebhooksWorkerModule, OutboundWorkerModule, TemplatesWorkerModule, AgentsWorkerModule],
       providers: processors,
     };
   }

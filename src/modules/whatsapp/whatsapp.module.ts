@@ -2,10 +2,11 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { WhatsappAccount } from '../../database/entities/whatsapp-account.entity';
 import { WhatsappAccountsService } from './accounts/whatsapp-accounts.service';
+import { WhatsappProviders } from './whatsapp-providers.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([WhatsappAccount])],
-  providers: [WhatsappAccountsService],
-  exports: [WhatsappAccountsService],
+  providers: [WhatsappAccountsService, WhatsappProviders],
+  exports: [WhatsappAccountsService, WhatsappProviders],
 })
 export class WhatsappModule {}

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Job } from 'bullmq';
-import { JobName } from '../job-names';
+import { JOB_QUEUE, JobName } from '../job-names';
+import type { QueueName } from '../queue-names';
 import type { JobPayload } from '../job-payloads';
 
 export type JobHandler<N extends JobName> = (job: Job<JobPayload<N>>, token?: string) => Promise<unknown>;
@@ -21,5 +22,10 @@ export class JobHandlers {
 
   has(name: JobName): boolean {
     return this.handlers.has(name);
+  }
+
+  /** Job names routed to `queue` that nobody handles. */
+  missingFor(queue: QueueName): JobName[] {
+    return Object.values(JobName).filter((name) => JOB_QUEUE[name] === queue && !this.handlers.has(name));
   }
 }

@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+
+/** The auto-reply job handler. */
+@Module({})
+export class AgentsWorkerModule {}

@@ -1,0 +1,85 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { phoneVariants } from '../../../common/phone';
+import { Contact } from '../../../database/entities/contact.entity';
+
+export interface ContactIdentity {
+  phoneE164?: string | null;
+  waId?: string | null;
+  bsuid?: string | null;
+  username?: string | null;
+  profileName?: string | null;
+}
+
+/** Owns contact rows: identity matching (phone variants, wa_id, BSUID) and consent. */
+@Injectable()
+export class ContactsService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * Finds the contact by any of its identities or creates it; fills identities it lacked.
+   * Serialised per organisation+identity with an advisory lock so concurrent webhooks make one row.
+   */
+  async upsert(organizationId: string, identity: ContactIdentity, manager: EntityManager = this.dataSource.manager): Promise<Contact> {
+    const lockKey = `${organizationId}:${identity.phoneE164 ?? identity.bsuid ?? identity.waId}`;
+    await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [lockKey]);
+    const repo = manager.getRepository(Contact);
+    const existing = await this.findByIdentity(organizationId, identity, manager);
+    if (!existing) {
+      return repo.save(
+        repo.create({
+          organizationId,
+          phoneE164: identity.phoneE164 ?? null,
+          waId: identity.waId ?? null,
+          bsuid: identity.bsuid ?? null,
+          username: identity.username ?? null,
+          profileName: identity.profileName ?? null,
+          labels: [],
+          customAttributes: {},
+        }),
+      );
+    }
+    const patch: Partial<Pick<Contact, 'phoneE164' | 'waId' | 'bsuid' | 'username' | 'profileName'>> = {};
+    if (!existing.phoneE164 && identity.phoneE164) patch.phoneE164 = identity.phoneE164;
+    if (identity.waId && existing.waId !== identity.waId) patch.waId = identity.waId;
+    if (!existing.bsuid && identity.bsuid) patch.bsuid = identity.bsuid;
+    if (identity.username && existing.username !== identity.username) patch.username = identity.username;
+    if (identity.profileName && existing.profileName !== identity.profileName) patch.profileName = identity.profileName;
+    if (Object.keys(patch).length > 0) await repo.update({ id: existing.id }, patch);
+    return { ...existing, ...patch } as Contact;
+  }
+
+  async findByIdentity(organizationId: string, identity: ContactIdentity, manager: EntityManager = this.dataSource.manager): Promise<Contact | null> {
+    const qb = manager.getRepository(Contact).createQueryBuilder('c').where('c.organization_id = :organizationId', { organizationId });
+    const clauses: string[] = [];
+    const params: Record<string, unknown> = {};
+    if (identity.phoneE164) {
+      clauses.push('c.phone_e164 IN (:...phones)');
+      params.phones = phoneVariants(identity.phoneE164);
+    }
+    if (identity.bsuid) {
+      clauses.push('c.bsuid = :bsuid');
+      params.bsuid = identity.bsuid;
+    }
+    if (clauses.length === 0) return null;
+    // Prefer the phone match when a sender's phone and BSUID point at two rows.
+    return qb
+      .andWhere(`(${clauses.join(' OR ')})`, params)
+      .orderBy('c.phone_e164 IS NULL', 'ASC')
+      .addOrderBy('c.created_at', 'ASC')
+      .getOne();
+  }
+
+  async setMarketingOptOut(contactId: string, optedOut: boolean, source: string, at: Date, manager: EntityManager = this.dataSource.manager): Promise<void> {
+    await manager.getRepository(Contact).update({ id: contactId }, { optedOutAt: optedOut ? at : null, optOutSource: source });
+  }
+
+  async touchInbound(contactId: string, at: Date, manager: EntityManager): Promise<void> {
+    await manager.query(`UPDATE contact SET last_inbound_at = GREATEST(COALESCE(last_inbound_at, $2), $2) WHERE id = $1`, [contactId, at]);
+  }
+
+  async touchOutbound(contactId: string, at: Date, manager: EntityManager = this.dataSource.manager): Promise<void> {
+    await manager.query(`UPDATE contact SET last_outbound_at = GREATEST(COALESCE(last_outbound_at, $2), $2) WHERE id = $1`, [contactId, at]);
+  }
+}

@@ -1,0 +1,59 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { Conversation } from '../../../database/entities/conversation.entity';
+import { ConversationStatus } from '../../../database/entities/enums';
+
+const SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+/** Owns conversation rows: one per (account, contact), reopened when the customer writes again. */
+@Injectable()
+export class ConversationsService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async findOrCreate(
+    organizationId: string,
+    whatsappAccountId: string,
+    contactId: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<Conversation> {
+    await manager.query(
+      `INSERT INTO conversation (organization_id, whatsapp_account_id, contact_id) VALUES ($1, $2, $3)
+       ON CONFLICT (whatsapp_account_id, contact_id) DO NOTHING`,
+      [organizationId, whatsappAccountId, contactId],
+    );
+    return manager.getRepository(Conversation).findOneByOrFail({ whatsappAccountId, contactId });
+  }
+
+  /**
+   * An inbound message: unread +1, last activity and the 24-hour window move forward only
+   * (an older message arriving late never shortens them), and a closed conversation reopens.
+   */
+  async recordInbound(conversationId: string, occurredAt: Date, preview: string | null, manager: EntityManager): Promise<void> {
+    await manager.query(
+      `UPDATE conversation SET
+         unread_count = unread_count + 1,
+         last_message_preview = CASE WHEN last_message_at IS NULL OR $2 >= last_message_at THEN $3 ELSE last_message_preview END,
+         last_message_at = GREATEST(COALESCE(last_message_at, $2), $2),
+         last_inbound_at = GREATEST(COALESCE(last_inbound_at, $2), $2),
+         window_expires_at = GREATEST(COALESCE(window_expires_at, $4), $4),
+         status = $5, closed_at = NULL, updated_at = now()
+       WHERE id = $1`,
+      [conversationId, occurredAt, preview?.slice(0, 200) ?? null, new Date(occurredAt.getTime() + SERVICE_WINDOW_MS), ConversationStatus.Open],
+    );
+  }
+
+  async recordOutbound(conversationId: string, occurredAt: Date, preview: string | null, manager: EntityManager = this.dataSource.manager): Promise<void> {
+    await manager.query(
+      `UPDATE conversation SET
+         last_message_preview = CASE WHEN last_message_at IS NULL OR $2 >= last_message_at THEN $3 ELSE last_message_preview END,
+         last_message_at = GREATEST(COALESCE(last_message_at, $2), $2), updated_at = now()
+       WHERE id = $1`,
+      [conversationId, occurredAt, preview?.slice(0, 200) ?? null],
+    );
+  }
+
+  isWindowOpen(conversation: Pick<Conversation, 'windowExpiresAt'>, now = new Date()): boolean {
+    return Boolean(conversation.windowExpiresAt && conversation.windowExpiresAt.getTime() > now.getTime());
+  }
+}

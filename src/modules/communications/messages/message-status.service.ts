@@ -1,0 +1,101 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { MessageStatus } from '../../../database/entities/enums';
+import { type MessageError, Message } from '../../../database/entities/message.entity';
+import { ParkedStatus } from '../../../database/entities/parked-status.entity';
+import { shouldApplyStatus } from '../../webhooks/normalizer/status-rank';
+
+export interface StatusUpdate {
+  whatsappAccountId: string;
+  providerMessageId: string;
+  status: MessageStatus;
+  occurredAt: Date;
+  errors?: MessageError[] | null;
+}
+
+export type StatusOutcome =
+  | { outcome: 'applied'; message: Pick<Message, 'id' | 'organizationId' | 'conversationId' | 'status'> }
+  | { outcome: 'ignored' }
+  | { outcome: 'parked' };
+
+const TIMESTAMP_COLUMN: Partial<Record<MessageStatus, keyof Message>> = {
+  [MessageStatus.Sent]: 'sentAt',
+  [MessageStatus.Delivered]: 'deliveredAt',
+  [MessageStatus.Read]: 'readAt',
+  [MessageStatus.Failed]: 'failedAt',
+};
+
+/**
+ * Applies provider statuses by rank (sent < delivered < read < played; failed terminal, never over
+ * delivered/read). A status for an unknown provider id is parked and applied when a message gets that id.
+ * Both paths lock the (account, provider id) pair so a status and a send response cannot miss each other.
+ */
+@Injectable()
+export class MessageStatusService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async apply(update: StatusUpdate, manager?: EntityManager): Promise<StatusOutcome> {
+    if (!manager) return this.dataSource.transaction((m) => this.apply(update, m));
+    await lockProviderId(manager, update.whatsappAccountId, update.providerMessageId);
+    const message = await manager.getRepository(Message).findOne({
+      where: { whatsappAccountId: update.whatsappAccountId, providerMessageId: update.providerMessageId },
+      select: { id: true, organizationId: true, conversationId: true, status: true, sentAt: true, deliveredAt: true, readAt: true, failedAt: true, direction: true },
+      lock: { mode: 'pessimistic_write' },
+    });
+    if (!message) {
+      await manager
+        .createQueryBuilder()
+        .insert()
+        .into(ParkedStatus)
+        .values({ ...update, errors: update.errors ?? null })
+        .orIgnore()
+        .execute();
+      return { outcome: 'parked' };
+    }
+    return this.applyToMessage(manager, message, update);
+  }
+
+  /** Called right after a message row receives its provider id (send response, echo). */
+  async applyParked(whatsappAccountId: string, providerMessageId: string, manager: EntityManager): Promise<StatusOutcome[]> {
+    await lockProviderId(manager, whatsappAccountId, providerMessageId);
+    const parked = await manager.getRepository(ParkedStatus).find({ where: { whatsappAccountId, providerMessageId }, order: { occurredAt: 'ASC' } });
+    if (parked.length === 0) return [];
+    const outcomes: StatusOutcome[] = [];
+    for (const status of parked) {
+      const message = await manager.getRepository(Message).findOneOrFail({ where: { whatsappAccountId, providerMessageId }, lock: { mode: 'pessimistic_write' } });
+      outcomes.push(await this.applyToMessage(manager, message, { ...status, errors: status.errors }));
+    }
+    await manager.getRepository(ParkedStatus).delete({ whatsappAccountId, providerMessageId });
+    return outcomes;
+  }
+
+  private async applyToMessage(manager: EntityManager, message: Message, update: StatusUpdate): Promise<StatusOutcome> {
+    const column = TIMESTAMP_COLUMN[update.status];
+    const patch: Partial<Omit<Message, 'content' | 'metadata'>> = {};
+    // A late lower status still records its timestamp (e.g. delivered after read) without moving the status back.
+    if (column && update.status !== MessageStatus.Failed && !message[column] && message.status !== MessageStatus.Failed) {
+      (patch as Record<string, unknown>)[column] = update.occurredAt;
+    }
+    const applies = shouldApplyStatus(message.status, update.status);
+    if (applies) {
+      patch.status = update.status;
+      if (update.status === MessageStatus.Failed) {
+        const first = update.errors?.[0];
+        Object.assign(patch, {
+          failedAt: update.occurredAt,
+          errors: update.errors ?? null,
+          errorCode: first?.code !== undefined ? String(first.code) : null,
+          errorTitle: first?.title?.slice(0, 300) ?? null,
+          errorMessage: first?.details ?? first?.message ?? null,
+        });
+      }
+    }
+    if (Object.keys(patch).length > 0) await manager.getRepository(Message).update({ id: message.id }, patch);
+    return applies ? { outcome: 'applied', message: { ...message, status: update.status } } : { outcome: 'ignored' };
+  }
+}
+
+export function lockProviderId(manager: EntityManager, whatsappAccountId: string, providerMessageId: string): Promise<unknown> {
+  return manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`status:${whatsappAccountId}:${providerMessageId}`]);
+}

@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+
+/** Send, fan-out and queued-message sweep handlers. */
+@Module({})
+export class OutboundWorkerModule {}

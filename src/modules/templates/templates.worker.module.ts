@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+
+/** Template sync handlers. */
+@Module({})
+export class TemplatesWorkerModule {}

@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+
+/** Webhook event processing, sweeps and retention. */
+@Module({})
+export class WebhooksWorkerModule {}
