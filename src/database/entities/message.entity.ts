@@ -101,7 +101,7 @@ export class Message extends BaseEntity {
   templateLanguage: string | null;
 
   @Column({ type: 'jsonb', nullable: true })
-  templateVariables: unknown;
+  templateVariables: string[] | Record<string, string> | null;
 
   /** Set when a fallback template was sent instead of the requested non-template message. */
   @Column({ type: 'boolean', default: false })
