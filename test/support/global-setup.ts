@@ -1,24 +1,55 @@
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source-options';
-import { TEMPLATE_DB, TEST_PG_ADMIN_URL, databaseUrl } from './test-env';
+import { TEST_PG_ADMIN_URL, databaseUrl, templateDb } from './test-env';
 
-/** Once per run: a freshly migrated template database that every test file clones. */
+/**
+ * A migrated template database that every test file clones. Its name carries a hash of the migrations,
+ * so concurrent test runs share it safely and a schema change builds a new one.
+ */
 export default async function globalSetup(): Promise<void> {
+  const template = templateDb();
   const admin = new Client({ connectionString: TEST_PG_ADMIN_URL });
   await admin.connect();
   try {
-    await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [TEMPLATE_DB]);
-    await admin.query(`DROP DATABASE IF EXISTS "${TEMPLATE_DB}"`);
-    await admin.query(`CREATE DATABASE "${TEMPLATE_DB}"`);
-    // Clean up clones left by interrupted runs.
-    const stale = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'conversa\\_t\\_%'`);
-    for (const { datname } of stale.rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    await admin.query(`SELECT pg_advisory_lock(hashtext('conversa:test-template'))`);
+    await dropStaleClones(admin);
+    const exists = await admin.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [template]);
+    if (exists.rowCount === 0) await buildTemplate(admin, template);
   } finally {
+    await admin.query(`SELECT pg_advisory_unlock(hashtext('conversa:test-template'))`).catch(() => undefined);
     await admin.end();
   }
-  const dataSource = new DataSource(dataSourceOptions(databaseUrl(TEMPLATE_DB)));
+}
+
+async function buildTemplate(admin: Client, template: string): Promise<void> {
+  const building = `${template}_building`;
+  await admin.query(`DROP DATABASE IF EXISTS "${building}" WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE "${building}"`);
+  const dataSource = new DataSource(dataSourceOptions(databaseUrl(building)));
   await dataSource.initialize();
   await dataSource.runMigrations();
   await dataSource.destroy();
+  await admin.query(`ALTER DATABASE "${building}" RENAME TO "${template}"`);
+  // Older templates are left behind by schema changes.
+  const old = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'conversa\\_tpl\\_%' AND datname <> $1`, [template]);
+  for (const { datname } of old.rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`).catch(() => undefined);
+}
+
+/** Clones are named conversa_t_<pid>_…; drop those whose test process no longer runs. */
+async function dropStaleClones(admin: Client): Promise<void> {
+  const clones = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'conversa\\_t\\_%'`);
+  for (const { datname } of clones.rows) {
+    const pid = Number(datname.split('_')[2]);
+    if (Number.isInteger(pid) && !isAlive(pid)) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`).catch(() => undefined);
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { TEMPLATE_DB, TEST_PG_ADMIN_URL, databaseUrl } from './test-env';
+import { templateDb, TEST_PG_ADMIN_URL, databaseUrl } from './test-env';
 
 /** A database of its own for one test file, cloned from the migrated template (fast: file copy). */
 export async function createTestDatabase(): Promise<{ name: string; url: string; drop: () => Promise<void> }> {
@@ -9,7 +9,7 @@ export async function createTestDatabase(): Promise<{ name: string; url: string;
     // CREATE DATABASE … TEMPLATE fails while another session is connected to the template; retry briefly.
     for (let attempt = 0; ; attempt += 1) {
       try {
-        await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${TEMPLATE_DB}"`);
+        await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${templateDb()}"`);
         return;
       } catch (error) {
         if (attempt >= 20 || !/being accessed by other users/.test((error as Error).message)) throw error;

@@ -1,7 +1,19 @@
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const MIGRATIONS_DIR = join(__dirname, '..', '..', 'migrations');
 /** Settings shared by the test harness; CI and developers use the same local services. */
 export const TEST_PG_ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/1';
-export const TEMPLATE_DB = process.env.TEST_TEMPLATE_DB ?? 'conversa_test_template';
+/** The migrated template every test file clones; named by a hash of the migrations so concurrent runs share it. */
+export function templateDb(): string {
+  const hash = createHash('sha256');
+  for (const file of readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.ts')).sort()) {
+    hash.update(file).update(readFileSync(join(MIGRATIONS_DIR, file)));
+  }
+  return `conversa_tpl_${hash.digest('hex').slice(0, 12)}`;
+}
 
 export function databaseUrl(name: string): string {
   const url = new URL(TEST_PG_ADMIN_URL);
@@ -13,6 +25,8 @@ export function databaseUrl(name: string): string {
 export function baseTestEnv(): Record<string, string> {
   return {
     NODE_ENV: 'test',
+    // No scheduler by default: its repeatable jobs would keep the queues from ever draining.
+    APP_ROLES: 'api,worker',
     REDIS_URL: TEST_REDIS_URL,
     JWT_SECRET: 'test-jwt-secret-test-jwt-secret-test-jwt-secret',
     ENCRYPTION_KEY: '1f1e1d1c1b1a191817161514131211100f0e0d0c0b0a09080706050403020100',

@@ -1,3 +1,4 @@
+import type { JsonObject } from './json';
 import { Column, Entity, Index } from 'typeorm';
 import { BaseEntity } from './base.entity';
 
@@ -18,5 +19,5 @@ export class AgentFlow extends BaseEntity {
   enabled: boolean;
 
   @Column({ type: 'jsonb' })
-  definition: Record<string, unknown>;
+  definition: JsonObject;
 }

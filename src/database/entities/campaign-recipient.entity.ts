@@ -1,3 +1,4 @@
+import type { JsonObject } from './json';
 import { Column, Entity, Index } from 'typeorm';
 import { BaseEntity } from './base.entity';
 import { CampaignRecipientStatus } from './enums';
@@ -23,7 +24,7 @@ export class CampaignRecipient extends BaseEntity {
 
   /** Per-recipient content override or template variables. */
   @Column({ type: 'jsonb', nullable: true })
-  content: Record<string, unknown> | null;
+  content: JsonObject | null;
 
   @Column({ type: 'enum', enum: CampaignRecipientStatus, enumName: 'campaign_recipient_status', default: CampaignRecipientStatus.Pending })
   status: CampaignRecipientStatus;

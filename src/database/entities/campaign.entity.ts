@@ -1,3 +1,4 @@
+import type { JsonObject } from './json';
 import { Column, Entity, Index } from 'typeorm';
 import { BaseEntity } from './base.entity';
 import { CampaignStatus } from './enums';
@@ -21,7 +22,7 @@ export class Campaign extends BaseEntity {
 
   /** The content shared by every recipient (per-recipient overrides live on the recipient). */
   @Column({ type: 'jsonb', nullable: true })
-  content: Record<string, unknown> | null;
+  content: JsonObject | null;
 
   @Column({ type: 'integer', default: 0 })
   totalRecipients: number;

@@ -1,3 +1,4 @@
+import type { JsonObject } from './json';
 import { Column, Entity, Index } from 'typeorm';
 import { BaseEntity } from './base.entity';
 
@@ -33,7 +34,7 @@ export class Contact extends BaseEntity {
   labels: string[];
 
   @Column({ type: 'jsonb', default: () => "'{}'" })
-  customAttributes: Record<string, unknown>;
+  customAttributes: JsonObject;
 
   @Column({ type: 'timestamptz', nullable: true })
   optedOutAt: Date | null;

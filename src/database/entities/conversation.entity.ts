@@ -1,9 +1,10 @@
+import type { JsonObject } from './json';
 import { Column, Entity, Index } from 'typeorm';
 import { BaseEntity } from './base.entity';
 import { ConversationStatus } from './enums';
 
 /** Agent pipeline state kept per conversation (flows, out-of-hours notices, unsure streaks). */
-export type BotState = Record<string, unknown>;
+export type BotState = JsonObject;
 
 @Entity('conversation')
 @Index('uq_conversation_account_contact', ['whatsappAccountId', 'contactId'], { unique: true })

@@ -1,3 +1,4 @@
+import type { JsonObject } from './json';
 import { Column, Entity, Index } from 'typeorm';
 import { BaseEntity } from './base.entity';
 import { TemplateCategory } from './enums';
@@ -37,7 +38,7 @@ export class MessageTemplate extends BaseEntity {
 
   /** Components exactly as Meta defines them (HEADER, BODY, FOOTER, BUTTONS with examples). */
   @Column({ type: 'jsonb' })
-  components: Array<Record<string, unknown>>;
+  components: Array<JsonObject>;
 
   @Column({ type: 'varchar', length: 64, nullable: true })
   providerTemplateId: string | null;

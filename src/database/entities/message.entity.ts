@@ -1,3 +1,4 @@
+import type { JsonObject } from './json';
 import { Column, Entity, Index } from 'typeorm';
 import { BaseEntity } from './base.entity';
 import { MessageDirection, MessageStatus } from './enums';
@@ -42,7 +43,7 @@ export class Message extends BaseEntity {
 
   /** The type's object (camelCase request for outbound, as received for inbound). */
   @Column({ type: 'jsonb', default: () => "'{}'" })
-  content: Record<string, unknown>;
+  content: JsonObject;
 
   /** Human-readable text (body, caption, button title, rendered template) for history and search. */
   @Column({ type: 'text', nullable: true })
@@ -118,7 +119,7 @@ export class Message extends BaseEntity {
   externalRef: string | null;
 
   @Column({ type: 'jsonb', nullable: true })
-  metadata: Record<string, unknown> | null;
+  metadata: JsonObject | null;
 
   /** BullMQ priority: lower goes first (agent replies and transactional before bulk). */
   @Column({ type: 'integer', default: 5 })

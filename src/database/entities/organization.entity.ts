@@ -1,10 +1,11 @@
+import type { JsonObject } from './json';
 import { Column, Entity, Index } from 'typeorm';
 import { BaseEntity } from './base.entity';
 
 export interface OrganizationSettings {
   autoRepliesEnabled?: boolean;
   /** The organisation's agent configuration (owned by the agents module). */
-  agents?: Record<string, unknown>;
+  agents?: JsonObject;
   llm?: { enabled?: boolean; monthlyTokenBudget?: number; instructions?: string };
 }
 

@@ -1,3 +1,4 @@
+import type { JsonObject } from './json';
 import { Column, Entity, Index } from 'typeorm';
 import { BaseEntity } from './base.entity';
 import { WhatsappProviderKind } from './enums';
@@ -62,5 +63,5 @@ export class WhatsappAccount extends BaseEntity {
 
   /** Latest account_update / phone quality / capability facts from Meta, kept as received. */
   @Column({ type: 'jsonb', default: () => "'{}'" })
-  providerState: Record<string, unknown>;
+  providerState: JsonObject;
 }

@@ -2,16 +2,22 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Contact } from '../../database/entities/contact.entity';
 import { Conversation } from '../../database/entities/conversation.entity';
+import { MediaAsset } from '../../database/entities/media-asset.entity';
 import { Message } from '../../database/entities/message.entity';
 import { ParkedStatus } from '../../database/entities/parked-status.entity';
+import { WhatsappModule } from '../whatsapp/whatsapp.module';
 import { ContactsService } from './contacts/contacts.service';
 import { ConversationsService } from './conversations/conversations.service';
+import { InboundMessagesService } from './inbound/inbound-messages.service';
+import { MediaController } from './inbound/media.controller';
+import { MediaDownloadsService } from './inbound/media-downloads.service';
 import { MessageStatusService } from './messages/message-status.service';
 
-/** Contacts, conversations and message statuses: the rows inbound, outbound and the inbox share. */
+/** Contacts, conversations, inbound rows, media and message statuses: what inbound, outbound and the inbox share. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Contact, Conversation, Message, ParkedStatus])],
-  providers: [ContactsService, ConversationsService, MessageStatusService],
-  exports: [ContactsService, ConversationsService, MessageStatusService],
+  imports: [TypeOrmModule.forFeature([Contact, Conversation, Message, ParkedStatus, MediaAsset]), WhatsappModule],
+  controllers: [MediaController],
+  providers: [ContactsService, ConversationsService, MessageStatusService, InboundMessagesService, MediaDownloadsService],
+  exports: [ContactsService, ConversationsService, MessageStatusService, InboundMessagesService, MediaDownloadsService],
 })
 export class CommunicationsModule {}

@@ -1,5 +1,35 @@
-import { Module } from '@nestjs/common';
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { CommunicationsModule } from '../communications/communications.module';
+import { MediaDownloadsService } from '../communications/inbound/media-downloads.service';
+import { TemplatesModule } from '../templates/templates.module';
+import { JobName } from '../../queues/job-names';
+import { JobHandlers } from '../../queues/worker/job-handlers.service';
+import { AccountLookup } from './processing/account-lookup.service';
+import { EventApplier } from './processing/event-applier.service';
+import { WebhookEventProcessor } from './processing/webhook-event.processor';
+import { WebhookMaintenanceService } from './processing/webhook-maintenance.service';
+import { WebhooksModule } from './webhooks.module';
 
-/** Webhook event processing, sweeps and retention. */
-@Module({})
-export class WebhooksWorkerModule {}
+/** Processing of stored webhook events, inbound media downloads, sweeps and retention. */
+@Module({
+  imports: [WebhooksModule, CommunicationsModule, TemplatesModule],
+  providers: [AccountLookup, EventApplier, WebhookEventProcessor],
+})
+export class WebhooksWorkerModule implements OnModuleInit {
+  constructor(
+    private readonly handlers: JobHandlers,
+    private readonly processor: WebhookEventProcessor,
+    private readonly maintenance: WebhookMaintenanceService,
+    private readonly media: MediaDownloadsService,
+  ) {}
+
+  onModuleInit(): void {
+    this.handlers.register(JobName.ProcessWebhookEvent, async (job) => {
+      const maxAttempts = job.opts.attempts ?? 1;
+      return this.processor.process(job.data.webhookEventId, job.attemptsMade + 1 >= maxAttempts);
+    });
+    this.handlers.register(JobName.DownloadMedia, (job) => this.media.download(job.data.mediaAssetId));
+    this.handlers.register(JobName.SweepWebhookEvents, () => this.maintenance.sweep());
+    this.handlers.register(JobName.PurgeWebhookEvents, () => this.maintenance.purge());
+  }
+}

@@ -1,5 +1,10 @@
 import { Module } from '@nestjs/common';
+import { MessagesController } from './messages.controller';
+import { OutboundCoreModule } from './outbound-core.module';
 
 /** The send pipeline API (messages, bulk, jobs). */
-@Module({})
+@Module({
+  imports: [OutboundCoreModule],
+  controllers: [MessagesController],
+})
 export class OutboundModule {}

@@ -1,0 +1,31 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { createRootLogger } from '../common/logging/logger';
+import { loadConfig } from '../config/app-config';
+import { Organization } from '../database/entities/organization.entity';
+import { User } from '../database/entities/user.entity';
+import { CoreModule } from '../entrypoints/core.module';
+import { UsersService } from '../modules/auth/users.service';
+import { TemplatesCoreModule } from '../modules/templates/templates-core.module';
+import { WhatsappModule } from '../modules/whatsapp/whatsapp.module';
+import { DbMigrateCommand } from './db-migrate.command';
+import { TemplatesInstallCommand } from './templates-install.command';
+import { UsersCreateCommand } from './users-create.command';
+
+const config = loadConfig();
+
+/**
+ * Operator commands (`src/entrypoints/cli.ts`). Logs go to stderr so stdout carries only each
+ * command's JSON result. `UsersService` is provided directly rather than through `AuthModule`,
+ * which would also start the HTTP guards and the JWT/throttler machinery.
+ */
+@Module({
+  imports: [
+    CoreModule.forRoot(config, createRootLogger(config.LOG_LEVEL === 'debug' ? 'debug' : 'warn', process.stderr)),
+    TypeOrmModule.forFeature([User, Organization]),
+    TemplatesCoreModule,
+    WhatsappModule,
+  ],
+  providers: [UsersService, UsersCreateCommand, DbMigrateCommand, TemplatesInstallCommand],
+})
+export class CliModule {}

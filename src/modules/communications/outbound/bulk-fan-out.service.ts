@@ -1,0 +1,160 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { DomainError } from '../../../common/errors/domain-error';
+import { Campaign } from '../../../database/entities/campaign.entity';
+import { CampaignStatus, MessageDirection, MessageStatus } from '../../../database/entities/enums';
+import { Message } from '../../../database/entities/message.entity';
+import type { BulkSendDto } from './dto/send-message.dto';
+import { AccountRateLimiter } from './account-rate-limiter.service';
+import { MessageComposer, type TemplateCache } from './message-composer.service';
+import { OutboundQueue, PRIORITY_BULK, type SendJobSpec } from './outbound-queue.service';
+
+const CHUNK = 500;
+
+interface PendingRecipient {
+  id: string;
+  phoneE164: string;
+  content: { variables?: string[] | Record<string, string>; content?: Record<string, unknown> } | null;
+}
+
+interface Target {
+  contactId: string;
+  conversationId: string;
+  optedOut: boolean;
+  windowOpen: boolean;
+}
+
+/**
+ * The FanOutBulkSend job: one message per campaign recipient, idempotent per (campaign, phone) through
+ * message.idempotency_key `bulk:<campaign>:<phone>`, so a re-run after a crash inserts nothing twice and
+ * re-enqueues under the same job ids. Jobs are paced at the account's bulk rate with BullMQ delays, so a
+ * large campaign sits in the delayed set instead of in front of other accounts' messages.
+ */
+@Injectable()
+export class BulkFanOutService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly composer: MessageComposer,
+    private readonly queue: OutboundQueue,
+    private readonly limiter: AccountRateLimiter,
+  ) {}
+
+  async fanOut(campaignId: string): Promise<{ created: number }> {
+    const campaign = await this.dataSource.getRepository(Campaign).findOne({ where: { id: campaignId } });
+    if (!campaign || campaign.status === CampaignStatus.Cancelled) return { created: 0 };
+    await this.dataSource.getRepository(Campaign).update({ id: campaignId, status: CampaignStatus.Queued }, { status: CampaignStatus.Running });
+    const [{ rate }]: Array<{ rate: number }> = await this.dataSource.query(`SELECT rate_limit_per_second AS rate FROM whatsapp_account WHERE id = $1`, [campaign.whatsappAccountId]);
+    const templates: TemplateCache = new Map();
+    let created = 0;
+    for (;;) {
+      const batch: PendingRecipient[] = await this.dataSource.query(
+        `SELECT id, phone_e164 AS "phoneE164", content FROM campaign_recipient WHERE campaign_id = $1 AND status = 'pending' ORDER BY id LIMIT $2`,
+        [campaignId, CHUNK],
+      );
+      if (batch.length === 0) break;
+      const jobs = await this.dataSource.transaction((manager) => this.fanOutChunk(manager, campaign, batch, templates));
+      const delays = campaign.sendAt && campaign.sendAt.getTime() > Date.now() ? null : await this.limiter.reserveBulk(campaign.whatsappAccountId, rate, jobs.length);
+      await this.queue.enqueue(jobs.map((job, i) => ({ ...job, ...(delays ? { delayMs: delays[i] } : {}) })));
+      created += jobs.length;
+    }
+    return { created };
+  }
+
+  private async fanOutChunk(manager: EntityManager, campaign: Campaign, batch: PendingRecipient[], templates: TemplateCache): Promise<SendJobSpec[]> {
+    const targets = await this.targets(manager, campaign, batch.map((r) => r.phoneE164));
+    const dto = campaign.content as unknown as BulkSendDto;
+    const rows: Array<Partial<Message>> = [];
+    const skipped: Array<{ id: string; contactId: string | null; code: string; message: string }> = [];
+    for (const r of batch) {
+      const target = targets.get(r.phoneE164);
+      if (!target) {
+        skipped.push({ id: r.id, contactId: null, code: 'CONTACT_NOT_RESOLVED', message: 'No contact row matches this phone number' });
+        continue;
+      }
+      try {
+        const composed = await this.composer.compose(campaign.whatsappAccountId, dto, { phoneE164: r.phoneE164, optedOut: target.optedOut, windowOpen: target.windowOpen }, r.content ?? {}, templates);
+        rows.push({
+          organizationId: campaign.organizationId,
+          whatsappAccountId: campaign.whatsappAccountId,
+          conversationId: target.conversationId,
+          contactId: target.contactId,
+          direction: MessageDirection.Outbound,
+          status: MessageStatus.Queued,
+          type: composed.type,
+          content: composed.content,
+          text: composed.text,
+          occurredAt: new Date(),
+          templateName: composed.templateName,
+          templateLanguage: composed.templateLanguage,
+          templateVariables: composed.templateVariables,
+          isFallback: composed.isFallback,
+          campaignId: campaign.id,
+          kind: dto.kind ?? null,
+          externalRef: dto.externalRef ?? null,
+          metadata: dto.metadata ?? null,
+          priority: PRIORITY_BULK,
+          sendAt: campaign.sendAt,
+          idempotencyKey: `bulk:${campaign.id}:${r.phoneE164}`,
+        });
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        skipped.push({ id: r.id, contactId: target.contactId, code: error.code, message: error.message });
+      }
+    }
+    if (rows.length > 0) await manager.createQueryBuilder().insert().into(Message).values(rows).orIgnore().execute();
+    // Re-read by key: rows inserted by an earlier, interrupted run of this job count too.
+    const messages: Array<{ id: string; key: string; status: string; conversationId: string; text: string | null }> = await manager.query(
+      `SELECT id, idempotency_key AS key, status, conversation_id AS "conversationId", text FROM message WHERE organization_id = $1 AND idempotency_key = ANY($2::varchar[])`,
+      [campaign.organizationId, rows.map((row) => row.idempotencyKey)],
+    );
+    const byPhone = new Map(messages.map((m) => [m.key.slice(`bulk:${campaign.id}:`.length), m]));
+    await manager.query(
+      `UPDATE campaign_recipient cr SET status = 'queued', message_id = v.message_id, contact_id = v.contact_id, updated_at = now()
+         FROM unnest($1::uuid[], $2::uuid[], $3::uuid[]) AS v(id, message_id, contact_id) WHERE cr.id = v.id`,
+      [batch.filter((r) => byPhone.has(r.phoneE164)).map((r) => r.id), batch.filter((r) => byPhone.has(r.phoneE164)).map((r) => byPhone.get(r.phoneE164)!.id), batch.filter((r) => byPhone.has(r.phoneE164)).map((r) => targets.get(r.phoneE164)!.contactId)],
+    );
+    if (skipped.length > 0) {
+      await manager.query(
+        `UPDATE campaign_recipient cr SET status = 'skipped', contact_id = v.contact_id, error_code = v.code, error_message = v.message, updated_at = now()
+           FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::text[]) AS v(id, contact_id, code, message) WHERE cr.id = v.id`,
+        [skipped.map((s) => s.id), skipped.map((s) => s.contactId), skipped.map((s) => s.code), skipped.map((s) => s.message)],
+      );
+    }
+    await manager.query(
+      `UPDATE conversation c SET last_message_at = GREATEST(COALESCE(c.last_message_at, now()), now()), last_message_preview = left(v.preview, 200), updated_at = now()
+         FROM unnest($1::uuid[], $2::text[]) AS v(id, preview) WHERE c.id = v.id`,
+      [messages.map((m) => m.conversationId), messages.map((m) => m.text)],
+    );
+    return messages.filter((m) => m.status === 'queued').map((m) => ({ id: m.id, priority: PRIORITY_BULK, sendAt: campaign.sendAt }));
+  }
+
+  /** Set-based contact and conversation upserts for a chunk (canonical E.164 is the contact key). */
+  private async targets(manager: EntityManager, campaign: Campaign, phones: string[]): Promise<Map<string, Target>> {
+    await manager.query(
+      `INSERT INTO contact (organization_id, phone_e164) SELECT $1, p FROM unnest($2::varchar[]) AS p
+       ON CONFLICT (organization_id, phone_e164) WHERE phone_e164 IS NOT NULL DO NOTHING`,
+      [campaign.organizationId, phones],
+    );
+    const contacts: Array<{ id: string; phone: string; optedOut: boolean }> = await manager.query(
+      `SELECT id, phone_e164 AS phone, opted_out_at IS NOT NULL AS "optedOut" FROM contact WHERE organization_id = $1 AND phone_e164 = ANY($2::varchar[])`,
+      [campaign.organizationId, phones],
+    );
+    await manager.query(
+      `INSERT INTO conversation (organization_id, whatsapp_account_id, contact_id) SELECT $1, $2, c FROM unnest($3::uuid[]) AS c
+       ON CONFLICT (whatsapp_account_id, contact_id) DO NOTHING`,
+      [campaign.organizationId, campaign.whatsappAccountId, contacts.map((c) => c.id)],
+    );
+    const conversations: Array<{ id: string; contactId: string; open: boolean }> = await manager.query(
+      `SELECT id, contact_id AS "contactId", COALESCE(window_expires_at > now(), false) AS open FROM conversation WHERE whatsapp_account_id = $1 AND contact_id = ANY($2::uuid[])`,
+      [campaign.whatsappAccountId, contacts.map((c) => c.id)],
+    );
+    const byContact = new Map(conversations.map((c) => [c.contactId, c]));
+    return new Map(
+      contacts.map((c) => {
+        const conversation = byContact.get(c.id)!;
+        return [c.phone, { contactId: c.id, conversationId: conversation.id, optedOut: c.optedOut, windowOpen: conversation.open }];
+      }),
+    );
+  }
+}

@@ -1,0 +1,127 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsDateString,
+  IsIn,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
+import { OUTBOUND_REQUEST_TYPES, type OutboundRequestType } from '../outbound-content.mapper';
+
+export const MESSAGE_KINDS = ['initial', 'follow_up', 'reminder', 'reply', 'transactional'] as const;
+
+/** A template reference: `variables` positional (array) or named (object). */
+export class TemplateRefDto {
+  @IsString() @MaxLength(512)
+  name: string;
+
+  @IsString() @MaxLength(16)
+  language: string;
+
+  @IsOptional()
+  variables?: string[] | Record<string, string>;
+
+  /** IMAGE/VIDEO/DOCUMENT header: `{link}` or `{id}` (+ `filename`). */
+  @IsOptional() @IsObject()
+  headerMedia?: { link?: string; id?: string; filename?: string };
+
+  @IsOptional() @IsObject()
+  headerLocation?: { latitude: number; longitude: number; name?: string; address?: string };
+
+  /** Button parameters by button index (URL suffix, quick-reply payload, coupon code). */
+  @IsOptional() @IsObject()
+  buttonParams?: Record<number, string>;
+}
+
+/** The type objects shared by single and bulk sends (Meta's shape, camelCase). Deep checks: the provider validator. */
+export class MessageContentDto {
+  @IsIn(OUTBOUND_REQUEST_TYPES as unknown as string[])
+  type: OutboundRequestType;
+
+  @IsOptional() @IsObject() text?: Record<string, unknown>;
+  @IsOptional() @IsObject() image?: Record<string, unknown>;
+  @IsOptional() @IsObject() video?: Record<string, unknown>;
+  @IsOptional() @IsObject() audio?: Record<string, unknown>;
+  @IsOptional() @IsObject() document?: Record<string, unknown>;
+  @IsOptional() @IsObject() sticker?: Record<string, unknown>;
+  @IsOptional() @IsObject() location?: Record<string, unknown>;
+  @IsOptional() @IsArray() contacts?: Array<Record<string, unknown>>;
+  @IsOptional() @IsObject() reaction?: Record<string, unknown>;
+  @IsOptional() @IsObject() interactive?: Record<string, unknown>;
+
+  @IsOptional() @ValidateNested() @Type(() => TemplateRefDto)
+  template?: TemplateRefDto;
+
+  /** Sent instead of a non-template message when the 24-hour window is closed. */
+  @IsOptional() @ValidateNested() @Type(() => TemplateRefDto)
+  fallbackTemplate?: TemplateRefDto;
+
+  @IsOptional() @IsIn(MESSAGE_KINDS as unknown as string[])
+  kind?: string;
+
+  @IsOptional() @IsString() @MaxLength(200)
+  externalRef?: string;
+
+  @IsOptional() @IsObject()
+  metadata?: Record<string, unknown>;
+
+  @IsOptional() @IsDateString()
+  sendAt?: string;
+}
+
+export class SendMessageDto extends MessageContentDto {
+  @IsOptional() @IsString() @MaxLength(40)
+  to?: string;
+
+  @IsOptional() @IsUUID()
+  conversationId?: string;
+
+  @IsOptional() @IsUUID()
+  accountId?: string;
+
+  /** Our message id (uuid) of the message to quote. */
+  @IsOptional() @IsUUID()
+  replyToMessageId?: string;
+}
+
+export class BulkRecipientDto {
+  @IsString() @MaxLength(40)
+  to: string;
+
+  /** Per-recipient template variables. */
+  @IsOptional()
+  variables?: string[] | Record<string, string>;
+
+  /** Per-recipient override of the type's object (e.g. `{body}` for text). */
+  @IsOptional() @IsObject()
+  content?: Record<string, unknown>;
+}
+
+export class BulkSendDto extends MessageContentDto {
+  @IsOptional() @IsUUID()
+  accountId?: string;
+
+  @IsOptional() @IsString() @MaxLength(200)
+  name?: string;
+
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(10000) @ValidateNested({ each: true }) @Type(() => BulkRecipientDto)
+  recipients: BulkRecipientDto[];
+}
+
+export class ListMessagesQueryDto {
+  @IsOptional() @IsString() status?: string;
+  @IsOptional() @IsIn(['inbound', 'outbound']) direction?: string;
+  @IsOptional() @IsString() type?: string;
+  @IsOptional() @IsUUID() contactId?: string;
+  @IsOptional() @IsString() externalRef?: string;
+  @IsOptional() @IsDateString() from?: string;
+  @IsOptional() @IsDateString() to?: string;
+  @IsOptional() @IsString() cursor?: string;
+  @IsOptional() @Type(() => Number) limit?: number;
+}

@@ -1,0 +1,120 @@
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
+import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import { ROOT_LOGGER } from '../../../common/logging/logging.module';
+import { WhatsappProviderError } from '../../whatsapp/provider/provider-errors';
+import { WhatsappProviders } from '../../whatsapp/whatsapp-providers.service';
+import { MessageStatusService } from '../messages/message-status.service';
+import { AccountRateLimiter } from './account-rate-limiter.service';
+import { outboundFromRow } from './outbound-content.restore';
+import { OutboundMetrics } from './outbound-metrics.service';
+import { PRIORITY_BULK } from './outbound-queue.service';
+import { failureFields, MAX_ATTEMPTS, retryDelayMs, SendOutcomeStore, type SendRow, UNKNOWN_OUTCOME } from './send-outcome.store';
+
+const AMBIGUOUS_KINDS = ['network', 'timeout', 'unknown'];
+
+export type SendJobResult = { outcome: 'sent' | 'skipped' | 'failed' | 'reconciled'; status?: string };
+
+/**
+ * The outbound job. Order matters for "never twice": budget first (a wait is not an attempt), then the
+ * row is claimed `queued → sending` with attempts+1 BEFORE the provider call, so a crash leaves a
+ * `sending` row that is reconciled (never resent blindly: the Cloud API has no idempotency key).
+ */
+@Injectable()
+export class MessageSender implements OnModuleDestroy {
+  /** Set at shutdown: the provider client closes too, so calls in flight end ambiguously. */
+  private stopping = false;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly store: SendOutcomeStore,
+    private readonly providers: WhatsappProviders,
+    private readonly statuses: MessageStatusService,
+    private readonly limiter: AccountRateLimiter,
+    private readonly metrics: OutboundMetrics,
+    @Inject(ROOT_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onModuleDestroy(): void {
+    this.stopping = true;
+  }
+
+  async handle(job: Job<{ messageId: string }>, token?: string): Promise<SendJobResult> {
+    const row = await this.store.load(job.data.messageId);
+    if (!row) return { outcome: 'skipped', status: 'missing' };
+    if (row.status === 'sending') return { outcome: 'reconciled', status: await this.store.reconcile(row.id) };
+    if (row.status !== 'queued') return { outcome: 'skipped', status: row.status };
+    if (row.sendAt && row.sendAt.getTime() > Date.now() + 50) return this.delay(job, token, row.sendAt.getTime());
+    await this.waitForBudget(job, token, row);
+    if (!(await this.store.claim(row.id))) return { outcome: 'skipped', status: 'claimed-elsewhere' };
+    return this.sendClaimed(job, token, { ...row, attempts: row.attempts + 1 });
+  }
+
+  /** Throws DelayedError after moving the job, when the recipient or the account has no budget now. */
+  private async waitForBudget(job: Job, token: string | undefined, row: SendRow): Promise<void> {
+    const pairUntil = await this.limiter.pairBlockedUntil(row.whatsappAccountId, row.phoneE164);
+    if (pairUntil > Date.now()) {
+      this.metrics.rateLimitWaits.inc({ account: row.whatsappAccountId, limit: 'pair' });
+      await this.delay(job, token, pairUntil + Math.floor(Math.random() * 250));
+    }
+    const traffic = row.priority >= PRIORITY_BULK ? 'bulk' : 'priority';
+    const budget = await this.limiter.acquire(row.whatsappAccountId, row.rateLimitPerSecond, traffic, row.id);
+    if (!budget.ok) {
+      this.metrics.rateLimitWaits.inc({ account: row.whatsappAccountId, limit: 'account' });
+      await this.delay(job, token, Date.now() + Math.max(1, budget.waitMs));
+    }
+  }
+
+  private async sendClaimed(job: Job, token: string | undefined, row: SendRow): Promise<SendJobResult> {
+    const started = process.hrtime.bigint();
+    let providerMessageId: string;
+    try {
+      const message = outboundFromRow(row);
+      const { client, account } = await this.providers.forAccount(row.whatsappAccountId);
+      providerMessageId = (await client.sendMessage(account, row.phoneE164, message)).providerMessageId;
+      this.metrics.providerLatency.observe({ outcome: 'ok' }, seconds(started));
+    } catch (error) {
+      this.metrics.providerLatency.observe({ outcome: 'error' }, seconds(started));
+      return this.onFailure(job, token, row, error);
+    }
+    // Outside the try: a DB failure here must not mark a delivered message failed (the reconcile path decides).
+    await this.store.markSent(row, providerMessageId, (manager) => this.statuses.applyParked(row.whatsappAccountId, providerMessageId, manager));
+    this.metrics.sends.inc({ account: row.whatsappAccountId, outcome: 'sent' });
+    const since = row.sendAt && row.sendAt > row.createdAt ? row.sendAt : row.createdAt;
+    this.metrics.queueLag.observe({ traffic: row.priority >= PRIORITY_BULK ? 'bulk' : 'priority' }, (Date.now() - since.getTime()) / 1000);
+    return { outcome: 'sent' };
+  }
+
+  private async onFailure(job: Job, token: string | undefined, row: SendRow, error: unknown): Promise<never> {
+    const providerError = error instanceof WhatsappProviderError ? error : null;
+    const fields = failureFields(error);
+    // The request may have reached Meta before the client was torn down: never two, so no automatic resend.
+    if (this.stopping && (!providerError || AMBIGUOUS_KINDS.includes(providerError.kind))) {
+      await this.store.markFailed(row, { ...UNKNOWN_OUTCOME, errorMessage: `${UNKNOWN_OUTCOME.errorMessage} (${fields.errorCode})` });
+      this.metrics.sends.inc({ account: row.whatsappAccountId, outcome: 'unknown' });
+      throw new UnrecoverableError('SEND_OUTCOME_UNKNOWN: worker stopping during the provider call');
+    }
+    if (providerError?.retryable && row.attempts < MAX_ATTEMPTS) {
+      let at = Date.now() + retryDelayMs(providerError, row.attempts);
+      if (providerError.kind === 'pair_rate_limited') at = await this.limiter.blockPair(row.whatsappAccountId, row.phoneE164, providerError.retryAfterMs);
+      await this.store.requeue(row.id, fields);
+      this.metrics.sends.inc({ account: row.whatsappAccountId, outcome: 'retry' });
+      this.logger.info({ messageId: row.id, attempt: row.attempts, code: fields.errorCode, retryInMs: at - Date.now() }, 'send retry scheduled');
+      return this.delay(job, token, at);
+    }
+    await this.store.markFailed(row, fields);
+    this.metrics.sends.inc({ account: row.whatsappAccountId, outcome: 'failed' });
+    throw new UnrecoverableError(`${fields.errorCode}: ${fields.errorTitle ?? 'send failed'}`);
+  }
+
+  private async delay(job: Job, token: string | undefined, at: number): Promise<never> {
+    await job.moveToDelayed(at, token);
+    throw new DelayedError();
+  }
+}
+
+function seconds(started: bigint): number {
+  return Number(process.hrtime.bigint() - started) / 1e9;
+}

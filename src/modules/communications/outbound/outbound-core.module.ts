@@ -1,0 +1,41 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Campaign } from '../../../database/entities/campaign.entity';
+import { CampaignRecipient } from '../../../database/entities/campaign-recipient.entity';
+import { Message } from '../../../database/entities/message.entity';
+import { MessageTemplate } from '../../../database/entities/message-template.entity';
+import { WhatsappModule } from '../../whatsapp/whatsapp.module';
+import { CommunicationsModule } from '../communications.module';
+import { AccountRateLimiter } from './account-rate-limiter.service';
+import { BulkFanOutService } from './bulk-fan-out.service';
+import { BulkSendService } from './bulk-send.service';
+import { MessageComposer } from './message-composer.service';
+import { MessageSender } from './message-sender.service';
+import { MessagesQueryService } from './messages-query.service';
+import { OutboundMetrics } from './outbound-metrics.service';
+import { OutboundQueue } from './outbound-queue.service';
+import { QueuedSweeper } from './queued-sweeper.service';
+import { SendMessageService } from './send-message.service';
+import { SendOutcomeStore } from './send-outcome.store';
+
+const SERVICES = [
+  AccountRateLimiter,
+  BulkFanOutService,
+  BulkSendService,
+  MessageComposer,
+  MessageSender,
+  MessagesQueryService,
+  OutboundMetrics,
+  OutboundQueue,
+  QueuedSweeper,
+  SendMessageService,
+  SendOutcomeStore,
+];
+
+/** The send pipeline's services, shared by the API module and the worker module (no controllers, no handlers). */
+@Module({
+  imports: [TypeOrmModule.forFeature([Message, MessageTemplate, Campaign, CampaignRecipient]), CommunicationsModule, WhatsappModule],
+  providers: SERVICES,
+  exports: SERVICES,
+})
+export class OutboundCoreModule {}

@@ -1,0 +1,165 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { DomainError, NotFoundError } from '../../../common/errors/domain-error';
+import { type CountryCode, normalizePhone } from '../../../common/phone';
+import { Contact } from '../../../database/entities/contact.entity';
+import { Conversation } from '../../../database/entities/conversation.entity';
+import { MessageDirection, MessageStatus } from '../../../database/entities/enums';
+import { Message } from '../../../database/entities/message.entity';
+import type { WhatsappAccount } from '../../../database/entities/whatsapp-account.entity';
+import { WhatsappAccountsService } from '../../whatsapp/accounts/whatsapp-accounts.service';
+import { ContactsService } from '../contacts/contacts.service';
+import { ConversationsService } from '../conversations/conversations.service';
+import type { SendMessageDto } from './dto/send-message.dto';
+import { type ComposedMessage, MessageComposer } from './message-composer.service';
+import { OutboundQueue, PRIORITY_REPLY, PRIORITY_TRANSACTIONAL } from './outbound-queue.service';
+import { requestHash } from './request-hash';
+
+export interface SendAccepted {
+  id: string;
+  status: 'queued';
+  conversationId: string;
+}
+
+export interface SendResult {
+  body: SendAccepted;
+  replayed: boolean;
+}
+
+interface Target {
+  account: WhatsappAccount;
+  contact: Contact;
+  conversation: Conversation;
+}
+
+/** POST /messages: validate, record `queued` (idempotently), enqueue. */
+@Injectable()
+export class SendMessageService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly accounts: WhatsappAccountsService,
+    private readonly contacts: ContactsService,
+    private readonly conversations: ConversationsService,
+    private readonly composer: MessageComposer,
+    private readonly queue: OutboundQueue,
+  ) {}
+
+  async send(organizationId: string, dto: SendMessageDto, idempotencyKey?: string): Promise<SendResult> {
+    const hash = idempotencyKey ? requestHash(dto) : null;
+    if (idempotencyKey) {
+      const replay = await this.findReplay(organizationId, idempotencyKey, hash!);
+      if (replay) return replay;
+    }
+    const target = await this.resolveTarget(organizationId, dto);
+    const composed = await this.composer.compose(target.account.id, dto, {
+      phoneE164: target.contact.phoneE164!,
+      optedOut: Boolean(target.contact.optedOutAt),
+      windowOpen: this.conversations.isWindowOpen(target.conversation),
+    });
+    const replyTo = await this.resolveReplyTo(organizationId, dto.replyToMessageId);
+    const message = this.buildRow(organizationId, target, composed, dto, replyTo, idempotencyKey ?? null, hash);
+    const inserted = await this.dataSource.transaction(async (manager) => {
+      const id = await this.insertIfNew(manager, message);
+      if (id) await this.conversations.recordOutbound(target.conversation.id, new Date(), composed.text, manager);
+      return id;
+    });
+    if (!inserted) {
+      // A concurrent request with the same key won the insert.
+      const replay = await this.findReplay(organizationId, idempotencyKey!, hash!);
+      if (replay) return replay;
+      throw new DomainError('IDEMPOTENCY_KEY_CONFLICT', 'Idempotency-Key was used concurrently', undefined, 409);
+    }
+    await this.queue.enqueue([{ id: inserted, priority: message.priority!, sendAt: message.sendAt }]);
+    return { body: { id: inserted, status: 'queued', conversationId: target.conversation.id }, replayed: false };
+  }
+
+  private async findReplay(organizationId: string, key: string, hash: string): Promise<SendResult | null> {
+    const existing = await this.dataSource.getRepository(Message).findOne({
+      where: { organizationId, idempotencyKey: key },
+      select: { id: true, conversationId: true, requestHash: true, status: true, priority: true, sendAt: true },
+    });
+    if (!existing) return null;
+    if (existing.requestHash !== hash) {
+      throw new DomainError('IDEMPOTENCY_KEY_CONFLICT', 'This Idempotency-Key was already used with a different request body', { messageId: existing.id }, 409);
+    }
+    // Redis may have lost the first enqueue: re-adding is a no-op when the job still exists.
+    if (existing.status === MessageStatus.Queued) await this.queue.enqueue([{ id: existing.id, priority: existing.priority, sendAt: existing.sendAt }]);
+    return { body: { id: existing.id, status: 'queued', conversationId: existing.conversationId }, replayed: true };
+  }
+
+  private async resolveTarget(organizationId: string, dto: SendMessageDto): Promise<Target> {
+    if (dto.conversationId) {
+      const conversation = await this.dataSource.getRepository(Conversation).findOne({ where: { id: dto.conversationId, organizationId } });
+      if (!conversation) throw new NotFoundError('conversation');
+      const account = await this.accounts.get(organizationId, conversation.whatsappAccountId);
+      const contact = await this.contactById(conversation.contactId);
+      return { account, contact, conversation };
+    }
+    if (!dto.to) throw new DomainError('VALIDATION_FAILED', 'Give `to` or `conversationId`', { fields: [{ field: 'to', message: 'to or conversationId is required' }] }, 400);
+    const account = dto.accountId ? await this.accounts.get(organizationId, dto.accountId) : await this.accounts.getDefault(organizationId);
+    const phoneE164 = normalizePhone(dto.to, account.defaultRegion as CountryCode);
+    return this.dataSource.transaction(async (manager) => {
+      const contact = await this.contacts.upsert(organizationId, { phoneE164 }, manager);
+      const conversation = await this.conversations.findOrCreate(organizationId, account.id, contact.id, manager);
+      return { account, contact, conversation };
+    });
+  }
+
+  private async contactById(id: string): Promise<Contact> {
+    const contact = await this.dataSource.getRepository(Contact).findOneByOrFail({ id });
+    if (!contact.phoneE164) throw new DomainError('CONTACT_HAS_NO_PHONE', 'The contact has no phone number to send to', undefined, 422);
+    return contact;
+  }
+
+  private async resolveReplyTo(organizationId: string, id: string | undefined): Promise<{ id: string; providerMessageId: string } | null> {
+    if (!id) return null;
+    const target = await this.dataSource.getRepository(Message).findOne({ where: { id, organizationId }, select: { id: true, providerMessageId: true } });
+    if (!target) throw new NotFoundError('message', { field: 'replyToMessageId' });
+    if (!target.providerMessageId) throw new DomainError('REPLY_TARGET_NOT_SENT', 'The quoted message has no WhatsApp id yet', undefined, 422);
+    return { id: target.id, providerMessageId: target.providerMessageId };
+  }
+
+  private buildRow(
+    organizationId: string,
+    target: Target,
+    composed: ComposedMessage,
+    dto: SendMessageDto,
+    replyTo: { id: string; providerMessageId: string } | null,
+    idempotencyKey: string | null,
+    hash: string | null,
+  ): Partial<Message> {
+    const isReply = dto.kind === 'reply' || Boolean(replyTo);
+    return {
+      organizationId,
+      whatsappAccountId: target.account.id,
+      conversationId: target.conversation.id,
+      contactId: target.contact.id,
+      direction: MessageDirection.Outbound,
+      status: MessageStatus.Queued,
+      type: composed.type,
+      content: composed.content,
+      text: composed.text,
+      occurredAt: new Date(),
+      templateName: composed.templateName,
+      templateLanguage: composed.templateLanguage,
+      templateVariables: composed.templateVariables,
+      isFallback: composed.isFallback,
+      replyToMessageId: replyTo?.id ?? null,
+      contextProviderMessageId: replyTo?.providerMessageId ?? null,
+      kind: dto.kind ?? null,
+      externalRef: dto.externalRef ?? null,
+      metadata: dto.metadata ?? null,
+      priority: isReply ? PRIORITY_REPLY : PRIORITY_TRANSACTIONAL,
+      sendAt: dto.sendAt ? new Date(dto.sendAt) : null,
+      idempotencyKey,
+      requestHash: hash,
+    };
+  }
+
+  private async insertIfNew(manager: EntityManager, row: Partial<Message>): Promise<string | null> {
+    const result = await manager.createQueryBuilder().insert().into(Message).values(row).orIgnore().returning(['id']).execute();
+    const id = (result.raw as Array<{ id: string }>)[0]?.id;
+    return id ?? null;
+  }
+}

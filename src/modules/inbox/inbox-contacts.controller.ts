@@ -1,0 +1,102 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { UserRole } from '../../database/entities/enums';
+import { CurrentPrincipal, MinRole, type Principal } from '../auth/principal';
+import { ContactErasureService } from './contact-erasure.service';
+import {
+  ContactDto,
+  ContactNoteDto,
+  ContactNotePageDto,
+  ContactPageDto,
+  CreateContactDto,
+  CreateNoteDto,
+  ErasureResultDto,
+  ListContactsQueryDto,
+  UpdateContactDto,
+} from './dto/contact.dto';
+import { MessagePageDto } from './dto/message.dto';
+import { PageQueryDto } from './dto/pagination.dto';
+import { InboxContactsService } from './inbox-contacts.service';
+
+@ApiTags('contacts')
+@ApiBearerAuth()
+@ApiSecurity('api-key')
+@Controller('api/v1/contacts')
+export class InboxContactsController {
+  constructor(
+    private readonly contacts: InboxContactsService,
+    private readonly erasure: ContactErasureService,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'List or search contacts by name or phone (any format), newest first' })
+  @ApiOkResponse({ type: ContactPageDto })
+  list(@CurrentPrincipal() principal: Principal, @Query() query: ListContactsQueryDto) {
+    return this.contacts.list(principal.organizationId, query);
+  }
+
+  @Post()
+  @ApiOperation({ summary: 'Create a contact by phone and name (409 CONTACT_CONFLICT when the number exists)' })
+  @ApiCreatedResponse({ type: ContactDto })
+  create(@CurrentPrincipal() principal: Principal, @Body() body: CreateContactDto) {
+    return this.contacts.create(principal.organizationId, body);
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: ContactDto })
+  get(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string) {
+    return this.contacts.get(principal.organizationId, id);
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Edit name, labels and custom attributes' })
+  @ApiOkResponse({ type: ContactDto })
+  update(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateContactDto) {
+    return this.contacts.update(principal.organizationId, id, body);
+  }
+
+  @Delete(':id')
+  @MinRole(UserRole.Admin)
+  @ApiOperation({ summary: "Right to erasure: delete the contact, its conversations, messages, media, notes and campaign rows" })
+  @ApiOkResponse({ type: ErasureResultDto })
+  erase(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string) {
+    return this.erasure.erase(principal.organizationId, id);
+  }
+
+  @Get(':id/history')
+  @ApiOperation({ summary: "Messages across all of the contact's conversations, newest first" })
+  @ApiOkResponse({ type: MessagePageDto })
+  history(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Query() query: PageQueryDto) {
+    return this.contacts.history(principal.organizationId, id, query);
+  }
+
+  @Post(':id/notes')
+  @ApiOperation({ summary: 'Add an internal note (author and time recorded)' })
+  @ApiCreatedResponse({ type: ContactNoteDto })
+  addNote(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: CreateNoteDto) {
+    return this.contacts.addNote(principal, id, body);
+  }
+
+  @Get(':id/notes')
+  @ApiOperation({ summary: 'Internal notes, newest first' })
+  @ApiOkResponse({ type: ContactNotePageDto })
+  notes(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Query() query: PageQueryDto) {
+    return this.contacts.listNotes(principal.organizationId, id, query);
+  }
+
+  @Post(':id/opt-out')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Opt the contact out of marketing (source: admin)' })
+  @ApiOkResponse({ type: ContactDto })
+  optOut(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string) {
+    return this.contacts.setOptOut(principal.organizationId, id, true);
+  }
+
+  @Post(':id/opt-in')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Opt the contact back in to marketing (source: admin)' })
+  @ApiOkResponse({ type: ContactDto })
+  optIn(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string) {
+    return this.contacts.setOptOut(principal.organizationId, id, false);
+  }
+}

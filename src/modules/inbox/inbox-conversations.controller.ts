@@ -1,0 +1,103 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, type Principal } from '../auth/principal';
+import { ConversationActionsService } from './conversation-actions.service';
+import {
+  AssignConversationDto,
+  ConversationDto,
+  ConversationLabelsDto,
+  ConversationPageDto,
+  ListConversationsQueryDto,
+  ReadReceiptResultDto,
+} from './dto/conversation.dto';
+import { MessagePageDto } from './dto/message.dto';
+import { PageQueryDto } from './dto/pagination.dto';
+import { InboxConversationsService } from './inbox-conversations.service';
+
+@ApiTags('conversations')
+@ApiBearerAuth()
+@ApiSecurity('api-key')
+@Controller('api/v1/conversations')
+export class InboxConversationsController {
+  constructor(
+    private readonly conversations: InboxConversationsService,
+    private readonly actions: ConversationActionsService,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'List conversations by last activity (newest first), filtered, cursor-paginated' })
+  @ApiOkResponse({ type: ConversationPageDto })
+  list(@CurrentPrincipal() principal: Principal, @Query() query: ListConversationsQueryDto) {
+    return this.conversations.list(principal.organizationId, query);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One conversation with its contact, window and assignee' })
+  @ApiOkResponse({ type: ConversationDto })
+  get(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string) {
+    return this.conversations.get(principal.organizationId, id);
+  }
+
+  @Get(':id/messages')
+  @ApiOperation({ summary: "The conversation's messages, newest first, cursor-paginated" })
+  @ApiOkResponse({ type: MessagePageDto })
+  messages(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Query() query: PageQueryDto) {
+    return this.conversations.messages(principal.organizationId, id, query);
+  }
+
+  @Post(':id/read')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Mark read: zero the unread count and send the read receipt of the latest inbound message (best effort)' })
+  @ApiOkResponse({ type: ReadReceiptResultDto })
+  read(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string) {
+    return this.actions.markRead(principal.organizationId, id);
+  }
+
+  @Post(':id/close')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Close the conversation (a new inbound message reopens it)' })
+  @ApiOkResponse({ type: ConversationDto })
+  close(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string) {
+    return this.actions.close(principal.organizationId, id);
+  }
+
+  @Post(':id/reopen')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Reopen a closed conversation' })
+  @ApiOkResponse({ type: ConversationDto })
+  reopen(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string) {
+    return this.actions.reopen(principal.organizationId, id);
+  }
+
+  @Post(':id/assign')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Assign to a user of the organisation, or unassign with null' })
+  @ApiOkResponse({ type: ConversationDto })
+  assign(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: AssignConversationDto) {
+    return this.actions.assign(principal.organizationId, id, body.userId);
+  }
+
+  @Post(':id/bot/pause')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Hand the conversation to a person: the bot stops answering' })
+  @ApiOkResponse({ type: ConversationDto })
+  pauseBot(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string) {
+    return this.actions.pauseBot(principal.organizationId, id);
+  }
+
+  @Post(':id/bot/resume')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Give the conversation back to the bot (clears the handoff request)' })
+  @ApiOkResponse({ type: ConversationDto })
+  resumeBot(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string) {
+    return this.actions.resumeBot(principal.organizationId, id);
+  }
+
+  @Post(':id/labels')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Add and/or remove conversation labels' })
+  @ApiOkResponse({ type: ConversationDto })
+  labels(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: ConversationLabelsDto) {
+    return this.actions.changeLabels(principal.organizationId, id, body);
+  }
+}

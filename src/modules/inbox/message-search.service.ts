@@ -1,0 +1,95 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { MessageDirection } from '../../database/entities/enums';
+import type { MessageSearchHitDto, SearchMessagesQueryDto } from './dto/message.dto';
+import { decodeCursor, type Page, pageLimit, toPage } from './inbox-cursor';
+import { SqlParams } from './sql-params';
+
+// ts_headline does not escape HTML: mark with sentinels, escape the text, then turn the sentinels into <mark>.
+const START = '\u27e6';
+const STOP = '\u27e7';
+const HEADLINE_OPTIONS = `StartSel=${START}, StopSel=${STOP}, MaxWords=24, MinWords=8, MaxFragments=2, FragmentDelimiter=" … "`;
+
+interface HitRow {
+  id: string;
+  conversation_id: string;
+  contact_id: string;
+  whatsapp_account_id: string;
+  direction: MessageDirection;
+  type: string;
+  occurred_at: Date;
+  sort_key: string;
+  text: string | null;
+  rank: number;
+  rank_key: string;
+  snippet: string | null;
+}
+
+function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+export function toMarkedSnippet(headline: string): string {
+  return escapeHtml(headline).split(START).join('<mark>').split(STOP).join('</mark>');
+}
+
+/**
+ * Full-text search over message.search_vector (Spanish stemming + simple, accents folded; GIN
+ * idx_message_search), best match first. Keyset on (rank, occurred_at, id): ranks are float4 and
+ * round-trip exactly through their text form in the cursor.
+ */
+@Injectable()
+export class MessageSearchService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async search(organizationId: string, query: SearchMessagesQueryDto): Promise<Page<MessageSearchHitDto>> {
+    const limit = pageLimit(query.limit);
+    const cursor = decodeCursor(query.cursor);
+    const p = new SqlParams();
+    const q = p.add(query.q);
+    const where = [`m.organization_id = ${p.add(organizationId)}`, 'm.search_vector @@ tsq.q'];
+    if (query.accountId) where.push(`m.whatsapp_account_id = ${p.add(query.accountId)}`);
+    if (query.contactId) where.push(`m.contact_id = ${p.add(query.contactId)}`);
+    if (query.direction) where.push(`m.direction = ${p.add(query.direction)}`);
+    if (query.from) where.push(`m.occurred_at >= ${p.add(query.from)}::timestamptz`);
+    if (query.to) where.push(`m.occurred_at < ${p.add(query.to)}::timestamptz`);
+    const rank = 'ts_rank(m.search_vector, tsq.q)';
+    const after = cursor ? this.after(cursor.k, cursor.id, rank, p) : 'TRUE';
+    const rows: HitRow[] = await this.dataSource.query(
+      `WITH tsq AS (SELECT websearch_to_tsquery('spanish', conversa_unaccent(${q})) || websearch_to_tsquery('simple', conversa_unaccent(${q})) AS q),
+       hits AS (
+         SELECT m.id, ${rank} AS rank, m.occurred_at FROM message m, tsq
+         WHERE ${where.join(' AND ')} AND ${after}
+         ORDER BY rank DESC, m.occurred_at DESC, m.id DESC LIMIT ${p.add(limit + 1)})
+       SELECT m.id, m.conversation_id, m.contact_id, m.whatsapp_account_id, m.direction, m.type, m.occurred_at, m.text,
+              hits.rank, hits.rank::text AS rank_key, m.occurred_at::text AS sort_key,
+              ts_headline('spanish', coalesce(m.text, ''), tsq.q, '${HEADLINE_OPTIONS}') AS snippet
+       FROM hits JOIN message m ON m.id = hits.id, tsq
+       ORDER BY hits.rank DESC, hits.occurred_at DESC, hits.id DESC`,
+      p.values,
+    );
+    return toPage(
+      rows,
+      limit,
+      (row) => ({
+        id: row.id,
+        conversationId: row.conversation_id,
+        contactId: row.contact_id,
+        accountId: row.whatsapp_account_id,
+        direction: row.direction,
+        type: row.type,
+        occurredAt: row.occurred_at.toISOString(),
+        text: row.text,
+        snippet: toMarkedSnippet(row.snippet ?? ''),
+        rank: row.rank,
+      }),
+      (row) => ({ k: `${row.rank_key}|${row.sort_key}`, id: row.id }),
+    );
+  }
+
+  private after(key: string | null, id: string, rank: string, p: SqlParams): string {
+    const [rankKey, occurredAt] = (key ?? '').split('|');
+    return `(${rank}, m.occurred_at, m.id) < (${p.add(rankKey)}::real, ${p.add(occurredAt)}::timestamptz, ${p.add(id)}::uuid)`;
+  }
+}

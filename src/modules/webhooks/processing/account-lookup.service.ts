@@ -1,0 +1,29 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { WhatsappAccount } from '../../../database/entities/whatsapp-account.entity';
+import type { AccountUpdateEvent, BusinessCapabilityEvent, PhoneQualityEvent, SecurityEvent } from '../normalizer/normalized-event.types';
+
+/** Resolves the account a webhook item belongs to, and records account-level facts Meta reports. */
+@Injectable()
+export class AccountLookup {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  byPhoneNumberId(phoneNumberId: string, manager: EntityManager = this.dataSource.manager): Promise<WhatsappAccount | null> {
+    return manager.getRepository(WhatsappAccount).findOne({ where: { phoneNumberId } });
+  }
+
+  /** Keeps the latest fact per event kind on the account(s) of that phone number or WABA. */
+  async recordProviderState(event: AccountUpdateEvent | PhoneQualityEvent | BusinessCapabilityEvent | SecurityEvent): Promise<void> {
+    const phoneNumberId = event.kind === 'account_update' ? event.phoneNumberId : undefined;
+    const fact = { ...event, recordedAt: new Date().toISOString() };
+    const where = phoneNumberId ? 'phone_number_id = $2' : event.wabaId ? 'waba_id = $2' : null;
+    if (!where) return;
+    const quality = event.kind === 'phone_quality' ? (event.currentLimit ?? event.event ?? null) : null;
+    await this.dataSource.query(
+      `UPDATE whatsapp_account SET provider_state = provider_state || jsonb_build_object($1::text, $3::jsonb),
+         quality_rating = COALESCE($4, quality_rating), updated_at = now() WHERE ${where}`,
+      [event.kind, phoneNumberId ?? event.wabaId, JSON.stringify(fact), quality],
+    );
+  }
+}

@@ -1,0 +1,134 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import { ROOT_LOGGER } from '../../../common/logging/logging.module';
+import { AppConfig } from '../../../config/app-config';
+import { WebhookEventStatus, WebhookProvider } from '../../../database/entities/enums';
+import { WebhookEvent } from '../../../database/entities/webhook-event.entity';
+import { JobName } from '../../../queues/job-names';
+import { JobProducer } from '../../../queues/job-producer.service';
+import { MetricsService } from '../../metrics/metrics.service';
+import { RealtimePublisher } from '../../realtime/realtime.publisher';
+import { normalizeKapsoPayload } from '../normalizer/kapso-payload.normalizer';
+import { isMetaShapedPayload, normalizeMetaPayload } from '../normalizer/meta-payload.normalizer';
+import type { NormalizedItem } from '../normalizer/normalized-event.types';
+import { EventApplier, type ItemEffects, UnknownAccountError } from './event-applier.service';
+
+export type ProcessOutcome = 'processed' | 'failed' | 'skipped';
+
+/**
+ * Processes one stored webhook event: normalise, then apply every item on its own (one bad item never
+ * drops the others). Reprocessing is safe: every item application is idempotent, so a retried or
+ * replayed event changes nothing twice.
+ */
+@Injectable()
+export class WebhookEventProcessor {
+  private readonly processed;
+  private readonly lag;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly applier: EventApplier,
+    private readonly jobs: JobProducer,
+    private readonly realtime: RealtimePublisher,
+    private readonly config: AppConfig,
+    metrics: MetricsService,
+    @Inject(ROOT_LOGGER) private readonly logger: Logger,
+  ) {
+    this.processed = metrics.counter('conversa_webhook_items_total', 'Webhook items applied, by provider, kind and outcome', ['provider', 'kind', 'outcome']);
+    this.lag = metrics.histogram('conversa_webhook_ingest_to_processed_seconds', 'Time from storing a webhook to processing it', ['provider'], [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60]);
+  }
+
+  async process(webhookEventId: string, isLastAttempt: boolean): Promise<ProcessOutcome> {
+    const event = await this.claim(webhookEventId);
+    if (!event) return 'skipped';
+    const items = this.normalize(event);
+    const effects: ItemEffects = { realtime: [], inboundConversations: new Set(), mediaAssetIds: [] };
+    const itemErrors: Array<{ path: string; error: string }> = [];
+    let transientError: Error | null = null;
+    let rejected = false;
+    for (const [index, item] of orderForApplication(items).entries()) {
+      if (!item.ok) {
+        itemErrors.push({ path: item.path, error: item.error });
+        this.processed.inc({ provider: event.provider, kind: 'unparseable', outcome: 'failed' });
+        continue;
+      }
+      try {
+        await this.applier.apply(item.event, effects);
+        this.processed.inc({ provider: event.provider, kind: item.event.kind, outcome: 'applied' });
+      } catch (error) {
+        const permanent = error instanceof UnknownAccountError;
+        itemErrors.push({ path: `items[${index}]:${item.event.kind}`, error: (error as Error).message });
+        this.processed.inc({ provider: event.provider, kind: item.event.kind, outcome: permanent ? 'rejected' : 'failed' });
+        if (permanent) rejected = true;
+        else transientError = error as Error;
+      }
+    }
+    await this.afterApply(effects);
+    if (transientError && !isLastAttempt) {
+      await this.mark(event.id, WebhookEventStatus.Received, transientError.message, itemErrors);
+      throw transientError;
+    }
+    // Items for an unknown account stay visible as a failed event, replayable once the account exists.
+    const status = transientError || rejected ? WebhookEventStatus.Failed : WebhookEventStatus.Processed;
+    await this.mark(event.id, status, transientError?.message ?? (rejected ? 'Some items could not be applied' : null), itemErrors);
+    this.lag.observe({ provider: event.provider }, (Date.now() - event.receivedAt.getTime()) / 1000);
+    if (itemErrors.length > 0) this.logger.warn({ webhookEventId, itemErrors: itemErrors.length, status }, 'webhook event had items that could not be applied');
+    return status === WebhookEventStatus.Processed ? 'processed' : 'failed';
+  }
+
+  /** A processed event is skipped; `processing` is taken over (its worker died: BullMQ re-delivered the job). */
+  private async claim(id: string): Promise<WebhookEvent | null> {
+    // TypeORM returns [rows, affected] for UPDATE … RETURNING.
+    const [rows]: [Array<Record<string, unknown>>, number] = await this.dataSource.query(
+      `UPDATE webhook_event SET status = 'processing', attempts = attempts + 1
+       WHERE id = $1 AND status <> 'processed' RETURNING id, provider, event_name, payload, received_at`,
+      [id],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    return Object.assign(new WebhookEvent(), {
+      id: row.id as string,
+      provider: row.provider as WebhookProvider,
+      eventName: row.event_name as string | null,
+      payload: row.payload,
+      receivedAt: row.received_at as Date,
+    });
+  }
+
+  private normalize(event: WebhookEvent): NormalizedItem[] {
+    if (event.provider === WebhookProvider.Kapso && !isMetaShapedPayload(event.payload)) return normalizeKapsoPayload(event.payload, event.eventName ?? undefined);
+    return normalizeMetaPayload(event.payload, event.provider === WebhookProvider.Kapso ? 'kapso' : 'meta');
+  }
+
+  private async afterApply(effects: ItemEffects): Promise<void> {
+    for (const { organizationId, event } of effects.realtime) await this.realtime.publish(organizationId, event);
+    const jobs = [
+      ...effects.mediaAssetIds.map((id) => ({ name: JobName.DownloadMedia as const, data: { mediaAssetId: id }, key: id })),
+    ];
+    if (jobs.length > 0) await this.jobs.enqueueBulk(jobs);
+    for (const conversationId of effects.inboundConversations) {
+      // Debounce: a burst of messages within the window gets one agent run (BullMQ deduplication, extended per message).
+      const delay = this.config.AGENTS_DEBOUNCE_MS;
+      await this.jobs.enqueue(JobName.RunAgents, { conversationId }, {
+        priority: 1,
+        ...(delay > 0 ? { delay, deduplication: { id: `agents-${conversationId}`, ttl: delay, extend: true, replace: true } } : {}),
+      });
+    }
+  }
+
+  private async mark(id: string, status: WebhookEventStatus, error: string | null, itemErrors: Array<{ path: string; error: string }>): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE webhook_event SET status = $2::webhook_event_status, error = $3, item_errors = $4,
+         processed_at = CASE WHEN $2::text = 'processed' THEN now() ELSE processed_at END WHERE id = $1`,
+      [id, status, error, itemErrors.length > 0 ? JSON.stringify(itemErrors) : null],
+    );
+  }
+}
+
+/** Inbound messages in provider timestamp order; everything else keeps payload order. */
+function orderForApplication(items: NormalizedItem[]): NormalizedItem[] {
+  const time = (item: NormalizedItem) => (item.ok && item.event.kind === 'inbound_message' ? item.event.timestamp.getTime() : 0);
+  return [...items].sort((a, b) => time(a) - time(b));
+}

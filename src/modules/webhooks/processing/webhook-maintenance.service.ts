@@ -1,0 +1,63 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import { ROOT_LOGGER } from '../../../common/logging/logging.module';
+import { AppConfig } from '../../../config/app-config';
+import { JobName } from '../../../queues/job-names';
+import { JobProducer } from '../../../queues/job-producer.service';
+
+const SWEEP_LOCK = 'conversa:sweep-webhook-events';
+const STUCK_AFTER_MS = 30_000;
+
+/** Scheduler-driven: re-enqueue events left `received` (Redis was down, a job was lost) and purge old raw events. */
+@Injectable()
+export class WebhookMaintenanceService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly jobs: JobProducer,
+    private readonly config: AppConfig,
+    @Inject(ROOT_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  /** Runs under an advisory lock so two sweeps never overlap; the deterministic jobId makes re-enqueueing harmless. */
+  async sweep(olderThanMs = STUCK_AFTER_MS): Promise<number> {
+    return this.withLock(SWEEP_LOCK, async () => {
+      const rows: Array<{ id: string }> = await this.dataSource.query(
+        `SELECT id FROM webhook_event WHERE status IN ('received', 'processing') AND received_at < now() - ($1 || ' milliseconds')::interval
+         ORDER BY received_at LIMIT 5000`,
+        [String(olderThanMs)],
+      );
+      if (rows.length === 0) return 0;
+      await this.jobs.enqueueBulk(rows.map((r) => ({ name: JobName.ProcessWebhookEvent, data: { webhookEventId: r.id }, key: r.id })));
+      this.logger.info({ count: rows.length }, 'webhook events re-enqueued by sweep');
+      return rows.length;
+    });
+  }
+
+  async purge(): Promise<number> {
+    const result: [unknown[], number] = await this.dataSource.query(
+      `DELETE FROM webhook_event WHERE status = 'processed' AND processed_at < now() - ($1 || ' days')::interval`,
+      [String(this.config.WEBHOOK_EVENT_RETENTION_DAYS)],
+    );
+    const count = Array.isArray(result) ? Number(result[1] ?? 0) : 0;
+    this.logger.info({ count, retentionDays: this.config.WEBHOOK_EVENT_RETENTION_DAYS }, 'processed webhook events purged');
+    return count;
+  }
+
+  private async withLock<T>(name: string, work: () => Promise<T>): Promise<T | 0> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      const [{ locked }] = await runner.query(`SELECT pg_try_advisory_lock(hashtext($1)) AS locked`, [name]);
+      if (!locked) return 0;
+      try {
+        return await work();
+      } finally {
+        await runner.query(`SELECT pg_advisory_unlock(hashtext($1))`, [name]);
+      }
+    } finally {
+      await runner.release();
+    }
+  }
+}
