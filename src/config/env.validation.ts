@@ -118,6 +118,10 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(1)
   WORKER_CONCURRENCY = 16;
 
+  /** Sends spend most of their time waiting on the provider, so the outbound queue runs wider. */
+  @Transform(toInt) @IsInt() @Min(1)
+  OUTBOUND_CONCURRENCY = 64;
+
   @Transform(toInt) @IsInt() @Min(1000)
   SHUTDOWN_TIMEOUT_MS = 25000;
 

@@ -7,11 +7,11 @@ import { InboxModule } from '../modules/inbox/inbox.module';
 import { MetricsController } from '../modules/metrics/metrics.controller';
 import { TemplatesModule } from '../modules/templates/templates.module';
 import { WebhooksModule } from '../modules/webhooks/webhooks.module';
-import { WhatsappModule } from '../modules/whatsapp/whatsapp.module';
+import { WhatsappApiModule } from '../modules/whatsapp/whatsapp-api.module';
 
 /** HTTP: admin API, webhook receiver, health, metrics. Never imports a *.worker.module. */
 @Module({
-  imports: [AuthModule, HealthModule, WhatsappModule, WebhooksModule, OutboundModule, InboxModule, TemplatesModule, AgentsModule],
+  imports: [AuthModule, HealthModule, WhatsappApiModule, WebhooksModule, OutboundModule, InboxModule, TemplatesModule, AgentsModule],
   controllers: [MetricsController],
 })
 export class ApiModule {}

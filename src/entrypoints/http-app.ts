@@ -1,5 +1,6 @@
 import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { LogController } from 'fastify';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
@@ -22,7 +23,8 @@ export async function createApplication(config: AppConfig, logger: Logger): Prom
   }
   const adapter = new FastifyAdapter({
     loggerInstance: logger.child({ component: 'http' }),
-    disableRequestLogging: true,
+    // One access log line per request is written by our onResponse hook instead.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.HTTP_BODY_LIMIT_BYTES,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
@@ -38,6 +40,8 @@ export async function createApplication(config: AppConfig, logger: Logger): Prom
 
 function configureHttp(app: NestFastifyApplication, config: AppConfig): void {
   const fastify = app.getHttpAdapter().getInstance();
+  // Media uploads to the sandbox's simulated Graph API arrive as multipart; the simulator parses the bytes itself.
+  if (config.SANDBOX_ENABLED) fastify.addContentTypeParser('multipart/form-data', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   const metrics = app.get(MetricsService);
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
@@ -60,5 +64,4 @@ function configureHttp(app: NestFastifyApplication, config: AppConfig): void {
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
-  void config;
 }

@@ -6,8 +6,8 @@ const keepFailed = { age: 7 * 24 * 3600, count: 10000 };
 /** Retry policy per job name, beside the name. Completed jobs are dropped, failed ones kept a week. */
 export const JOB_OPTIONS: Record<JobName, JobsOptions> = {
   [JobName.ProcessWebhookEvent]: { attempts: 8, backoff: { type: 'exponential', delay: 1000 } },
-  // The send handler owns its retries (provider-specific delays); BullMQ attempts bound them.
-  [JobName.SendMessage]: { attempts: 4, backoff: { type: 'provider' } },
+  // 1 try + at most 3 automatic retries; the handler may pick a longer provider-suggested delay.
+  [JobName.SendMessage]: { attempts: 4, backoff: { type: 'exponential', delay: 1000, jitter: 0.5 } },
   [JobName.DownloadMedia]: { attempts: 5, backoff: { type: 'exponential', delay: 2000 } },
   [JobName.FanOutBulkSend]: { attempts: 5, backoff: { type: 'exponential', delay: 1000 } },
   [JobName.RunAgents]: { attempts: 3, backoff: { type: 'exponential', delay: 1000 } },

@@ -51,7 +51,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   let baseUrl = '';
   if (config.hasRole('api')) {
     const http = app as INestApplication;
-    await http.listen(0, '127.0.0.1');
+    await http.listen(config.PORT, '127.0.0.1');
     const address = http.getHttpServer().address() as { port: number };
     baseUrl = `http://127.0.0.1:${address.port}`;
   }

@@ -37,7 +37,14 @@ import { UsersService } from './users.service';
       useFactory: (config: AppConfig, redis: Redis) => ({
         throttlers: [
           { name: 'api', ttl: 60_000, limit: config.API_RATE_LIMIT_PER_MINUTE },
-          { name: 'login', ttl: 60_000, limit: config.LOGIN_RATE_LIMIT_PER_MINUTE, blockDuration: 60_000 },
+          {
+            name: 'login',
+            ttl: 60_000,
+            limit: config.LOGIN_RATE_LIMIT_PER_MINUTE,
+            blockDuration: 60_000,
+            // Only the login route counts against this budget.
+            skipIf: (context) => context.getHandler() !== AuthController.prototype.login,
+          },
         ],
         storage: new RedisThrottlerStorage(redis, `${config.QUEUE_PREFIX}:throttle:`),
       }),

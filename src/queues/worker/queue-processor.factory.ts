@@ -25,7 +25,7 @@ export function createQueueProcessor(queue: QueueName): Type<WorkerHost> {
       const missing = this.handlers.missingFor(queue);
       // Jobs without a handler fail as unrecoverable; an integration test asserts the full worker has none missing.
       if (missing.length > 0) this.rootLogger.error({ queue, missing }, 'jobs without a handler on this queue');
-      this.worker.concurrency = this.config.WORKER_CONCURRENCY;
+      this.worker.concurrency = queue === QueueName.Outbound ? this.config.OUTBOUND_CONCURRENCY : this.config.WORKER_CONCURRENCY;
       void this.worker.run();
     }
 

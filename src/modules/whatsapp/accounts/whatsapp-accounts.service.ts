@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
-import { Repository } from 'typeorm';
+import { DataSource, Repository } from 'typeorm';
 import { decryptSecret, encryptSecret } from '../../../common/crypto';
-import { NotFoundError } from '../../../common/errors/domain-error';
+import { DomainError, NotFoundError } from '../../../common/errors/domain-error';
 import { AppConfig } from '../../../config/app-config';
 import { WhatsappProviderKind } from '../../../database/entities/enums';
 import { WhatsappAccount } from '../../../database/entities/whatsapp-account.entity';
+import { WhatsappProviders } from '../whatsapp-providers.service';
 
 export interface CreateAccountInput {
   name: string;
@@ -27,6 +28,8 @@ export interface CreateAccountInput {
 export class WhatsappAccountsService {
   constructor(
     @InjectRepository(WhatsappAccount) private readonly accounts: Repository<WhatsappAccount>,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly providers: WhatsappProviders,
     private readonly config: AppConfig,
   ) {}
 
@@ -57,6 +60,34 @@ export class WhatsappAccountsService {
       accessToken: `sandbox-${randomBytes(16).toString('hex')}`,
       defaultRegion: 'CL',
     });
+  }
+
+  async update(organizationId: string, id: string, input: Partial<CreateAccountInput>): Promise<WhatsappAccount> {
+    await this.get(organizationId, id);
+    const { accessToken, appSecret, ...rest } = input;
+    await this.dataSource.transaction(async (manager) => {
+      if (input.isDefault) await manager.update(WhatsappAccount, { organizationId }, { isDefault: false });
+      await manager.update(WhatsappAccount, { id, organizationId }, {
+        ...rest,
+        ...(accessToken ? { accessTokenEncrypted: encryptSecret(accessToken, this.config.encryptionKey) } : {}),
+        ...(appSecret ? { appSecretEncrypted: encryptSecret(appSecret, this.config.encryptionKey) } : {}),
+      });
+    });
+    return this.get(organizationId, id);
+  }
+
+  /** Refused while conversations exist: their history belongs to the number (erase contacts first). */
+  async remove(organizationId: string, id: string): Promise<void> {
+    await this.get(organizationId, id);
+    const [{ count }] = await this.dataSource.query(`SELECT count(*)::int AS count FROM conversation WHERE whatsapp_account_id = $1`, [id]);
+    if (count > 0) throw new DomainError('WHATSAPP_ACCOUNT_IN_USE', `The account has ${count} conversations; it cannot be deleted`, { conversations: count }, 409);
+    await this.accounts.delete({ id, organizationId });
+  }
+
+  async test(organizationId: string, id: string) {
+    await this.get(organizationId, id);
+    const { client, account } = await this.providers.forAccount(id);
+    return client.healthCheck(account);
   }
 
   list(organizationId: string): Promise<WhatsappAccount[]> {

@@ -1,0 +1,88 @@
+import { All, Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { ValidationFailedError } from '../../../common/errors/domain-error';
+import { ApiBearerAuth, ApiExcludeEndpoint, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { SkipThrottle } from '@nestjs/throttler';
+import { IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { CurrentPrincipal, Public, type Principal } from '../../auth/principal';
+import { SANDBOX_GRAPH_PATH } from '../whatsapp-providers.service';
+import { GraphSimulator } from './graph-simulator';
+import { SandboxService } from './sandbox.service';
+
+export class SandboxInboundDto {
+  @ApiProperty({ example: '+56912345678', description: 'The simulated customer' })
+  @Matches(/^\+?[1-9]\d{6,14}$/)
+  from: string;
+
+  @ApiPropertyOptional({ example: 'Hola, ¿cuándo vence el F29?' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(4096)
+  text?: string;
+
+  @ApiPropertyOptional({ example: 'María' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  name?: string;
+
+  @ApiPropertyOptional({ description: 'Sandbox account (default: the organisation’s first sandbox account)' })
+  @IsOptional()
+  @IsUUID()
+  accountId?: string;
+
+  @ApiPropertyOptional({ description: 'Reply to a button: its id' })
+  @IsOptional()
+  @IsString()
+  buttonReplyId?: string;
+
+  @ApiPropertyOptional({ description: 'Reply to a button: its title' })
+  @IsOptional()
+  @IsString()
+  buttonReplyTitle?: string;
+}
+
+/** The simulated Graph API (what sandbox accounts call) and the sandbox's own controls. */
+@ApiTags('sandbox')
+@SkipThrottle()
+@Controller('sandbox')
+export class SandboxController {
+  constructor(
+    private readonly simulator: GraphSimulator,
+    private readonly sandbox: SandboxService,
+  ) {}
+
+  @All('graph/*')
+  @Public()
+  @ApiExcludeEndpoint()
+  async graph(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    this.sandbox.assertEnabled();
+    const path = request.url.slice(SANDBOX_GRAPH_PATH.length) || '/';
+    const response = await this.simulator.handle({
+      method: request.method,
+      path,
+      headers: request.headers,
+      body: Buffer.isBuffer(request.body) ? undefined : request.body,
+      rawBody: Buffer.isBuffer(request.body) ? request.body : (request as FastifyRequest & { rawBody?: Buffer }).rawBody,
+    });
+    void reply.status(response.status).headers(response.headers ?? {}).send(response.body);
+  }
+
+  @Get('outbox')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'What the sandbox "Meta" received from this organisation’s sandbox accounts' })
+  async outbox(@CurrentPrincipal() principal: Principal) {
+    this.sandbox.assertEnabled();
+    return { data: await this.sandbox.outbox(principal.organizationId), nextCursor: null };
+  }
+
+  @Post('inbound')
+  @HttpCode(202)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Make a simulated customer message arrive as a signed Meta webhook' })
+  async inbound(@CurrentPrincipal() principal: Principal, @Body() body: SandboxInboundDto) {
+    this.sandbox.assertEnabled();
+    if (!body.text && !body.buttonReplyId) throw new ValidationFailedError('text or buttonReplyId is required', [{ field: 'text', message: 'text or buttonReplyId is required' }]);
+    return this.sandbox.simulateInbound(principal.organizationId, body);
+  }
+}

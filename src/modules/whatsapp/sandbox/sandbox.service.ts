@@ -1,0 +1,60 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { DomainError, NotFoundError } from '../../../common/errors/domain-error';
+import { AppConfig } from '../../../config/app-config';
+import { WhatsappProviderKind } from '../../../database/entities/enums';
+import { WhatsappAccount } from '../../../database/entities/whatsapp-account.entity';
+import { GraphSimulator } from './graph-simulator';
+import { buildInboundWebhook, postSignedWebhook } from './simulator-webhooks';
+
+export interface SimulatedInbound {
+  from: string;
+  text?: string;
+  name?: string;
+  accountId?: string;
+  buttonReplyId?: string;
+  buttonReplyTitle?: string;
+}
+
+@Injectable()
+export class SandboxService {
+  constructor(
+    private readonly simulator: GraphSimulator,
+    private readonly config: AppConfig,
+    @InjectRepository(WhatsappAccount) private readonly accounts: Repository<WhatsappAccount>,
+  ) {}
+
+  assertEnabled(): void {
+    if (!this.config.SANDBOX_ENABLED) throw new DomainError('SANDBOX_DISABLED', 'The sandbox is disabled (SANDBOX_ENABLED=false)', undefined, 404);
+  }
+
+  async outbox(organizationId: string) {
+    const numbers = new Set((await this.sandboxAccounts(organizationId)).map((a) => a.phoneNumberId));
+    return this.simulator.outbox.filter((entry) => numbers.has(entry.phoneNumberId));
+  }
+
+  /** Signs with META_APP_SECRET and posts to this service's own /webhooks/meta, exactly as Meta would. */
+  async simulateInbound(organizationId: string, input: SimulatedInbound): Promise<{ providerMessageId: string; webhookStatus: number | null }> {
+    const accounts = await this.sandboxAccounts(organizationId);
+    const account = input.accountId ? accounts.find((a) => a.id === input.accountId) : accounts[0];
+    if (!account) throw new NotFoundError('sandbox account');
+    if (!this.config.META_APP_SECRET) throw new DomainError('SANDBOX_NOT_CONFIGURED', 'META_APP_SECRET must be set to sign sandbox webhooks', undefined, 409);
+    const payload = buildInboundWebhook({
+      phoneNumberId: account.phoneNumberId,
+      displayPhoneNumber: account.displayPhoneNumber ?? '+56900000000',
+      wabaId: account.wabaId ?? undefined,
+      from: input.from,
+      name: input.name,
+      text: input.text,
+      ...(input.buttonReplyId ? { interactive: { type: 'button_reply', id: input.buttonReplyId, title: input.buttonReplyTitle ?? input.buttonReplyId } } : {}),
+    });
+    const delivery = await postSignedWebhook(`${this.config.PUBLIC_BASE_URL.replace(/\/+$/, '')}/webhooks/meta`, payload, this.config.META_APP_SECRET);
+    const message = ((payload.entry as Array<{ changes: Array<{ value: { messages: Array<{ id: string }> } }> }>)[0].changes[0].value.messages[0]);
+    return { providerMessageId: message.id, webhookStatus: delivery.status ?? null };
+  }
+
+  private sandboxAccounts(organizationId: string): Promise<WhatsappAccount[]> {
+    return this.accounts.find({ where: { organizationId, provider: WhatsappProviderKind.Sandbox }, order: { createdAt: 'ASC' } });
+  }
+}
