@@ -45,7 +45,9 @@ export function toErrorBody(exception: unknown): ErrorBody {
   if (exception instanceof HttpException) {
     const statusCode = exception.getStatus();
     const response = exception.getResponse();
-    const code = (typeof response === 'object' && response && 'code' in response && String(response.code)) || HTTP_CODES[statusCode] || 'HTTP_ERROR';
+    // Nest wraps Fastify's body-parser errors (malformed JSON, size, content type) with the original as `cause`.
+    const causeCode = fastifyErrorCode((exception.cause as { code?: string } | undefined)?.code);
+    const code = causeCode ?? ((typeof response === 'object' && response && 'code' in response && String(response.code)) || HTTP_CODES[statusCode] || 'HTTP_ERROR');
     return { statusCode, code, message: exception.message };
   }
   const fastifyError = exception as { statusCode?: number; code?: string; message?: string };

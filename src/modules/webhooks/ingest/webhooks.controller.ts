@@ -80,6 +80,9 @@ export class WebhooksController {
 }
 
 function rawBodyOf(request: RawBodyRequest<FastifyRequest>): Buffer {
+  if (!String(request.headers['content-type'] ?? '').toLowerCase().startsWith('application/json')) {
+    throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'Webhooks must be sent as application/json', undefined, 415);
+  }
   if (!request.rawBody || request.rawBody.length === 0) throw new DomainError('EMPTY_BODY', 'The request body is empty', undefined, 400);
   return request.rawBody;
 }
