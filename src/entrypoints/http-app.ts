@@ -17,9 +17,7 @@ export async function createApplication(config: AppConfig, logger: Logger): Prom
   const nestLogger = new PinoNestLogger(logger.child({ component: 'nest' }));
   const module = AppModule.forRoles(config, logger);
   if (!config.hasRole('api')) {
-    const context = await NestFactory.createApplicationContext(module, { logger: nestLogger });
-    context.enableShutdownHooks();
-    return context;
+    return NestFactory.createApplicationContext(module, { logger: nestLogger });
   }
   const adapter = new FastifyAdapter({
     loggerInstance: logger.child({ component: 'http' }),
@@ -33,7 +31,6 @@ export async function createApplication(config: AppConfig, logger: Logger): Prom
   });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { logger: nestLogger, rawBody: true, bufferLogs: false });
   configureHttp(app, config);
-  app.enableShutdownHooks();
   await app.init();
   return app;
 }

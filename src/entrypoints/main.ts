@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   }
   const logger = createRootLogger(config.LOG_LEVEL);
   const app = await createApplication(config, logger);
-  armShutdownDeadline(config, logger);
+  handleShutdown(app, config, logger);
   if (config.hasRole('api')) {
     await (app as INestApplication).listen(config.PORT, '0.0.0.0');
   } else if (config.HEALTH_PORT > 0) {
@@ -38,17 +38,27 @@ function loadConfigOrExit(): AppConfig {
   }
 }
 
-/** Nest closes HTTP first, then workers wait for running jobs; past the deadline we exit anyway. */
-function armShutdownDeadline(config: AppConfig, logger: ReturnType<typeof createRootLogger>): void {
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => {
-      logger.info({ signal }, 'shutting down');
-      setTimeout(() => {
-        logger.error({ timeoutMs: config.SHUTDOWN_TIMEOUT_MS }, 'shutdown deadline passed, exiting');
-        process.exit(1);
-      }, config.SHUTDOWN_TIMEOUT_MS).unref();
-    });
-  }
+/**
+ * SIGTERM/SIGINT: stop taking HTTP (in-flight requests finish), then close the application — workers
+ * finish their running jobs before Redis and PostgreSQL close. Past SHUTDOWN_TIMEOUT_MS we exit anyway.
+ */
+function handleShutdown(app: INestApplication | INestApplicationContext, config: AppConfig, logger: ReturnType<typeof createRootLogger>): void {
+  let closing = false;
+  const shutdown = async (signal: NodeJS.Signals) => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, 'shutting down');
+    setTimeout(() => {
+      logger.error({ timeoutMs: config.SHUTDOWN_TIMEOUT_MS }, 'shutdown deadline passed, exiting');
+      process.exit(1);
+    }, config.SHUTDOWN_TIMEOUT_MS).unref();
+    if (config.hasRole('api')) await (app as INestApplication).getHttpAdapter().close();
+    await app.close();
+    logger.info('shutdown complete');
+    process.exit(0);
+  };
+  process.once('SIGTERM', (signal) => void shutdown(signal));
+  process.once('SIGINT', (signal) => void shutdown(signal));
 }
 
 /** Worker/scheduler processes open no HTTP port except this optional liveness + metrics one. */

@@ -1,5 +1,5 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { Inject, type OnApplicationBootstrap, type Type } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, type OnApplicationBootstrap, type Type } from '@nestjs/common';
 import { DelayedError, type Job, UnrecoverableError, WaitingChildrenError } from 'bullmq';
 import type { Logger } from 'pino';
 import { ROOT_LOGGER } from '../../common/logging/logging.module';
@@ -11,7 +11,7 @@ import { JobHandlers } from './job-handlers.service';
 /** Builds the BullMQ processor of one queue: dispatch by job name, one log line and metric per outcome. */
 export function createQueueProcessor(queue: QueueName): Type<WorkerHost> {
   @Processor(queue, { autorun: false })
-  class QueueProcessor extends WorkerHost implements OnApplicationBootstrap {
+  class QueueProcessor extends WorkerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
     constructor(
       private readonly handlers: JobHandlers,
       private readonly metrics: MetricsService,
@@ -27,6 +27,11 @@ export function createQueueProcessor(queue: QueueName): Type<WorkerHost> {
       if (missing.length > 0) this.rootLogger.error({ queue, missing }, 'jobs without a handler on this queue');
       this.worker.concurrency = queue === QueueName.Outbound ? this.config.OUTBOUND_CONCURRENCY : this.config.WORKER_CONCURRENCY;
       void this.worker.run();
+    }
+
+    /** Before Redis and PostgreSQL close: stop taking jobs and let running ones finish. */
+    async beforeApplicationShutdown(): Promise<void> {
+      await this.worker.close();
     }
 
     async process(job: Job, token?: string): Promise<unknown> {

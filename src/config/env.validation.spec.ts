@@ -1,0 +1,37 @@
+import { EnvValidationError, validateEnv } from './env.validation';
+
+const valid = {
+  DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/conversa',
+  REDIS_URL: 'redis://127.0.0.1:6379',
+  JWT_SECRET: 'x'.repeat(40),
+  ENCRYPTION_KEY: '00'.repeat(32),
+  ADMIN_PASSWORD: 'long-enough',
+};
+
+describe('validateEnv', () => {
+  it('applies defaults when only the required variables are set', () => {
+    const env = validateEnv(valid);
+    expect(env).toMatchObject({ PORT: 3000, APP_ROLES: 'api,worker,scheduler', META_GRAPH_BASE_URL: 'https://graph.facebook.com', DB_MIGRATIONS_RUN: true });
+  });
+
+  it('names every missing or malformed variable', () => {
+    const attempt = () => validateEnv({ ...valid, DATABASE_URL: undefined, PORT: 'eighty', APP_ROLES: 'api,web', ENCRYPTION_KEY: 'short' });
+    expect(attempt).toThrow(EnvValidationError);
+    try {
+      attempt();
+    } catch (error) {
+      const message = (error as Error).message;
+      for (const name of ['DATABASE_URL', 'PORT', 'APP_ROLES', 'ENCRYPTION_KEY']) expect(message).toContain(name);
+      expect(message).not.toContain('JWT_SECRET');
+    }
+  });
+
+  it('treats an empty value as unset, so optional variables stay optional', () => {
+    expect(validateEnv({ ...valid, LLM_BASE_URL: '', LLM_API_KEY: '' }).LLM_BASE_URL).toBeUndefined();
+    expect(() => validateEnv({ ...valid, JWT_SECRET: '' })).toThrow(/JWT_SECRET/);
+  });
+
+  it('parses booleans and numbers from strings', () => {
+    expect(validateEnv({ ...valid, DB_MIGRATIONS_RUN: 'false', PORT: '8080' })).toMatchObject({ DB_MIGRATIONS_RUN: false, PORT: 8080 });
+  });
+});
