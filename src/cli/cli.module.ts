@@ -8,6 +8,8 @@ import { CoreModule } from '../entrypoints/core.module';
 import { UsersService } from '../modules/auth/users.service';
 import { TemplatesCoreModule } from '../modules/templates/templates-core.module';
 import { WhatsappModule } from '../modules/whatsapp/whatsapp.module';
+import { AgentsCoreModule } from '../modules/agents/agents-core.module';
+import { AgentsTestCommand } from './agents-test.command';
 import { DbMigrateCommand } from './db-migrate.command';
 import { TemplatesInstallCommand } from './templates-install.command';
 import { UsersCreateCommand } from './users-create.command';
@@ -25,7 +27,8 @@ const config = loadConfig();
     TypeOrmModule.forFeature([User, Organization]),
     TemplatesCoreModule,
     WhatsappModule,
+    AgentsCoreModule,
   ],
-  providers: [UsersService, UsersCreateCommand, DbMigrateCommand, TemplatesInstallCommand],
+  providers: [UsersService, UsersCreateCommand, DbMigrateCommand, TemplatesInstallCommand, AgentsTestCommand],
 })
 export class CliModule {}

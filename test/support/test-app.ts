@@ -4,7 +4,7 @@ import { Writable } from 'node:stream';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { createRootLogger } from '../../src/common/logging/logger';
-import { AppConfig, loadConfig } from '../../src/config/app-config';
+import { type AppConfig, loadConfig } from '../../src/config/app-config';
 import { createApplication } from '../../src/entrypoints/http-app';
 import { JobProducer } from '../../src/queues/job-producer.service';
 import { ALL_QUEUES } from '../../src/queues/queue-names';

@@ -1,5 +1,19 @@
-import { Module } from '@nestjs/common';
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { JobName } from '../../queues/job-names';
+import { JobHandlers } from '../../queues/worker/job-handlers.service';
+import { OutboundCoreModule } from '../communications/outbound/outbound-core.module';
+import { AgentsCoreModule } from './agents-core.module';
+import { AgentRunner } from './runtime/agent-runner.service';
 
-/** The auto-reply job handler. */
-@Module({})
-export class AgentsWorkerModule {}
+/** The auto-reply job handler: `agents.run {conversationId}` → route the burst, send, apply side effects. */
+@Module({ imports: [AgentsCoreModule, OutboundCoreModule], providers: [AgentRunner] })
+export class AgentsWorkerModule implements OnModuleInit {
+  constructor(
+    private readonly handlers: JobHandlers,
+    private readonly runner: AgentRunner,
+  ) {}
+
+  onModuleInit(): void {
+    this.handlers.register(JobName.RunAgents, (job) => this.runner.run(job.data.conversationId));
+  }
+}

@@ -101,12 +101,7 @@ export class EventApplier {
     await this.inTransaction(async (m) => {
       const account = await this.accountFor(event.phoneNumberId!, m);
       const digits = event.user.waId ?? event.user.phone;
-      let phoneE164: string | null = null;
-      try {
-        phoneE164 = digits ? waIdToE164(digits.replace(/^\+/, '')) : null;
-      } catch {
-        phoneE164 = null;
-      }
+      const phoneE164 = digits ? safeE164(digits) : null;
       const contact = await this.contacts.upsert(account.organizationId, { phoneE164, waId: event.user.waId ?? null, bsuid: event.user.bsuid ?? null }, m);
       await this.contacts.setMarketingOptOut(contact.id, event.marketingOpt === 'opt_out', 'user_preferences', event.timestamp ?? new Date(), m);
     });
@@ -120,5 +115,13 @@ export class EventApplier {
 
   private inTransaction(work: (manager: EntityManager) => Promise<void>): Promise<void> {
     return this.dataSource.transaction(work);
+  }
+}
+
+function safeE164(digits: string): string | null {
+  try {
+    return waIdToE164(digits.replace(/^\+/, ''));
+  } catch {
+    return null;
   }
 }
