@@ -35,6 +35,13 @@ export function toMarkedSnippet(headline: string): string {
 }
 
 /**
+ * Ranking scores every candidate, so it is bounded: the best matches among the most recent
+ * SEARCH_CANDIDATES matching messages (filters narrow the window further). A common word over a
+ * million messages then costs a short backward index walk instead of scoring ~100k rows.
+ */
+export const SEARCH_CANDIDATES = 500;
+
+/**
  * Full-text search over message.search_vector (Spanish stemming + simple, accents folded; GIN
  * idx_message_search), best match first. Keyset on (rank, occurred_at, id): ranks are float4 and
  * round-trip exactly through their text form in the cursor.
@@ -48,7 +55,10 @@ export class MessageSearchService {
     const cursor = decodeCursor(query.cursor);
     const p = new SqlParams();
     const q = p.add(query.q);
-    const where = [`m.organization_id = ${p.add(organizationId)}`, 'm.search_vector @@ tsq.q'];
+    // The query expression is inlined (not read from the CTE) so the planner can see how selective it is:
+    // rare terms use the GIN index, common ones walk recent messages and stop early.
+    const tsquery = `(websearch_to_tsquery('spanish', conversa_unaccent(${q})) || websearch_to_tsquery('simple', conversa_unaccent(${q})))`;
+    const where = [`m.organization_id = ${p.add(organizationId)}`, `m.search_vector @@ ${tsquery}`];
     if (query.accountId) where.push(`m.whatsapp_account_id = ${p.add(query.accountId)}`);
     if (query.contactId) where.push(`m.contact_id = ${p.add(query.contactId)}`);
     if (query.direction) where.push(`m.direction = ${p.add(query.direction)}`);
@@ -56,11 +66,16 @@ export class MessageSearchService {
     if (query.to) where.push(`m.occurred_at < ${p.add(query.to)}::timestamptz`);
     const rank = 'ts_rank(m.search_vector, tsq.q)';
     const after = cursor ? this.after(cursor.k, cursor.id, rank, p) : 'TRUE';
+    const candidates = p.add(SEARCH_CANDIDATES);
     const rows: HitRow[] = await this.dataSource.query(
       `WITH tsq AS (SELECT websearch_to_tsquery('spanish', conversa_unaccent(${q})) || websearch_to_tsquery('simple', conversa_unaccent(${q})) AS q),
+       recent AS (
+         SELECT m.id, m.search_vector, m.occurred_at FROM message m
+         WHERE ${where.join(' AND ')}
+         ORDER BY m.created_at DESC LIMIT ${candidates}),
        hits AS (
-         SELECT m.id, ${rank} AS rank, m.occurred_at FROM message m, tsq
-         WHERE ${where.join(' AND ')} AND ${after}
+         SELECT m.id, ${rank} AS rank, m.occurred_at FROM recent m, tsq
+         WHERE ${after}
          ORDER BY rank DESC, m.occurred_at DESC, m.id DESC LIMIT ${p.add(limit + 1)})
        SELECT m.id, m.conversation_id, m.contact_id, m.whatsapp_account_id, m.direction, m.type, m.occurred_at, m.text,
               hits.rank, hits.rank::text AS rank_key, m.occurred_at::text AS sort_key,
