@@ -48,7 +48,7 @@ export function toErrorBody(exception: unknown): ErrorBody {
     // Nest wraps Fastify's body-parser errors (malformed JSON, size, content type) with the original as `cause`.
     const causeCode = fastifyErrorCode((exception.cause as { code?: string } | undefined)?.code);
     const code = causeCode ?? ((typeof response === 'object' && response && 'code' in response && String(response.code)) || HTTP_CODES[statusCode] || 'HTTP_ERROR');
-    return { statusCode, code, message: exception.message };
+    return { statusCode, code, message: exception.message, ...(extraDetails(response) ? { details: extraDetails(response) } : {}) };
   }
   const fastifyError = exception as { statusCode?: number; code?: string; message?: string };
   if (typeof fastifyError?.statusCode === 'number' && fastifyError.statusCode < 500) {
@@ -71,4 +71,12 @@ function fastifyErrorCode(code: string | undefined): string | undefined {
     default:
       return undefined;
   }
+}
+
+/** Structured bodies some libraries attach (e.g. Terminus naming which dependency is down). */
+function extraDetails(response: string | object): Record<string, unknown> | undefined {
+  if (typeof response !== 'object' || response === null) return undefined;
+  const { statusCode: _s, message: _m, error: _e, code: _c, ...rest } = response as Record<string, unknown>;
+  if (Object.keys(rest).length === 0 && typeof _e !== 'object') return undefined;
+  return typeof _e === 'object' ? { error: _e, ...rest } : rest;
 }
