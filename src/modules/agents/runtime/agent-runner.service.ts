@@ -1,9 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
-import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
+import type Redis from 'ioredis';
+import { DataSource, type EntityManager } from 'typeorm';
 import { DomainError } from '../../../common/errors/domain-error';
 import { ROOT_LOGGER } from '../../../common/logging/logging.module';
+import { REDIS } from '../../../common/redis/redis.module';
+import { AppConfig } from '../../../config/app-config';
 import { AgentRunOutcome } from '../../../database/entities/enums';
 import type { OrganizationSettings } from '../../../database/entities/organization.entity';
 import type { BusinessHours } from '../../../database/entities/whatsapp-account.entity';
@@ -17,6 +20,7 @@ import { AgentSettingsService } from '../config/agent-settings.service';
 import type { RoutingResult } from '../engine/agent-registry';
 import type { AgentContext, BotState, HistoryEntry, InboundText, OutboundReply } from '../engine/agent.types';
 import { AgentEngine } from './agent-engine.service';
+import { ConversationLock } from './conversation-lock';
 
 /** At most this many inbound messages form one burst (the newest). */
 const MAX_BURST = 10;
@@ -67,6 +71,7 @@ export class AgentRunner {
   private readonly logger: Logger;
   private readonly runs;
   private readonly duration;
+  private readonly lock: ConversationLock;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -77,32 +82,23 @@ export class AgentRunner {
     private readonly realtime: RealtimePublisher,
     metrics: MetricsService,
     @Inject(ROOT_LOGGER) rootLogger: Logger,
+    @Inject(REDIS) redis: Redis,
+    config: AppConfig,
   ) {
+    this.lock = new ConversationLock(redis, config.QUEUE_PREFIX);
     this.logger = rootLogger.child({ module: 'agents' });
     this.runs = metrics.counter('conversa_agent_runs_total', 'Agent runs by outcome and answering agent', ['outcome', 'agent']);
     this.duration = metrics.histogram('conversa_agent_run_duration_seconds', 'Agent run duration (lock to side effects)', ['outcome'], [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]);
   }
 
-  /** Serialised per conversation by a session advisory lock held on a dedicated connection for the whole run. */
+  /** Never two runs for one conversation at once (a Redis lock: no database connection is held while waiting or routing). */
   async run(conversationId: string): Promise<RunSummary> {
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    const lockKey = `agents:${conversationId}`;
-    try {
-      await runner.query('SELECT pg_advisory_lock(hashtext($1))', [lockKey]);
-      try {
-        return await this.runLocked(runner, conversationId);
-      } finally {
-        await runner.query('SELECT pg_advisory_unlock(hashtext($1))', [lockKey]).catch(() => undefined);
-      }
-    } finally {
-      await runner.release();
-    }
+    return this.lock.withLock(conversationId, () => this.runLocked(conversationId));
   }
 
-  private async runLocked(runner: QueryRunner, conversationId: string): Promise<RunSummary> {
+  private async runLocked(conversationId: string): Promise<RunSummary> {
     const started = Date.now();
-    const db = runner.manager;
+    const db = this.dataSource.manager;
     const conversation = await this.loadConversation(db, conversationId);
     if (!conversation) return { status: 'not_found', conversationId };
     const burst = await this.loadBurst(db, conversationId);
@@ -121,7 +117,7 @@ export class AgentRunner {
 
     const isAi = result.reply.messages.some((message) => 'isAi' in message && message.isAi === true);
     const { ids, errors } = await this.sendReplies(conversation, runId, result, isAi);
-    await this.applyEffects(runner, conversation, burst, runId, result, ids, errors, isAi, started);
+    await this.applyEffects(conversation, burst, runId, result, ids, errors, isAi, started);
     return this.report(conversation, runId, result, ids, errors, isAi, started, burst.length);
   }
 
@@ -241,12 +237,11 @@ export class AgentRunner {
         this.logger.warn({ conversationId, runId, messageId }, 'agent reply still queued: sending the next part without waiting');
         return;
       }
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
 
   private async applyEffects(
-    runner: QueryRunner,
     conversation: ConversationRow,
     burst: MessageRow[],
     runId: string,
@@ -258,9 +253,7 @@ export class AgentRunner {
   ): Promise<void> {
     const effects = result.reply.sideEffects ?? {};
     const handoff = Boolean(effects.handoff);
-    await runner.startTransaction();
-    try {
-      const db = runner.manager;
+    await this.dataSource.transaction(async (db) => {
       await db.query(
         `UPDATE conversation SET
             bot_state = $2::jsonb,
@@ -276,22 +269,18 @@ export class AgentRunner {
         await db.query(`UPDATE message SET interest = $2 WHERE id = ANY($1::uuid[])`, [burst.map((message) => message.id), effects.interest]);
         await db.query(`UPDATE contact SET interest = $2, updated_at = now() WHERE id = $1`, [conversation.contact_id, effects.interest]);
       }
-      const outcome = handoff ? AgentRunOutcome.Handoff : ids.length > 0 ? AgentRunOutcome.Replied : errors.length > 0 ? AgentRunOutcome.Failed : AgentRunOutcome.NoReply;
+      const outcome = outcomeOf(handoff, ids, errors);
       await db.query(
         `UPDATE agent_run SET agent_name = $2, confidence = $3, scores = $4::jsonb, latency_ms = $5, outcome = $6::agent_run_outcome,
                 reply_message_ids = $7::uuid[], is_ai = $8, error = $9 WHERE id = $1`,
         [runId, result.agent, result.confidence, JSON.stringify(result.scores), Date.now() - started, outcome, ids, isAi, errors.length > 0 ? errors.join('; ').slice(0, 2000) : null],
       );
-      await runner.commitTransaction();
-    } catch (error) {
-      await runner.rollbackTransaction();
-      throw error;
-    }
+    });
   }
 
   private async report(conversation: ConversationRow, runId: string, result: RoutingResult, ids: string[], errors: string[], isAi: boolean, started: number, burstSize: number): Promise<RunSummary> {
     const handoff = result.reply.sideEffects?.handoff;
-    const outcome = handoff ? AgentRunOutcome.Handoff : ids.length > 0 ? AgentRunOutcome.Replied : errors.length > 0 ? AgentRunOutcome.Failed : AgentRunOutcome.NoReply;
+    const outcome = outcomeOf(Boolean(handoff), ids, errors);
     const latencyMs = Date.now() - started;
     this.runs.inc({ outcome, agent: result.agent });
     this.duration.observe({ outcome }, latencyMs / 1000);
@@ -344,4 +333,10 @@ export function toSendDto(conversationId: string, reply: OutboundReply, metadata
     case 'template':
       return { ...base, type: 'template', template: { name: reply.name, language: reply.language, variables: reply.variables } } as SendMessageDto;
   }
+}
+
+function outcomeOf(handoff: boolean, ids: string[], errors: string[]): AgentRunOutcome {
+  if (handoff) return AgentRunOutcome.Handoff;
+  if (ids.length > 0) return AgentRunOutcome.Replied;
+  return errors.length > 0 ? AgentRunOutcome.Failed : AgentRunOutcome.NoReply;
 }
