@@ -33,7 +33,8 @@ async function buildTemplate(admin: Client, template: string): Promise<void> {
   await admin.query(`ALTER DATABASE "${building}" RENAME TO "${template}"`);
   // Older templates are left behind by schema changes.
   const old = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'conversa\\_tpl\\_%' AND datname <> $1`, [template]);
-  for (const { datname } of old.rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`).catch(() => undefined);
+  // Not forced: a concurrent run may still be cloning from an older template.
+  for (const { datname } of old.rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}"`).catch(() => undefined);
 }
 
 /** Clones are named conversa_t_<pid>_…; drop those whose test process no longer runs. */

@@ -24,6 +24,11 @@ export class ParkedStatus {
   @Column({ type: 'jsonb', nullable: true })
   errors: MessageError[] | null;
 
+  /** Echo of the send's biz_opaque_callback_data (our message id): lets a timed-out send find out it was accepted. */
+  @Index('idx_parked_status_callback')
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  bizOpaqueCallbackData: string | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 }

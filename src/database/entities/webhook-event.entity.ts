@@ -27,6 +27,10 @@ export class WebhookEvent {
   @Column({ type: 'jsonb' })
   payload: unknown;
 
+  /** Phone number ids the payload concerns (set when processed): which organisations may see the event. */
+  @Column({ type: 'varchar', length: 64, array: true, default: () => "'{}'" })
+  phoneNumberIds: string[];
+
   @Column({ type: 'enum', enum: WebhookEventStatus, enumName: 'webhook_event_status', default: WebhookEventStatus.Received })
   status: WebhookEventStatus;
 

@@ -11,7 +11,8 @@ export interface BusinessHours {
 }
 
 @Entity('whatsapp_account')
-@Index('uq_whatsapp_account_phone_number', ['provider', 'phoneNumberId'], { unique: true })
+// A phone number id is Meta's global id: unique across providers and tenants, so a webhook item routes to one account.
+@Index('uq_whatsapp_account_phone_number_id', ['phoneNumberId'], { unique: true })
 export class WhatsappAccount extends BaseEntity {
   @Index('idx_whatsapp_account_organization')
   @Column({ type: 'uuid' })

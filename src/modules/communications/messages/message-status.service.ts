@@ -12,6 +12,8 @@ export interface StatusUpdate {
   status: MessageStatus;
   occurredAt: Date;
   errors?: MessageError[] | null;
+  /** Our message id, echoed by Meta from the send request. */
+  bizOpaqueCallbackData?: string | null;
 }
 
 export type StatusOutcome =
@@ -48,12 +50,21 @@ export class MessageStatusService {
         .createQueryBuilder()
         .insert()
         .into(ParkedStatus)
-        .values({ ...update, errors: update.errors ?? null })
+        .values({ ...update, errors: update.errors ?? null, bizOpaqueCallbackData: update.bizOpaqueCallbackData?.slice(0, 200) ?? null })
         .orIgnore()
         .execute();
       return { outcome: 'parked' };
     }
     return this.applyToMessage(manager, message, update);
+  }
+
+  /**
+   * The provider id a parked status reports for one of our messages (Meta echoes biz_opaque_callback_data = our
+   * message id): how a send whose HTTP response was lost finds out Meta accepted it, instead of sending again.
+   */
+  async providerIdFromParked(whatsappAccountId: string, messageId: string): Promise<string | null> {
+    const row = await this.dataSource.getRepository(ParkedStatus).findOne({ where: { whatsappAccountId, bizOpaqueCallbackData: messageId }, select: { providerMessageId: true } });
+    return row?.providerMessageId ?? null;
   }
 
   /** Called right after a message row receives its provider id (send response, echo). */

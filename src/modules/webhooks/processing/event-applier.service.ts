@@ -86,6 +86,7 @@ export class EventApplier {
           status: event.status as MessageStatus,
           occurredAt: event.timestamp,
           errors: event.errors?.map((e) => ({ code: e.code, title: e.title, message: e.message, details: e.details })) ?? null,
+          bizOpaqueCallbackData: event.bizOpaqueCallbackData ?? null,
         },
         m,
       );

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
-import { DataSource, Repository } from 'typeorm';
+import { DataSource, Not, Repository } from 'typeorm';
 import { decryptSecret, encryptSecret } from '../../../common/crypto';
 import { DomainError, NotFoundError } from '../../../common/errors/domain-error';
 import { AppConfig } from '../../../config/app-config';
@@ -36,6 +36,7 @@ export class WhatsappAccountsService {
   async create(organizationId: string, input: CreateAccountInput): Promise<WhatsappAccount> {
     const { accessToken, appSecret, ...rest } = input;
     const isFirst = !(await this.accounts.exists({ where: { organizationId } }));
+    if (await this.accounts.exists({ where: { phoneNumberId: input.phoneNumberId } })) throw phoneNumberTaken();
     const saved = await this.accounts.save(
       this.accounts.create({
         ...rest,
@@ -65,6 +66,7 @@ export class WhatsappAccountsService {
   async update(organizationId: string, id: string, input: Partial<CreateAccountInput>): Promise<WhatsappAccount> {
     await this.get(organizationId, id);
     const { accessToken, appSecret, ...rest } = input;
+    if (input.phoneNumberId && (await this.accounts.exists({ where: { phoneNumberId: input.phoneNumberId, id: Not(id) } }))) throw phoneNumberTaken();
     await this.dataSource.transaction(async (manager) => {
       if (input.isDefault) await manager.update(WhatsappAccount, { organizationId }, { isDefault: false });
       await manager.update(WhatsappAccount, { id, organizationId }, {
@@ -130,4 +132,9 @@ export class WhatsappAccountsService {
     const row = await this.accounts.findOne({ where: { id: accountId }, select: { id: true, appSecretEncrypted: true } });
     return row?.appSecretEncrypted ? decryptSecret(row.appSecretEncrypted, this.config.encryptionKey) : null;
   }
+}
+
+/** Meta's phone number id identifies one number worldwide; webhooks are routed by it. */
+function phoneNumberTaken(): DomainError {
+  return new DomainError('WHATSAPP_ACCOUNT_CONFLICT', 'This phone number id is already connected to an account', undefined, 409);
 }
