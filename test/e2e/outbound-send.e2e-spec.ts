@@ -8,6 +8,13 @@ import { startGraphSimulatorServer, type GraphSimulatorServer } from '../../src/
 
 const HOUR = 3600_000;
 
+/** Deterministic, libphonenumber-valid Chilean mobiles (+56 9 9905…), outside the factory's random range. */
+let phoneSeq = 0;
+function nextPhone(): { phoneE164: string; waId: string } {
+  const phoneE164 = `+569905${String(++phoneSeq).padStart(5, '0')}`;
+  return { phoneE164, waId: phoneE164.slice(1) };
+}
+
 describe('Outbound messages (POST /api/v1/messages)', () => {
   let sim: GraphSimulatorServer;
   let app: TestApp;
@@ -55,7 +62,7 @@ describe('Outbound messages (POST /api/v1/messages)', () => {
   const outboxFor = (id: string) => sim.simulator.outbox.filter((e) => e.body.biz_opaque_callback_data === id);
 
   async function newContactWithWindow(open: boolean) {
-    const contact = await contactFactory.create(app.dataSource, { organizationId: tenant.organization.id });
+    const contact = await contactFactory.create(app.dataSource, { organizationId: tenant.organization.id, ...nextPhone() });
     const conversation = await conversationFactory.create(app.dataSource, {
       organizationId: tenant.organization.id,
       whatsappAccountId: tenant.account.id,
@@ -104,6 +111,15 @@ describe('Outbound messages (POST /api/v1/messages)', () => {
       expect(entry.id).toBe(message.providerMessageId);
     });
 
+    it('accepts our message id as a reaction target and sends its WhatsApp id', async () => {
+      const original = await settled((await post({ to: tenant.contact.phoneE164, type: 'text', text: { body: 'reaccióname' } }).expect(202)).body.id);
+      const response = await post({ to: tenant.contact.phoneE164, type: 'reaction', reaction: { messageId: original.id, emoji: '❤️' } }).expect(202);
+      expect((await settled(response.body.id)).status).toBe('sent');
+      expect(outboxFor(response.body.id)[0].body.reaction).toEqual({ message_id: original.providerMessageId, emoji: '❤️' });
+      const unknown = await post({ to: tenant.contact.phoneE164, type: 'reaction', reaction: { messageId: '00000000-0000-4000-8000-000000000000', emoji: '👍' } }).expect(404);
+      expect(unknown.body.code).toBe('MESSAGE_NOT_FOUND');
+    });
+
     it('normalises a local number with the account region and creates the contact and conversation', async () => {
       const response = await post({ to: '9 8765 4321', type: 'template', template: { name: 'order_update', language: 'es', variables: ['Ana', '42'] } }).expect(202);
       const message = await settled(response.body.id);
@@ -147,7 +163,7 @@ describe('Outbound messages (POST /api/v1/messages)', () => {
     });
 
     it('refuses MARKETING templates to an opted-out contact but allows UTILITY ones', async () => {
-      const contact = await contactFactory.create(app.dataSource, { organizationId: tenant.organization.id, optedOutAt: new Date() });
+      const contact = await contactFactory.create(app.dataSource, { organizationId: tenant.organization.id, optedOutAt: new Date(), ...nextPhone() });
       const refused = await post({ to: contact.phoneE164, type: 'template', template: { name: 'promo_summer', language: 'es', variables: ['Ana'] } }).expect(422);
       expect(refused.body.code).toBe('CONTACT_OPTED_OUT');
       await post({ to: contact.phoneE164, type: 'template', template: { name: 'order_update', language: 'es', variables: ['Ana', '1'] } }).expect(202);

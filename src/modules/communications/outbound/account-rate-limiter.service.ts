@@ -4,33 +4,35 @@ import { REDIS } from '../../../common/redis/redis.module';
 import { AppConfig } from '../../../config/app-config';
 
 /**
- * Per-account send budget in Redis, shared by every worker replica (server clock, one atomic script).
- * A sliding log over WINDOW_MS admits at most `limit` sends, so no 1-second window at the provider
- * exceeds the limit even with some network jitter (the extra 50 ms absorbs it). Bulk traffic may use
- * only BULK_SHARE of the budget, so transactional messages and agent replies always find room.
- * A refused caller gets a reserved future slot (spaced WINDOW_MS/limit apart) rather than the same
- * instant as everyone else, so a backlog comes back at the allowed rate instead of stampeding.
+ * Per-account send pacing in Redis, shared by every worker replica (server clock, one atomic script).
+ * GCRA with reservations: each send takes the next slot (`tat`, then `tat += interval`), so sends are
+ * evenly spaced and never bunch up after an idle spell. A caller gets a slot only when it is at most
+ * `maxAhead` ms away (it then sleeps until it); otherwise it is refused and told when to come back,
+ * refused callers being spread one interval apart (`retry` cursor) so a backlog returns at the
+ * allowed rate instead of stampeding.
+ *
+ * Bulk may only book BULK_MAX_AHEAD_MS ahead, priority traffic (replies, transactional) up to
+ * PRIORITY_MAX_AHEAD_MS: bulk alone uses the whole limit, and a reply arriving during a campaign
+ * waits at most BULK_MAX_AHEAD_MS behind the bulk slots already booked.
  */
 const ACQUIRE = `
+local pair = redis.call('GET', KEYS[3])
+if pair then return {2, pair} end
 local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local limit = tonumber(ARGV[1])
-local window = tonumber(ARGV[2])
-local interval = window / tonumber(ARGV[4])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
-local count = redis.call('ZCARD', KEYS[1])
-if count < limit then
-  redis.call('ZADD', KEYS[1], now, ARGV[3] .. ':' .. now)
-  redis.call('PEXPIRE', KEYS[1], window * 2)
-  return {1, 0}
+local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+local interval = tonumber(ARGV[1])
+local maxAhead = tonumber(ARGV[2])
+local slot = math.max(now, tonumber(redis.call('GET', KEYS[1]) or '0'))
+if slot - now <= maxAhead then
+  redis.call('SET', KEYS[1], tostring(slot + interval), 'PX', math.ceil(slot + interval - now) + 1000)
+  return {1, math.floor(slot - now)}
 end
-local oldest = tonumber(redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')[2])
-local slot = math.max(oldest + window, tonumber(redis.call('GET', KEYS[2]) or '0'))
-redis.call('SET', KEYS[2], tostring(slot + interval), 'PX', math.ceil(slot + interval - now + window))
-return {0, math.ceil(slot - now)}
+local back = math.max(slot - maxAhead, tonumber(redis.call('GET', KEYS[2]) or '0'))
+redis.call('SET', KEYS[2], tostring(back + interval), 'PX', math.ceil(back + interval - now) + 1000)
+return {0, math.ceil(back - now)}
 `;
 
-/** Reserves `n` consecutive slots for a bulk batch; returns the first slot's offset from now (ms). */
+/** Reserves `n` consecutive pacing slots for a bulk batch; returns the first slot's offset from now (ms). */
 const RESERVE = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -40,14 +42,25 @@ redis.call('SET', KEYS[1], tostring(after), 'PX', math.ceil(after - now + 60000)
 return math.floor(start - now)
 `;
 
-export const WINDOW_MS = 1050;
-export const BULK_SHARE = 0.95;
+/**
+ * Spacing is computed over 1,000 + JITTER_MARGIN_MS: the time between taking a slot and Meta receiving
+ * the request varies by a few ms, and this keeps every 1-second window at the provider within the limit.
+ */
+export const JITTER_MARGIN_MS = 50;
+export const BULK_MAX_AHEAD_MS = 100;
+export const PRIORITY_MAX_AHEAD_MS = 1000;
 
 export type TrafficClass = 'bulk' | 'priority';
 
-export interface Acquired {
-  ok: boolean;
-  waitMs: number;
+/**
+ * `booked`: a slot is `waitMs` from now (sleep, then send). `refused`: come back in `waitMs`.
+ * `pair`: the recipient is paused (131056) until `pairUntil` (epoch ms); no slot was taken.
+ */
+export type Acquired = { outcome: 'booked' | 'refused'; waitMs: number } | { outcome: 'pair'; pairUntil: number };
+
+/** Milliseconds between two sends of an account limited to `limitPerSecond`. */
+export function paceIntervalMs(limitPerSecond: number): number {
+  return (1000 + JITTER_MARGIN_MS) / Math.max(1, limitPerSecond);
 }
 
 @Injectable()
@@ -61,27 +74,23 @@ export class AccountRateLimiter {
     this.prefix = `${config.QUEUE_PREFIX}:outbound`;
   }
 
-  async acquire(accountId: string, limitPerSecond: number, traffic: TrafficClass, member: string): Promise<Acquired> {
-    const limit = traffic === 'bulk' ? Math.max(1, Math.floor(limitPerSecond * BULK_SHARE)) : limitPerSecond;
-    const pacing = `${this.prefix}:pace:${traffic}:${accountId}`;
-    const [ok, waitMs] = (await this.redis.eval(ACQUIRE, 2, `${this.prefix}:window:${accountId}`, pacing, limit, WINDOW_MS, member, limit)) as [number, number];
-    return { ok: ok === 1, waitMs };
+  /** One round trip: the recipient's pair pause, then the account's pace. */
+  async acquire(accountId: string, limitPerSecond: number, traffic: TrafficClass, phone: string): Promise<Acquired> {
+    const maxAhead = traffic === 'bulk' ? BULK_MAX_AHEAD_MS : PRIORITY_MAX_AHEAD_MS;
+    const keys = [`${this.prefix}:tat:${accountId}`, `${this.prefix}:retry:${traffic}:${accountId}`, this.pairKey(accountId, phone)];
+    const [code, value] = (await this.redis.eval(ACQUIRE, 3, ...keys, paceIntervalMs(limitPerSecond), maxAhead)) as [number, number | string];
+    if (code === 2) return { outcome: 'pair', pairUntil: Number(value) };
+    return { outcome: code === 1 ? 'booked' : 'refused', waitMs: Math.max(0, Number(value)) };
   }
 
-  /** Bulk fan-out: delays (ms from now) for `n` messages paced at the account's bulk rate. */
+  /** Bulk fan-out: delays (ms from now) for `n` messages spread at the account's pace. */
   async reserveBulk(accountId: string, limitPerSecond: number, n: number): Promise<number[]> {
-    const limit = Math.max(1, Math.floor(limitPerSecond * BULK_SHARE));
-    const interval = WINDOW_MS / limit;
+    const interval = paceIntervalMs(limitPerSecond);
     const start = Number(await this.redis.eval(RESERVE, 1, `${this.prefix}:pace:bulk-fanout:${accountId}`, n, interval));
     return Array.from({ length: n }, (_, i) => Math.max(0, Math.floor(start + i * interval)));
   }
 
-  /** Meta's pair limit (131056): this recipient is paused until the returned time; others are not. */
-  async pairBlockedUntil(accountId: string, phone: string): Promise<number> {
-    return Number((await this.redis.get(this.pairKey(accountId, phone))) ?? 0);
-  }
-
-  /** Backs off this recipient 4^n seconds (n = hits in the last 10 minutes), or the provider's hint if longer. */
+  /** Meta's pair limit (131056): backs off only this recipient 4^n seconds (n = hits in the last 10 minutes), or the provider's hint if longer. */
   async blockPair(accountId: string, phone: string, retryAfterMs = 0): Promise<number> {
     const hitsKey = `${this.pairKey(accountId, phone)}:hits`;
     const hits = await this.redis.incr(hitsKey);

@@ -2,20 +2,31 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { DomainError } from '../../../common/errors/domain-error';
+import { phoneVariants } from '../../../common/phone';
 import { Campaign } from '../../../database/entities/campaign.entity';
 import { CampaignStatus, MessageDirection, MessageStatus } from '../../../database/entities/enums';
 import { Message } from '../../../database/entities/message.entity';
+import { ContactsService } from '../contacts/contacts.service';
 import type { BulkSendDto } from './dto/send-message.dto';
 import { AccountRateLimiter } from './account-rate-limiter.service';
 import { MessageComposer, type TemplateCache } from './message-composer.service';
 import { OutboundQueue, PRIORITY_BULK, type SendJobSpec } from './outbound-queue.service';
 
 const CHUNK = 500;
+/** New contacts are created this many per transaction (ContactsService.upsert holds an advisory lock each). */
+const CONTACT_TX = 25;
+const CONTACT_LANES = 4;
+const YIELD_EVERY = 50;
 
 interface PendingRecipient {
   id: string;
   phoneE164: string;
   content: { variables?: string[] | Record<string, string>; content?: Record<string, unknown> } | null;
+}
+
+interface ResolvedContact {
+  id: string;
+  optedOut: boolean;
 }
 
 interface Target {
@@ -38,6 +49,7 @@ export class BulkFanOutService {
     private readonly composer: MessageComposer,
     private readonly queue: OutboundQueue,
     private readonly limiter: AccountRateLimiter,
+    private readonly contacts: ContactsService,
   ) {}
 
   async fanOut(campaignId: string): Promise<{ created: number }> {
@@ -53,7 +65,8 @@ export class BulkFanOutService {
         [campaignId, CHUNK],
       );
       if (batch.length === 0) break;
-      const jobs = await this.dataSource.transaction((manager) => this.fanOutChunk(manager, campaign, batch, templates));
+      const contacts = await this.resolveContacts(campaign.organizationId, batch.map((r) => r.phoneE164));
+      const jobs = await this.dataSource.transaction((manager) => this.fanOutChunk(manager, campaign, batch, contacts, templates));
       const delays = campaign.sendAt && campaign.sendAt.getTime() > Date.now() ? null : await this.limiter.reserveBulk(campaign.whatsappAccountId, rate, jobs.length);
       await this.queue.enqueue(jobs.map((job, i) => ({ ...job, ...(delays ? { delayMs: delays[i] } : {}) })));
       created += jobs.length;
@@ -61,12 +74,20 @@ export class BulkFanOutService {
     return { created };
   }
 
-  private async fanOutChunk(manager: EntityManager, campaign: Campaign, batch: PendingRecipient[], templates: TemplateCache): Promise<SendJobSpec[]> {
-    const targets = await this.targets(manager, campaign, batch.map((r) => r.phoneE164));
+  private async fanOutChunk(
+    manager: EntityManager,
+    campaign: Campaign,
+    batch: PendingRecipient[],
+    contacts: Map<string, ResolvedContact>,
+    templates: TemplateCache,
+  ): Promise<SendJobSpec[]> {
+    const targets = await this.targets(manager, campaign, contacts);
     const dto = campaign.content as unknown as BulkSendDto;
     const rows: Array<Partial<Message>> = [];
     const skipped: Array<{ id: string; contactId: string | null; code: string; message: string }> = [];
-    for (const r of batch) {
+    for (const [i, r] of batch.entries()) {
+      // Composing is CPU work: yield now and then so booked send slots in this process fire on time.
+      if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise(setImmediate);
       const target = targets.get(r.phoneE164);
       if (!target) {
         skipped.push({ id: r.id, contactId: null, code: 'CONTACT_NOT_RESOLVED', message: 'No contact row matches this phone number' });
@@ -129,32 +150,58 @@ export class BulkFanOutService {
     return messages.filter((m) => m.status === 'queued').map((m) => ({ id: m.id, priority: PRIORITY_BULK, sendAt: campaign.sendAt }));
   }
 
-  /** Set-based contact and conversation upserts for a chunk (canonical E.164 is the contact key). */
-  private async targets(manager: EntityManager, campaign: Campaign, phones: string[]): Promise<Map<string, Target>> {
-    await manager.query(
-      `INSERT INTO contact (organization_id, phone_e164) SELECT $1, p FROM unnest($2::varchar[]) AS p
-       ON CONFLICT (organization_id, phone_e164) WHERE phone_e164 IS NOT NULL DO NOTHING`,
-      [campaign.organizationId, phones],
+  /**
+   * Recipient phone → contact, matching every WhatsApp spelling of the number (phoneVariants, earliest
+   * contact first, as ContactsService does); numbers with no contact yet go through ContactsService.upsert.
+   */
+  private async resolveContacts(organizationId: string, phones: string[]): Promise<Map<string, ResolvedContact>> {
+    const byVariant = new Map<string, string[]>();
+    for (const phone of phones) for (const variant of phoneVariants(phone)) byVariant.set(variant, [...(byVariant.get(variant) ?? []), phone]);
+    const rows: Array<{ id: string; phone: string; optedOut: boolean }> = await this.dataSource.query(
+      `SELECT id, phone_e164 AS phone, opted_out_at IS NOT NULL AS "optedOut" FROM contact
+        WHERE organization_id = $1 AND phone_e164 = ANY($2::varchar[]) ORDER BY created_at, id`,
+      [organizationId, [...byVariant.keys()]],
     );
-    const contacts: Array<{ id: string; phone: string; optedOut: boolean }> = await manager.query(
-      `SELECT id, phone_e164 AS phone, opted_out_at IS NOT NULL AS "optedOut" FROM contact WHERE organization_id = $1 AND phone_e164 = ANY($2::varchar[])`,
-      [campaign.organizationId, phones],
-    );
+    const resolved = new Map<string, ResolvedContact>();
+    for (const row of rows) {
+      for (const phone of byVariant.get(row.phone) ?? []) if (!resolved.has(phone)) resolved.set(phone, { id: row.id, optedOut: row.optedOut });
+    }
+    const missing = phones.filter((phone) => !resolved.has(phone));
+    const groups = Array.from({ length: Math.ceil(missing.length / CONTACT_TX) }, (_, i) => missing.slice(i * CONTACT_TX, (i + 1) * CONTACT_TX));
+    const createGroup = async (group: string[]) =>
+      this.dataSource.transaction(async (manager) => {
+        for (const phoneE164 of group) {
+          const contact = await this.contacts.upsert(organizationId, { phoneE164 }, manager);
+          resolved.set(phoneE164, { id: contact.id, optedOut: Boolean(contact.optedOutAt) });
+        }
+      });
+    // A few transactions at once: each upsert is three round trips, so one connection alone is latency-bound.
+    const lanes = Array.from({ length: CONTACT_LANES }, async (_, lane) => {
+      for (let g = lane; g < groups.length; g += CONTACT_LANES) await createGroup(groups[g]);
+    });
+    await Promise.all(lanes);
+    return resolved;
+  }
+
+  /** Set-based conversation upserts for a chunk, keyed by recipient phone. */
+  private async targets(manager: EntityManager, campaign: Campaign, contacts: Map<string, ResolvedContact>): Promise<Map<string, Target>> {
+    const contactIds = [...new Set([...contacts.values()].map((c) => c.id))];
     await manager.query(
       `INSERT INTO conversation (organization_id, whatsapp_account_id, contact_id) SELECT $1, $2, c FROM unnest($3::uuid[]) AS c
        ON CONFLICT (whatsapp_account_id, contact_id) DO NOTHING`,
-      [campaign.organizationId, campaign.whatsappAccountId, contacts.map((c) => c.id)],
+      [campaign.organizationId, campaign.whatsappAccountId, contactIds],
     );
     const conversations: Array<{ id: string; contactId: string; open: boolean }> = await manager.query(
       `SELECT id, contact_id AS "contactId", COALESCE(window_expires_at > now(), false) AS open FROM conversation WHERE whatsapp_account_id = $1 AND contact_id = ANY($2::uuid[])`,
-      [campaign.whatsappAccountId, contacts.map((c) => c.id)],
+      [campaign.whatsappAccountId, contactIds],
     );
     const byContact = new Map(conversations.map((c) => [c.contactId, c]));
-    return new Map(
-      contacts.map((c) => {
-        const conversation = byContact.get(c.id)!;
-        return [c.phone, { contactId: c.id, conversationId: conversation.id, optedOut: c.optedOut, windowOpen: conversation.open }];
-      }),
-    );
+    const targets = new Map<string, Target>();
+    for (const [phone, contact] of contacts) {
+      const conversation = byContact.get(contact.id);
+      // No conversation only if the contact vanished meanwhile: fanOutChunk skips that recipient.
+      if (conversation) targets.set(phone, { contactId: contact.id, conversationId: conversation.id, optedOut: contact.optedOut, windowOpen: conversation.open });
+    }
+    return targets;
   }
 }

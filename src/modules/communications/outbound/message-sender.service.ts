@@ -1,11 +1,12 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { ROOT_LOGGER } from '../../../common/logging/logging.module';
 import { WhatsappProviderError } from '../../whatsapp/provider/provider-errors';
-import { WhatsappProviders } from '../../whatsapp/whatsapp-providers.service';
+import { type ProviderHandle, WhatsappProviders } from '../../whatsapp/whatsapp-providers.service';
 import { MessageStatusService } from '../messages/message-status.service';
 import { AccountRateLimiter } from './account-rate-limiter.service';
 import { outboundFromRow } from './outbound-content.restore';
@@ -14,6 +15,9 @@ import { PRIORITY_BULK } from './outbound-queue.service';
 import { failureFields, MAX_ATTEMPTS, retryDelayMs, SendOutcomeStore, type SendRow, UNKNOWN_OUTCOME } from './send-outcome.store';
 
 const AMBIGUOUS_KINDS = ['network', 'timeout', 'unknown'];
+const HANDLE_TTL_MS = 5000;
+/** How late after its slot a claimed send may still call the provider without re-booking. */
+const LATE_AFTER_MS = 30;
 
 export type SendJobResult = { outcome: 'sent' | 'skipped' | 'failed' | 'reconciled'; status?: string };
 
@@ -26,6 +30,7 @@ export type SendJobResult = { outcome: 'sent' | 'skipped' | 'failed' | 'reconcil
 export class MessageSender implements OnModuleDestroy {
   /** Set at shutdown: the provider client closes too, so calls in flight end ambiguously. */
   private stopping = false;
+  private readonly handles = new Map<string, { handle: ProviderHandle; until: number }>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -47,24 +52,40 @@ export class MessageSender implements OnModuleDestroy {
     if (row.status === 'sending') return { outcome: 'reconciled', status: await this.store.reconcile(row.id) };
     if (row.status !== 'queued') return { outcome: 'skipped', status: row.status };
     if (row.sendAt && row.sendAt.getTime() > Date.now() + 50) return this.delay(job, token, row.sendAt.getTime());
-    await this.waitForBudget(job, token, row);
+    const slotAt = await this.waitForBudget(job, token, row);
+    // Shutting down: a call started now would end ambiguously (SEND_OUTCOME_UNKNOWN); leave it to the next worker.
+    if (this.stopping) return this.delay(job, token, Date.now() + 1000);
     if (!(await this.store.claim(row.id))) return { outcome: 'skipped', status: 'claimed-elsewhere' };
+    await this.keepSpacing(row, slotAt);
     return this.sendClaimed(job, token, { ...row, attempts: row.attempts + 1 });
   }
 
-  /** Throws DelayedError after moving the job, when the recipient or the account has no budget now. */
-  private async waitForBudget(job: Job, token: string | undefined, row: SendRow): Promise<void> {
-    const pairUntil = await this.limiter.pairBlockedUntil(row.whatsappAccountId, row.phoneE164);
-    if (pairUntil > Date.now()) {
-      this.metrics.rateLimitWaits.inc({ account: row.whatsappAccountId, limit: 'pair' });
-      await this.delay(job, token, pairUntil + Math.floor(Math.random() * 250));
-    }
+  /**
+   * A claim that waited on the connection pool may land after its slot; several late jobs would then call the
+   * provider together and overshoot the per-second limit. A late job books a fresh slot first (the row is
+   * already `sending`, and no provider call has happened yet).
+   */
+  private async keepSpacing(row: SendRow, slotAt: number): Promise<void> {
+    if (Date.now() - slotAt <= LATE_AFTER_MS) return;
+    const again = await this.limiter.acquire(row.whatsappAccountId, row.rateLimitPerSecond, 'priority', row.phoneE164);
+    if (again.outcome !== 'pair' && again.waitMs > 0) await sleep(Math.min(again.waitMs, 1000));
+  }
+
+  /** Throws DelayedError after moving the job when the recipient or the account has no budget now; sleeps until a booked slot. */
+  private async waitForBudget(job: Job, token: string | undefined, row: SendRow): Promise<number> {
     const traffic = row.priority >= PRIORITY_BULK ? 'bulk' : 'priority';
-    const budget = await this.limiter.acquire(row.whatsappAccountId, row.rateLimitPerSecond, traffic, row.id);
-    if (!budget.ok) {
+    const budget = await this.limiter.acquire(row.whatsappAccountId, row.rateLimitPerSecond, traffic, row.phoneE164);
+    if (budget.outcome === 'pair') {
+      this.metrics.rateLimitWaits.inc({ account: row.whatsappAccountId, limit: 'pair' });
+      await this.delay(job, token, Math.max(budget.pairUntil, Date.now() + 1) + Math.floor(Math.random() * 250));
+    } else if (budget.outcome === 'refused') {
       this.metrics.rateLimitWaits.inc({ account: row.whatsappAccountId, limit: 'account' });
       await this.delay(job, token, Date.now() + Math.max(1, budget.waitMs));
+    } else if (budget.waitMs > 0) {
+      // A booked slot is at most a second away: waiting here is cheaper than a round trip through the delayed set.
+      await sleep(budget.waitMs);
     }
+    return Date.now();
   }
 
   private async sendClaimed(job: Job, token: string | undefined, row: SendRow): Promise<SendJobResult> {
@@ -72,7 +93,7 @@ export class MessageSender implements OnModuleDestroy {
     let providerMessageId: string;
     try {
       const message = outboundFromRow(row);
-      const { client, account } = await this.providers.forAccount(row.whatsappAccountId);
+      const { client, account } = await this.provider(row.whatsappAccountId);
       providerMessageId = (await client.sendMessage(account, row.phoneE164, message)).providerMessageId;
       this.metrics.providerLatency.observe({ outcome: 'ok' }, seconds(started));
     } catch (error) {
@@ -107,6 +128,15 @@ export class MessageSender implements OnModuleDestroy {
     await this.store.markFailed(row, fields);
     this.metrics.sends.inc({ account: row.whatsappAccountId, outcome: 'failed' });
     throw new UnrecoverableError(`${fields.errorCode}: ${fields.errorTitle ?? 'send failed'}`);
+  }
+
+  /** The account row is re-read at most every HANDLE_TTL_MS (a token rotation shows up within that), not once per send. */
+  private async provider(accountId: string): Promise<ProviderHandle> {
+    const cached = this.handles.get(accountId);
+    if (cached && cached.until > Date.now()) return cached.handle;
+    const handle = await this.providers.forAccount(accountId);
+    this.handles.set(accountId, { handle, until: Date.now() + HANDLE_TTL_MS });
+    return handle;
   }
 
   private async delay(job: Job, token: string | undefined, at: number): Promise<never> {

@@ -6,6 +6,7 @@ import { Contact } from '../../../database/entities/contact.entity';
 import { Message } from '../../../database/entities/message.entity';
 import type { ListMessagesQueryDto } from './dto/send-message.dto';
 import { OutboundQueue } from './outbound-queue.service';
+import { RECIPIENT_OF_MESSAGE } from './send-outcome.store';
 
 export interface Page<T> {
   data: T[];
@@ -72,7 +73,7 @@ export class MessagesQueryService {
       [id, organizationId],
     );
     if (count !== 1) throw new DomainError('MESSAGE_NOT_FAILED', `Only failed messages can be retried (this one is ${message.status})`, { status: message.status }, 409);
-    await this.dataSource.query(`UPDATE campaign_recipient SET status = 'queued', error_code = NULL, error_message = NULL WHERE message_id = $1`, [id]);
+    await this.dataSource.query(`UPDATE campaign_recipient cr SET status = 'queued', error_code = NULL, error_message = NULL ${RECIPIENT_OF_MESSAGE}`, [id]);
     await this.queue.clearFinished([id]);
     await this.queue.enqueue([{ id, priority: message.priority }]);
     return { id, status: 'queued', conversationId: message.conversationId };

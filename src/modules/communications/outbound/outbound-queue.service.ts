@@ -1,4 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { REDIS } from '../../../common/redis/redis.module';
 import { JobName } from '../../../queues/job-names';
 import { jobIdFor } from '../../../queues/job-options';
 import { JobProducer } from '../../../queues/job-producer.service';
@@ -23,7 +25,10 @@ export const PRIORITY_BULK = 10;
  */
 @Injectable()
 export class OutboundQueue {
-  constructor(private readonly jobs: JobProducer) {}
+  constructor(
+    private readonly jobs: JobProducer,
+    @Inject(REDIS) private readonly redis: Redis,
+  ) {}
 
   async enqueue(messages: SendJobSpec[]): Promise<void> {
     if (messages.length === 0) return;
@@ -42,17 +47,19 @@ export class OutboundQueue {
     );
   }
 
-  /** A failed/completed job with the same id would swallow the re-add; drop it first (retry, sweeper). */
+  /**
+   * A failed/completed job with the same id would swallow the re-add; drop it first (retry, sweeper).
+   * One pipelined round trip finds the finished ones (a sweep may cover thousands of ids); only those are removed.
+   */
   async clearFinished(messageIds: string[]): Promise<void> {
+    if (messageIds.length === 0) return;
     const queue = this.jobs.queue(QueueName.Outbound);
-    await Promise.all(
-      messageIds.map(async (id) => {
-        const job = await queue.getJob(jobIdFor(JobName.SendMessage, id));
-        if (!job) return;
-        const state = await job.getState();
-        if (state === 'failed' || state === 'completed') await job.remove().catch(() => undefined);
-      }),
-    );
+    const jobIds = messageIds.map((id) => jobIdFor(JobName.SendMessage, id));
+    const pipeline = this.redis.pipeline();
+    for (const jobId of jobIds) pipeline.zscore(queue.toKey('failed'), jobId).zscore(queue.toKey('completed'), jobId);
+    const replies = (await pipeline.exec()) ?? [];
+    const finished = jobIds.filter((_, i) => replies[2 * i]?.[1] != null || replies[2 * i + 1]?.[1] != null);
+    await Promise.all(finished.map((jobId) => queue.remove(jobId).catch(() => undefined)));
   }
 }
 

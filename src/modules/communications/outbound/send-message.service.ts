@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { isUUID } from 'class-validator';
 import { DataSource, type EntityManager } from 'typeorm';
 import { DomainError, NotFoundError } from '../../../common/errors/domain-error';
 import { type CountryCode, normalizePhone } from '../../../common/phone';
@@ -52,6 +53,7 @@ export class SendMessageService {
       if (replay) return replay;
     }
     const target = await this.resolveTarget(organizationId, dto);
+    dto = await this.resolveReaction(organizationId, dto);
     const composed = await this.composer.compose(target.account.id, dto, {
       phoneE164: target.contact.phoneE164!,
       optedOut: Boolean(target.contact.optedOutAt),
@@ -120,6 +122,16 @@ export class SendMessageService {
     return { id: target.id, providerMessageId: target.providerMessageId };
   }
 
+  /** A reaction's `messageId` may be our message id (uuid) or a raw WhatsApp id; Meta needs the latter. */
+  private async resolveReaction(organizationId: string, dto: SendMessageDto): Promise<SendMessageDto> {
+    const messageId = dto.type === 'reaction' ? dto.reaction?.messageId : undefined;
+    if (typeof messageId !== 'string' || !isUUID(messageId)) return dto;
+    const target = await this.dataSource.getRepository(Message).findOne({ where: { id: messageId, organizationId }, select: { id: true, providerMessageId: true } });
+    if (!target) throw new NotFoundError('message', { field: 'reaction.messageId' });
+    if (!target.providerMessageId) throw new DomainError('REACTION_TARGET_NOT_SENT', 'The message reacted to has no WhatsApp id yet', undefined, 422);
+    return { ...dto, reaction: { ...dto.reaction, messageId: target.providerMessageId } };
+  }
+
   private buildRow(
     organizationId: string,
     target: Target,
@@ -129,7 +141,8 @@ export class SendMessageService {
     idempotencyKey: string | null,
     hash: string | null,
   ): Partial<Message> {
-    const isReply = dto.kind === 'reply' || Boolean(replyTo);
+    // Agent answers and replies to the customer go first: the customer is waiting in an open window.
+    const isReply = dto.kind === 'reply' || dto.kind === 'agent' || Boolean(replyTo);
     return {
       organizationId,
       whatsappAccountId: target.account.id,

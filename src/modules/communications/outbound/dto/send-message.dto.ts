@@ -14,7 +14,7 @@ import {
 } from 'class-validator';
 import { OUTBOUND_REQUEST_TYPES, type OutboundRequestType } from '../outbound-content.mapper';
 
-export const MESSAGE_KINDS = ['initial', 'follow_up', 'reminder', 'reply', 'transactional'] as const;
+export const MESSAGE_KINDS = ['initial', 'follow_up', 'reminder', 'reply', 'transactional', 'agent'] as const;
 
 /** A template reference: `variables` positional (array) or named (object). */
 export class TemplateRefDto {
