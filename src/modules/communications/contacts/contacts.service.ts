@@ -19,13 +19,18 @@ export class ContactsService {
 
   /**
    * Finds the contact by any of its identities or creates it; fills identities it lacked.
-   * Serialised per organisation+identity with an advisory lock so concurrent webhooks make one row.
+   * Creation is serialised per organisation+identity with an advisory lock so concurrent webhooks make
+   * one row; a contact that already exists (the common case) is found without taking the lock.
    */
   async upsert(organizationId: string, identity: ContactIdentity, manager: EntityManager = this.dataSource.manager): Promise<Contact> {
-    const lockKey = `${organizationId}:${identity.phoneE164 ?? identity.bsuid ?? identity.waId}`;
-    await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [lockKey]);
     const repo = manager.getRepository(Contact);
-    const existing = await this.findByIdentity(organizationId, identity, manager);
+    let existing = await this.findByIdentity(organizationId, identity, manager);
+    if (!existing) {
+      const lockKey = `${organizationId}:${identity.phoneE164 ?? identity.bsuid ?? identity.waId}`;
+      await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [lockKey]);
+      // Look again under the lock: a concurrent upsert may have created it meanwhile.
+      existing = await this.findByIdentity(organizationId, identity, manager);
+    }
     if (!existing) {
       return repo.save(
         repo.create({

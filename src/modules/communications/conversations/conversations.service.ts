@@ -17,12 +17,16 @@ export class ConversationsService {
     contactId: string,
     manager: EntityManager = this.dataSource.manager,
   ): Promise<Conversation> {
+    const repo = manager.getRepository(Conversation);
+    // Most messages belong to an existing conversation: one read, no insert attempt.
+    const existing = await repo.findOneBy({ whatsappAccountId, contactId });
+    if (existing) return existing;
     await manager.query(
       `INSERT INTO conversation (organization_id, whatsapp_account_id, contact_id) VALUES ($1, $2, $3)
        ON CONFLICT (whatsapp_account_id, contact_id) DO NOTHING`,
       [organizationId, whatsappAccountId, contactId],
     );
-    return manager.getRepository(Conversation).findOneByOrFail({ whatsappAccountId, contactId });
+    return repo.findOneByOrFail({ whatsappAccountId, contactId });
   }
 
   /**

@@ -4,13 +4,24 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { WhatsappAccount } from '../../../database/entities/whatsapp-account.entity';
 import type { AccountUpdateEvent, BusinessCapabilityEvent, PhoneQualityEvent, SecurityEvent } from '../normalizer/normalized-event.types';
 
+/** Every webhook item names its phone number; the account behind it rarely changes. */
+const ACCOUNT_TTL_MS = 10_000;
+
 /** Resolves the account a webhook item belongs to, and records account-level facts Meta reports. */
 @Injectable()
 export class AccountLookup {
+  /** Found accounts only: an unknown number is looked up again, so a replay finds an account created since. */
+  private readonly cache = new Map<string, { account: WhatsappAccount; expires: number }>();
+
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  byPhoneNumberId(phoneNumberId: string, manager: EntityManager = this.dataSource.manager): Promise<WhatsappAccount | null> {
-    return manager.getRepository(WhatsappAccount).findOne({ where: { phoneNumberId } });
+  async byPhoneNumberId(phoneNumberId: string, manager: EntityManager = this.dataSource.manager): Promise<WhatsappAccount | null> {
+    const hit = this.cache.get(phoneNumberId);
+    if (hit && hit.expires > Date.now()) return hit.account;
+    const account = await manager.getRepository(WhatsappAccount).findOne({ where: { phoneNumberId } });
+    if (account) this.cache.set(phoneNumberId, { account, expires: Date.now() + ACCOUNT_TTL_MS });
+    else this.cache.delete(phoneNumberId);
+    return account;
   }
 
   /** Keeps the latest fact per event kind on the account(s) of that phone number or WABA. */

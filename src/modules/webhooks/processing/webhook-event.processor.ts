@@ -18,6 +18,15 @@ import { EventApplier, type ItemEffects, UnknownAccountError } from './event-app
 export type ProcessOutcome = 'processed' | 'failed' | 'skipped';
 
 /**
+ * Prefix for the event row's own bookkeeping (claim, final status): that statement commits without waiting
+ * for its WAL flush. Losing it in a crash is harmless: the event is then simply processed again (the sweep
+ * re-enqueues `received`/`processing` rows, every item application is idempotent). The domain changes
+ * commit synchronously, and their flush makes the claim written before them durable as well.
+ * Use with `AND EXISTS (SELECT 1 FROM async_commit)` so the setting is applied.
+ */
+const ASYNC_COMMIT = `WITH async_commit AS (SELECT set_config('synchronous_commit', 'off', true))`;
+
+/**
  * Processes one stored webhook event: normalise, then apply every item on its own (one bad item never
  * drops the others). Reprocessing is safe: every item application is idempotent, so a retried or
  * replayed event changes nothing twice.
@@ -82,8 +91,8 @@ export class WebhookEventProcessor {
   private async claim(id: string): Promise<WebhookEvent | null> {
     // TypeORM returns [rows, affected] for UPDATE … RETURNING.
     const [rows]: [Array<Record<string, unknown>>, number] = await this.dataSource.query(
-      `UPDATE webhook_event SET status = 'processing', attempts = attempts + 1
-       WHERE id = $1 AND status <> 'processed' RETURNING id, provider, event_name, payload, received_at`,
+      `${ASYNC_COMMIT} UPDATE webhook_event SET status = 'processing', attempts = attempts + 1
+       WHERE id = $1 AND status <> 'processed' AND EXISTS (SELECT 1 FROM async_commit) RETURNING id, provider, event_name, payload, received_at`,
       [id],
     );
     const row = rows[0];
@@ -103,7 +112,8 @@ export class WebhookEventProcessor {
   }
 
   private async afterApply(effects: ItemEffects): Promise<void> {
-    for (const { organizationId, event } of effects.realtime) await this.realtime.publish(organizationId, event);
+    // One connection sends them in order; no need to wait for each reply before the next.
+    await Promise.all(effects.realtime.map(({ organizationId, event }) => this.realtime.publish(organizationId, event)));
     const jobs = [
       ...effects.mediaAssetIds.map((id) => ({ name: JobName.DownloadMedia as const, data: { mediaAssetId: id }, key: id })),
     ];
@@ -120,8 +130,9 @@ export class WebhookEventProcessor {
 
   private async mark(id: string, status: WebhookEventStatus, error: string | null, itemErrors: Array<{ path: string; error: string }>): Promise<void> {
     await this.dataSource.query(
-      `UPDATE webhook_event SET status = $2::webhook_event_status, error = $3, item_errors = $4,
-         processed_at = CASE WHEN $2::text = 'processed' THEN now() ELSE processed_at END WHERE id = $1`,
+      `${ASYNC_COMMIT} UPDATE webhook_event SET status = $2::webhook_event_status, error = $3, item_errors = $4,
+         processed_at = CASE WHEN $2::text = 'processed' THEN now() ELSE processed_at END
+       WHERE id = $1 AND EXISTS (SELECT 1 FROM async_commit)`,
       [id, status, error, itemErrors.length > 0 ? JSON.stringify(itemErrors) : null],
     );
   }
