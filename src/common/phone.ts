@@ -37,6 +37,16 @@ export function waIdToE164(waId: string): string {
   return canonicalWaPhone(`+${digits}`);
 }
 
+/** Like waIdToE164, for provider input that may be malformed: null instead of an error. */
+export function waIdToE164OrNull(waId: string | null | undefined): string | null {
+  if (!waId) return null;
+  try {
+    return waIdToE164(waId.replace(/^\+/, ''));
+  } catch {
+    return null;
+  }
+}
+
 /**
  * One canonical form per WhatsApp user, so a Meta `wa_id` and a typed number meet:
  * - Mexico: `+52 1 DDDDDDDDDD` (legacy mobile prefix Meta still uses in wa_id) → `+52 DDDDDDDDDD`.

@@ -182,4 +182,29 @@ describe('Webhook ingestion: durable, idempotent, complete', () => {
       }
     });
   });
+
+  describe('tenant boundaries', () => {
+    it('lets a per-account route touch only its own number, and shows failed events only to their owner', async () => {
+      const other = await createTenant(app);
+      const appSecret = 'account-a-own-app-secret';
+      await http(app).patch(`/api/v1/whatsapp/accounts/${tenant.account.id}`).set('Authorization', `Bearer ${tenant.token}`).send({ appSecret }).expect(200);
+      const id = `wamid.cross-${Date.now()}`;
+      // Signed with A's own secret but naming B's number: stored (the signature is valid), never applied to B.
+      const body = metaMessagesPayload({ phoneNumberId: other.account.phoneNumberId, messages: [{ id }] });
+      await http(app).post(`/webhooks/meta/${tenant.account.id}`).set('Content-Type', 'application/json').set('X-Hub-Signature-256', metaSignature(body, appSecret)).send(body).expect(200);
+      await drainQueues(app);
+      expect(await messages().countBy({ providerMessageId: id })).toBe(0);
+      const [event] = await app.dataSource.query(`SELECT id, status FROM webhook_event WHERE whatsapp_account_id = $1 ORDER BY received_at DESC LIMIT 1`, [tenant.account.id]);
+      expect(event.status).toBe('failed');
+      // The same route with A's own number works.
+      const own = `wamid.own-${Date.now()}`;
+      const ownBody = metaMessagesPayload({ phoneNumberId: tenant.account.phoneNumberId, messages: [{ id: own }] });
+      await http(app).post(`/webhooks/meta/${tenant.account.id}`).set('Content-Type', 'application/json').set('X-Hub-Signature-256', metaSignature(ownBody, appSecret)).send(ownBody).expect(200);
+      await drainQueues(app);
+      expect(await messages().countBy({ providerMessageId: own })).toBe(1);
+      // B never sees A's events in the operator list.
+      const seenByB = await http(app).get('/api/v1/webhooks/events').set('Authorization', `Bearer ${other.token}`).expect(200);
+      expect(seenByB.body.data.map((e: { id: string }) => e.id)).not.toContain(event.id);
+    });
+  });
 });

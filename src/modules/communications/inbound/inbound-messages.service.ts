@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { waIdToE164 } from '../../../common/phone';
+import { waIdToE164OrNull } from '../../../common/phone';
 import type { WhatsappAccount } from '../../../database/entities/whatsapp-account.entity';
 import type { CustomerIdentity, InboundMessageEvent, OutboundEchoEvent } from '../../webhooks/normalizer/normalized-event.types';
 import { detectOptKeyword } from '../../webhooks/normalizer/opt-keyword';
@@ -50,7 +50,7 @@ export class InboundMessagesService {
       ],
     );
     const base = { conversationId: conversation.id, contactId: contact.id, organizationId: account.organizationId };
-    if (inserted.length === 0) return { ...base, inserted: false, messageId: null };
+    if (inserted.length === 0) return { ...base, inserted: false, messageId: null, mediaAssetId: await this.pendingMedia(manager, account.id, event.providerMessageId) };
     const messageId = inserted[0].id;
     await this.conversations.recordInbound(conversation.id, event.timestamp, previewOf(event), manager);
     await this.contacts.touchInbound(contact.id, event.timestamp, manager);
@@ -106,6 +106,16 @@ export class InboundMessagesService {
     await manager.query(`UPDATE message SET text = NULL, revoked_at = $3 WHERE whatsapp_account_id = $1 AND provider_message_id = $2`, [accountId, target, at]);
   }
 
+  /** A retried event re-requests a download the first attempt registered but may never have enqueued. */
+  private async pendingMedia(manager: EntityManager, accountId: string, providerMessageId: string): Promise<string | undefined> {
+    const rows: Array<{ id: string }> = await manager.query(
+      `SELECT a.id FROM media_asset a JOIN message m ON m.id = a.message_id
+       WHERE m.whatsapp_account_id = $1 AND m.provider_message_id = $2 AND a.status = 'pending'`,
+      [accountId, providerMessageId],
+    );
+    return rows[0]?.id;
+  }
+
   /** The quoted message when there is one, else the latest outbound message of the conversation. */
   private async findReplyTarget(manager: EntityManager, accountId: string, conversationId: string, contextId?: string): Promise<string | null> {
     if (contextId) {
@@ -121,16 +131,13 @@ export class InboundMessagesService {
 }
 
 function identityOf(customer: CustomerIdentity): ContactIdentity {
-  let phoneE164: string | null = null;
-  const digits = customer.waId ?? customer.phone;
-  if (digits) {
-    try {
-      phoneE164 = waIdToE164(digits.replace(/^\+/, ''));
-    } catch {
-      phoneE164 = null;
-    }
-  }
-  return { phoneE164, waId: customer.waId ?? null, bsuid: customer.bsuid ?? null, username: customer.username ?? null, profileName: customer.profileName ?? null };
+  return {
+    phoneE164: waIdToE164OrNull(customer.waId ?? customer.phone),
+    waId: customer.waId ?? null,
+    bsuid: customer.bsuid ?? null,
+    username: customer.username ?? null,
+    profileName: customer.profileName ?? null,
+  };
 }
 
 function previewOf(event: InboundMessageEvent): string {

@@ -58,7 +58,8 @@ export class OutboundQueue {
     const pipeline = this.redis.pipeline();
     for (const jobId of jobIds) pipeline.zscore(queue.toKey('failed'), jobId).zscore(queue.toKey('completed'), jobId);
     const replies = (await pipeline.exec()) ?? [];
-    const finished = jobIds.filter((_, i) => replies[2 * i]?.[1] != null || replies[2 * i + 1]?.[1] != null);
+    const inSet = (reply: [Error | null, unknown] | undefined) => reply?.[1] !== null && reply?.[1] !== undefined;
+    const finished = jobIds.filter((_, i) => inSet(replies[2 * i]) || inSet(replies[2 * i + 1]));
     await Promise.all(finished.map((jobId) => queue.remove(jobId).catch(() => undefined)));
   }
 }

@@ -20,8 +20,7 @@ export interface WebhookEventSummary {
 }
 
 /**
- * Operator view of stored webhook events. Raw events are not organisation-owned until processed, so an
- * event is visible to an organisation when it came through one of its accounts' phone numbers.
+ * Operator view of stored webhook events: an organisation sees the events that concern its own numbers.
  */
 @Injectable()
 export class WebhookEventsService {
@@ -58,14 +57,11 @@ export class WebhookEventsService {
   }
 }
 
-// The payload names the phone number ids it concerns; match them against the organisation's accounts.
+// An event posted through an account's own route belongs to that account's organisation; any other event to
+// the organisations whose numbers it names (recorded when processed; phone number ids are unique across tenants).
 const ORG_VISIBLE = `(
   e.whatsapp_account_id IN (SELECT id FROM whatsapp_account WHERE organization_id = $1)
-  OR EXISTS (
-    SELECT 1 FROM whatsapp_account a WHERE a.organization_id = $1 AND (
-      e.payload::text LIKE '%"' || a.phone_number_id || '"%' OR (a.waba_id IS NOT NULL AND e.payload::text LIKE '%"' || a.waba_id || '"%')
-    )
-  )
+  OR (e.whatsapp_account_id IS NULL AND e.phone_number_ids && ARRAY(SELECT phone_number_id FROM whatsapp_account WHERE organization_id = $1)::varchar[])
 )`;
 
 function toSummary(row: Record<string, unknown>): WebhookEventSummary {

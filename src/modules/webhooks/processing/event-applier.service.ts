@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { waIdToE164 } from '../../../common/phone';
+import { waIdToE164OrNull } from '../../../common/phone';
 import { MessageStatus } from '../../../database/entities/enums';
 import type { WhatsappAccount } from '../../../database/entities/whatsapp-account.entity';
 import { ContactsService } from '../../communications/contacts/contacts.service';
@@ -34,15 +34,21 @@ export class EventApplier {
     private readonly templates: TemplateEventsService,
   ) {}
 
-  async apply(event: NormalizedEvent, effects: ItemEffects): Promise<void> {
+  /**
+   * `routeAccountId`: the event came through `/webhooks/meta/:accountId`, signed with that account's own app
+   * secret, so it may only touch that account's number.
+   */
+  async apply(event: NormalizedEvent, effects: ItemEffects, routeAccountId: string | null = null): Promise<void> {
     switch (event.kind) {
       case 'inbound_message':
         return this.inTransaction(async (m) => {
-          const account = await this.accountFor(event.phoneNumberId, m);
+          const account = await this.accountFor(event.phoneNumberId, m, routeAccountId);
           const applied = await this.inbound.applyInbound(account, event, m);
-          if (!applied.inserted) return;
+          // Follow-up work is requested again on a retry too (the first attempt may have died before
+          // enqueueing it): agent runs and media downloads are idempotent.
           effects.inboundConversations.add(applied.conversationId);
           if (applied.mediaAssetId) effects.mediaAssetIds.push(applied.mediaAssetId);
+          if (!applied.inserted) return;
           effects.realtime.push(
             { organizationId: applied.organizationId, event: { type: 'message.created', conversationId: applied.conversationId, messageId: applied.messageId!, direction: 'inbound' } },
             { organizationId: applied.organizationId, event: { type: 'conversation.updated', conversationId: applied.conversationId, reason: 'inbound_message' } },
@@ -50,25 +56,27 @@ export class EventApplier {
         });
       case 'outbound_echo':
         return this.inTransaction(async (m) => {
-          const account = await this.accountFor(event.phoneNumberId, m);
+          const account = await this.accountFor(event.phoneNumberId, m, routeAccountId);
           const applied = await this.inbound.applyEcho(account, event, m);
           if (applied.inserted) {
             effects.realtime.push({ organizationId: applied.organizationId, event: { type: 'message.created', conversationId: applied.conversationId, messageId: applied.messageId!, direction: 'outbound' } });
           }
         });
       case 'status':
-        return this.applyStatus(event, effects);
+        return this.applyStatus(event, effects, routeAccountId);
       case 'user_preference':
-        return this.applyUserPreference(event);
+        return this.applyUserPreference(event, routeAccountId);
       case 'template_status':
       case 'template_quality':
       case 'template_category':
+        await this.assertRouteOwnsWaba(routeAccountId, event.wabaId);
         await this.templates.apply(event);
         return;
       case 'account_update':
       case 'phone_quality':
       case 'business_capability':
       case 'security':
+        await this.assertRouteOwnsWaba(routeAccountId, event.wabaId);
         return this.accounts.recordProviderState(event);
       default:
         // Recorded in the stored raw event; nothing in the domain changes (calls, Kapso lifecycle, change-level errors…).
@@ -76,9 +84,9 @@ export class EventApplier {
     }
   }
 
-  private async applyStatus(event: StatusEvent, effects: ItemEffects): Promise<void> {
+  private async applyStatus(event: StatusEvent, effects: ItemEffects, routeAccountId: string | null): Promise<void> {
     await this.inTransaction(async (m) => {
-      const account = await this.accountFor(event.phoneNumberId, m);
+      const account = await this.accountFor(event.phoneNumberId, m, routeAccountId);
       const result = await this.statuses.apply(
         {
           whatsappAccountId: account.id,
@@ -97,32 +105,34 @@ export class EventApplier {
     });
   }
 
-  private async applyUserPreference(event: UserPreferenceEvent): Promise<void> {
+  private async applyUserPreference(event: UserPreferenceEvent, routeAccountId: string | null): Promise<void> {
     if (!event.marketingOpt || !event.phoneNumberId) return;
     await this.inTransaction(async (m) => {
-      const account = await this.accountFor(event.phoneNumberId!, m);
+      const account = await this.accountFor(event.phoneNumberId!, m, routeAccountId);
       const digits = event.user.waId ?? event.user.phone;
-      const phoneE164 = digits ? safeE164(digits) : null;
+      const phoneE164 = waIdToE164OrNull(digits);
       const contact = await this.contacts.upsert(account.organizationId, { phoneE164, waId: event.user.waId ?? null, bsuid: event.user.bsuid ?? null }, m);
       await this.contacts.setMarketingOptOut(contact.id, event.marketingOpt === 'opt_out', 'user_preferences', event.timestamp ?? new Date(), m);
     });
   }
 
-  private async accountFor(phoneNumberId: string, manager: EntityManager): Promise<WhatsappAccount> {
+  /** WABA-level events through a per-account route may only concern that account's own WABA. */
+  private async assertRouteOwnsWaba(routeAccountId: string | null, wabaId: string | undefined): Promise<void> {
+    if (!routeAccountId) return;
+    const [row] = await this.dataSource.query(`SELECT waba_id FROM whatsapp_account WHERE id = $1`, [routeAccountId]);
+    if (!row || !wabaId || row.waba_id !== wabaId) throw new UnknownAccountError(`WABA ${wabaId ?? '(none)'} does not belong to the account this event was posted for`);
+  }
+
+  private async accountFor(phoneNumberId: string, manager: EntityManager, routeAccountId: string | null): Promise<WhatsappAccount> {
     const account = await this.accounts.byPhoneNumberId(phoneNumberId, manager);
     if (!account) throw new UnknownAccountError(`No WhatsApp account with phone_number_id ${phoneNumberId}`);
+    if (routeAccountId && account.id !== routeAccountId) {
+      throw new UnknownAccountError(`phone_number_id ${phoneNumberId} does not belong to the account this event was posted for`);
+    }
     return account;
   }
 
   private inTransaction(work: (manager: EntityManager) => Promise<void>): Promise<void> {
     return this.dataSource.transaction(work);
-  }
-}
-
-function safeE164(digits: string): string | null {
-  try {
-    return waIdToE164(digits.replace(/^\+/, ''));
-  } catch {
-    return null;
   }
 }

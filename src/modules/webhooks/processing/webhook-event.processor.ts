@@ -64,7 +64,7 @@ export class WebhookEventProcessor {
         continue;
       }
       try {
-        await this.applier.apply(item.event, effects);
+        await this.applier.apply(item.event, effects, event.whatsappAccountId);
         this.processed.inc({ provider: event.provider, kind: item.event.kind, outcome: 'applied' });
       } catch (error) {
         const permanent = error instanceof UnknownAccountError;
@@ -76,12 +76,12 @@ export class WebhookEventProcessor {
     }
     await this.afterApply(effects);
     if (transientError && !isLastAttempt) {
-      await this.mark(event.id, WebhookEventStatus.Received, transientError.message, itemErrors);
+      await this.mark(event.id, WebhookEventStatus.Received, transientError.message, itemErrors, phoneNumberIdsOf(items));
       throw transientError;
     }
     // Items for an unknown account stay visible as a failed event, replayable once the account exists.
     const status = transientError || rejected ? WebhookEventStatus.Failed : WebhookEventStatus.Processed;
-    await this.mark(event.id, status, transientError?.message ?? (rejected ? 'Some items could not be applied' : null), itemErrors);
+    await this.mark(event.id, status, transientError?.message ?? (rejected ? 'Some items could not be applied' : null), itemErrors, phoneNumberIdsOf(items));
     this.lag.observe({ provider: event.provider }, (Date.now() - event.receivedAt.getTime()) / 1000);
     if (itemErrors.length > 0) this.logger.warn({ webhookEventId, itemErrors: itemErrors.length, status }, 'webhook event had items that could not be applied');
     return status === WebhookEventStatus.Processed ? 'processed' : 'failed';
@@ -92,7 +92,8 @@ export class WebhookEventProcessor {
     // TypeORM returns [rows, affected] for UPDATE … RETURNING.
     const [rows]: [Array<Record<string, unknown>>, number] = await this.dataSource.query(
       `${ASYNC_COMMIT} UPDATE webhook_event SET status = 'processing', attempts = attempts + 1
-       WHERE id = $1 AND status <> 'processed' AND EXISTS (SELECT 1 FROM async_commit) RETURNING id, provider, event_name, payload, received_at`,
+       WHERE id = $1 AND status <> 'processed' AND EXISTS (SELECT 1 FROM async_commit)
+       RETURNING id, provider, event_name, payload, received_at, whatsapp_account_id`,
       [id],
     );
     const row = rows[0];
@@ -103,6 +104,7 @@ export class WebhookEventProcessor {
       eventName: row.event_name as string | null,
       payload: row.payload,
       receivedAt: row.received_at as Date,
+      whatsappAccountId: (row.whatsapp_account_id as string | null) ?? null,
     });
   }
 
@@ -128,12 +130,12 @@ export class WebhookEventProcessor {
     }
   }
 
-  private async mark(id: string, status: WebhookEventStatus, error: string | null, itemErrors: Array<{ path: string; error: string }>): Promise<void> {
+  private async mark(id: string, status: WebhookEventStatus, error: string | null, itemErrors: Array<{ path: string; error: string }>, phoneNumberIds: string[]): Promise<void> {
     await this.dataSource.query(
-      `${ASYNC_COMMIT} UPDATE webhook_event SET status = $2::webhook_event_status, error = $3, item_errors = $4,
+      `${ASYNC_COMMIT} UPDATE webhook_event SET status = $2::webhook_event_status, error = $3, item_errors = $4, phone_number_ids = $5::varchar[],
          processed_at = CASE WHEN $2::text = 'processed' THEN now() ELSE processed_at END
        WHERE id = $1 AND EXISTS (SELECT 1 FROM async_commit)`,
-      [id, status, error, itemErrors.length > 0 ? JSON.stringify(itemErrors) : null],
+      [id, status, error, itemErrors.length > 0 ? JSON.stringify(itemErrors) : null, phoneNumberIds],
     );
   }
 }
@@ -142,4 +144,13 @@ export class WebhookEventProcessor {
 function orderForApplication(items: NormalizedItem[]): NormalizedItem[] {
   const time = (item: NormalizedItem) => (item.ok && item.event.kind === 'inbound_message' ? item.event.timestamp.getTime() : 0);
   return [...items].sort((a, b) => time(a) - time(b));
+}
+
+/** The numbers an event concerns: who may see it in the failed-events list. */
+function phoneNumberIdsOf(items: NormalizedItem[]): string[] {
+  const ids = new Set<string>();
+  for (const item of items) {
+    if (item.ok && 'phoneNumberId' in item.event && typeof item.event.phoneNumberId === 'string') ids.add(item.event.phoneNumberId.slice(0, 64));
+  }
+  return [...ids];
 }
