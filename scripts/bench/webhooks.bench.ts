@@ -392,7 +392,11 @@ async function main(): Promise<void> {
       // Production defaults, not the test harness's shortcuts.
       delete e.AGENTS_DEBOUNCE_MS;
       delete e.WEBHOOK_INGEST_BATCH_MS;
-      if (OPTS.workerConcurrency > 0) e.WORKER_CONCURRENCY = String(OPTS.workerConcurrency);
+      if (OPTS.workerConcurrency > 0) {
+        e.WORKER_CONCURRENCY = String(OPTS.workerConcurrency);
+        // One connection per concurrent job, plus headroom for the other queues.
+        e.DATABASE_POOL_SIZE = String(OPTS.workerConcurrency + 10);
+      }
       return e;
     };
 

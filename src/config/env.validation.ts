@@ -46,6 +46,10 @@ export class EnvironmentVariables {
   @Transform(toBool) @IsBoolean()
   DB_MIGRATIONS_RUN = true;
 
+  /** Connections per process; size it to the worker concurrency (PostgreSQL's max_connections bounds the sum). */
+  @Transform(toInt) @IsInt() @Min(2) @Max(500)
+  DATABASE_POOL_SIZE = 20;
+
   @IsString() @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
   JWT_SECRET: string;
 
@@ -108,9 +112,9 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(1)
   WEBHOOK_EVENT_RETENTION_DAYS = 30;
 
-  /** Group commit window for webhook ingest. */
+  /** Extra wait to grow webhook insert batches; 0 = natural group commit (batches form while inserts run). */
   @Transform(toInt) @IsInt() @Min(0) @Max(100)
-  WEBHOOK_INGEST_BATCH_MS = 2;
+  WEBHOOK_INGEST_BATCH_MS = 0;
 
   @IsString() @Matches(/^[a-z,-]*$/)
   WORKER_QUEUES = '';

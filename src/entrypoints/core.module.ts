@@ -26,7 +26,7 @@ export class CoreModule {
       imports: [
         ConfigHolderModule.forRoot(config),
         LoggingModule.forRoot(logger),
-        TypeOrmModule.forRoot({ ...dataSourceOptions(config.DATABASE_URL), migrationsRun: config.DB_MIGRATIONS_RUN, logging: false }),
+        TypeOrmModule.forRoot({ ...dataSourceOptions(config.DATABASE_URL, config.DATABASE_POOL_SIZE), migrationsRun: config.DB_MIGRATIONS_RUN, logging: false }),
         RedisModule,
         QueuesModule,
         MetricsModule,

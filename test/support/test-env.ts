@@ -39,7 +39,7 @@ export function baseTestEnv(): Record<string, string> {
     LOG_LEVEL: 'silent',
     SANDBOX_STATUS_DELAY_MS: '0',
     AGENTS_DEBOUNCE_MS: '0',
-    WEBHOOK_INGEST_BATCH_MS: '1',
+    WEBHOOK_INGEST_BATCH_MS: '0',
     API_RATE_LIMIT_PER_MINUTE: '100000',
     LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
     SHUTDOWN_TIMEOUT_MS: '10000',

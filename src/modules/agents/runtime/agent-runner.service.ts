@@ -7,6 +7,7 @@ import { DomainError } from '../../../common/errors/domain-error';
 import { ROOT_LOGGER } from '../../../common/logging/logging.module';
 import { REDIS } from '../../../common/redis/redis.module';
 import { AppConfig } from '../../../config/app-config';
+import { ASYNC_COMMIT } from '../../../database/async-commit';
 import { AgentRunOutcome } from '../../../database/entities/enums';
 import type { OrganizationSettings } from '../../../database/entities/organization.entity';
 import type { BusinessHours } from '../../../database/entities/whatsapp-account.entity';
@@ -159,8 +160,10 @@ export class AgentRunner {
   private async claim(db: EntityManager, conversation: ConversationRow, latestMessageId: string): Promise<string | undefined> {
     const triggerKey = `${conversation.id}:${latestMessageId}`;
     const inserted = (await db.query(
-      `INSERT INTO agent_run (organization_id, conversation_id, message_id, trigger_key, outcome, error, inbound_at)
-       VALUES ($1, $2, $3, $4, 'failed', '${IN_PROGRESS}', (SELECT created_at FROM message WHERE id = $3))
+      // Asynchronous commit: if this row is lost in a crash no reply was sent either (the reply's own
+      // synchronous commit would have flushed it), so the retried job simply claims again.
+      `${ASYNC_COMMIT} INSERT INTO agent_run (organization_id, conversation_id, message_id, trigger_key, outcome, error, inbound_at)
+       SELECT $1, $2, $3, $4, 'failed', '${IN_PROGRESS}', (SELECT created_at FROM message WHERE id = $3) FROM async_commit
        ON CONFLICT (trigger_key) DO NOTHING RETURNING id`,
       [conversation.organization_id, conversation.id, latestMessageId, triggerKey],
     )) as Array<{ id: string }>;
@@ -296,7 +299,10 @@ export class AgentRunner {
   }
 
   private async finishSkipped(db: EntityManager, conversation: ConversationRow, runId: string, reason: string, started: number): Promise<RunSummary> {
-    await db.query(`UPDATE agent_run SET outcome = 'skipped', error = $2, latency_ms = $3, agent_name = NULL WHERE id = $1`, [runId, reason, Date.now() - started]);
+    await db.query(
+      `${ASYNC_COMMIT} UPDATE agent_run SET outcome = 'skipped', error = $2, latency_ms = $3, agent_name = NULL WHERE id = $1 AND EXISTS (SELECT 1 FROM async_commit)`,
+      [runId, reason, Date.now() - started],
+    );
     this.runs.inc({ outcome: AgentRunOutcome.Skipped, agent: 'none' });
     this.logger.info({ conversationId: conversation.id, organizationId: conversation.organization_id, runId, reason }, 'agent run skipped');
     return { status: 'skipped', conversationId: conversation.id, runId, reason };

@@ -26,6 +26,7 @@ interface Pending {
 }
 
 const MAX_BATCH = 500;
+const MAX_IN_FLIGHT = 4;
 const ENQUEUE_TIMEOUT_MS = 2000;
 
 /**
@@ -37,7 +38,8 @@ const ENQUEUE_TIMEOUT_MS = 2000;
 @Injectable()
 export class WebhookIngestService implements OnModuleDestroy {
   private pending: Pending[] = [];
-  private timer: NodeJS.Timeout | null = null;
+  private scheduled = false;
+  private inFlight = 0;
   private readonly receivedTotal;
   private readonly batchSize;
 
@@ -56,23 +58,32 @@ export class WebhookIngestService implements OnModuleDestroy {
   store(webhook: IncomingWebhook): Promise<boolean> {
     return new Promise((resolve, reject) => {
       this.pending.push({ webhook, resolve, reject });
-      if (this.pending.length >= MAX_BATCH) this.flushSoon(0);
-      else this.flushSoon(this.config.WEBHOOK_INGEST_BATCH_MS);
+      this.schedule();
     });
   }
 
-  private flushSoon(delayMs: number): void {
-    if (this.timer && delayMs > 0) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.flush(), delayMs);
+  /**
+   * Natural group commit: an idle service inserts at once (after the current tick, so simultaneous requests
+   * share it); while MAX_IN_FLIGHT inserts are running, new requests accumulate and go in one statement when
+   * one finishes. WEBHOOK_INGEST_BATCH_MS > 0 additionally waits that long to grow batches.
+   */
+  private schedule(): void {
+    if (this.scheduled || this.inFlight >= MAX_IN_FLIGHT || this.pending.length === 0) return;
+    this.scheduled = true;
+    const run = () => {
+      this.scheduled = false;
+      void this.flush();
+    };
+    const delay = this.config.WEBHOOK_INGEST_BATCH_MS;
+    if (delay > 0 && this.pending.length < MAX_BATCH) setTimeout(run, delay);
+    else setImmediate(run);
   }
 
   private async flush(): Promise<void> {
-    this.timer = null;
     const batch = this.pending.splice(0, MAX_BATCH);
-    if (this.pending.length > 0) this.flushSoon(0);
     if (batch.length === 0) return;
     this.batchSize.observe(batch.length);
+    this.inFlight += 1;
     let inserted: Array<{ id: string; idempotency_key: string }>;
     try {
       inserted = await this.insertBatch(batch.map((p) => p.webhook));
@@ -81,6 +92,9 @@ export class WebhookIngestService implements OnModuleDestroy {
       const failure = new DomainError('WEBHOOK_STORAGE_UNAVAILABLE', 'The event could not be stored; retry later', undefined, 503);
       for (const p of batch) p.reject(failure);
       return;
+    } finally {
+      this.inFlight -= 1;
+      this.schedule();
     }
     const newKeys = new Set(inserted.map((r) => r.idempotency_key));
     for (const p of batch) {
@@ -125,7 +139,6 @@ export class WebhookIngestService implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    await this.flush();
+    while (this.pending.length > 0) await this.flush();
   }
 }

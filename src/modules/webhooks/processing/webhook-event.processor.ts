@@ -13,18 +13,13 @@ import { RealtimePublisher } from '../../realtime/realtime.publisher';
 import { normalizeKapsoPayload } from '../normalizer/kapso-payload.normalizer';
 import { isMetaShapedPayload, normalizeMetaPayload } from '../normalizer/meta-payload.normalizer';
 import type { NormalizedItem } from '../normalizer/normalized-event.types';
+import { ASYNC_COMMIT } from '../../../database/async-commit';
 import { EventApplier, type ItemEffects, UnknownAccountError } from './event-applier.service';
 
 export type ProcessOutcome = 'processed' | 'failed' | 'skipped';
 
-/**
- * Prefix for the event row's own bookkeeping (claim, final status): that statement commits without waiting
- * for its WAL flush. Losing it in a crash is harmless: the event is then simply processed again (the sweep
- * re-enqueues `received`/`processing` rows, every item application is idempotent). The domain changes
- * commit synchronously, and their flush makes the claim written before them durable as well.
- * Use with `AND EXISTS (SELECT 1 FROM async_commit)` so the setting is applied.
- */
-const ASYNC_COMMIT = `WITH async_commit AS (SELECT set_config('synchronous_commit', 'off', true))`;
+// The event row's own bookkeeping (claim, final status) commits asynchronously: losing it in a crash only means
+// the event is processed again (the sweep re-enqueues it; every item application is idempotent).
 
 /**
  * Processes one stored webhook event: normalise, then apply every item on its own (one bad item never
