@@ -220,6 +220,25 @@ describe('Outbound messages (POST /api/v1/messages)', () => {
       expect(outboxFor(response.body.id)).toHaveLength(1);
     });
 
+    it('does not send again when a timed-out attempt was in fact accepted (its status webhook names our message)', async () => {
+      const { contact } = await newContactWithWindow(true);
+      // The request times out on our side (400 ms) but the "provider" still accepts it at 700 ms and reports `sent`.
+      sim.simulator.configureStatusWebhook({ url: `${app.baseUrl}/webhooks/meta`, appSecret: app.config.META_APP_SECRET, delaysMs: { sent: 0, delivered: 50, read: null } });
+      try {
+        sim.simulator.injectFault({ kind: 'timeout', match: { to: contact.phoneE164! }, times: 1, delayMs: 700 });
+        const response = await post({ to: contact.phoneE164, type: 'text', text: { body: 'una sola vez' } }).expect(202);
+        const message = await waitFor(async () => {
+          const m = await getMessage(response.body.id);
+          return ['delivered', 'read', 'failed'].includes(m.status) ? m : null;
+        }, 20000, 'adopted and delivered');
+        expect(message.status).toBe('delivered');
+        expect(outboxFor(response.body.id)).toHaveLength(1);
+        expect(message.providerMessageId).toBe(outboxFor(response.body.id)[0].id);
+      } finally {
+        sim.simulator.configureStatusWebhook(undefined);
+      }
+    });
+
     it('backs off only the recipient hit by the pair limit (131056)', async () => {
       const slow = await newContactWithWindow(true);
       const other = await newContactWithWindow(true);

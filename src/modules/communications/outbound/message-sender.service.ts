@@ -52,12 +52,27 @@ export class MessageSender implements OnModuleDestroy {
     if (row.status === 'sending') return { outcome: 'reconciled', status: await this.store.reconcile(row.id) };
     if (row.status !== 'queued') return { outcome: 'skipped', status: row.status };
     if (row.sendAt && row.sendAt.getTime() > Date.now() + 50) return this.delay(job, token, row.sendAt.getTime());
+    if (row.attempts > 0 && (await this.adoptAcceptedSend(row))) return { outcome: 'reconciled', status: 'sent' };
     const slotAt = await this.waitForBudget(job, token, row);
     // Shutting down: a call started now would end ambiguously (SEND_OUTCOME_UNKNOWN); leave it to the next worker.
     if (this.stopping) return this.delay(job, token, Date.now() + 1000);
     if (!(await this.store.claim(row.id))) return { outcome: 'skipped', status: 'claimed-elsewhere' };
     await this.keepSpacing(row, slotAt);
     return this.sendClaimed(job, token, { ...row, attempts: row.attempts + 1 });
+  }
+
+  /**
+   * A retried send whose earlier attempt timed out may in fact have been accepted by Meta: its status webhook
+   * (carrying biz_opaque_callback_data = our message id) then sits parked. Adopt that provider id instead of
+   * sending a second time.
+   */
+  private async adoptAcceptedSend(row: SendRow): Promise<boolean> {
+    const providerMessageId = await this.statuses.providerIdFromParked(row.whatsappAccountId, row.id);
+    if (!providerMessageId || !(await this.store.claim(row.id))) return false;
+    await this.store.markSent(row, providerMessageId, (manager) => this.statuses.applyParked(row.whatsappAccountId, providerMessageId, manager));
+    this.metrics.sends.inc({ account: row.whatsappAccountId, outcome: 'adopted' });
+    this.logger.info({ messageId: row.id, attempt: row.attempts }, 'earlier attempt was accepted by the provider: adopted, not resent');
+    return true;
   }
 
   /**
