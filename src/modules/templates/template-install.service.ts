@@ -4,7 +4,6 @@ import type { Logger } from 'pino';
 import { Repository } from 'typeorm';
 import { DomainError } from '../../common/errors/domain-error';
 import { ROOT_LOGGER } from '../../common/logging/logging.module';
-import type { TemplateCategory } from '../../database/entities/enums';
 import { MessageTemplate } from '../../database/entities/message-template.entity';
 import { WhatsappAccountsService } from '../whatsapp/accounts/whatsapp-accounts.service';
 import { listTemplateSets, type TemplateSet } from './default-template-sets';
@@ -52,24 +51,7 @@ export class TemplateInstallService {
     }
     const result: InstallSetResult = { set: set.key, created: 0, skipped: 0, submitted: 0, templates: [] };
     for (const def of set.templates) {
-      const inserted = await this.templates
-        .createQueryBuilder()
-        .insert()
-        .into(MessageTemplate)
-        .values({
-          organizationId,
-          whatsappAccountId: accountId,
-          name: def.name,
-          language: def.language,
-          category: def.category as TemplateCategory,
-          parameterFormat: def.parameterFormat,
-          components: def.components as never,
-          status: DRAFT,
-        })
-        .orIgnore()
-        .returning(['id'])
-        .execute();
-      const id = (inserted.raw as Array<{ id: string }>)[0]?.id ?? null;
+      const id = await this.service.insertDraftIfNew(organizationId, accountId, def);
       if (!id) {
         result.skipped += 1;
         result.templates.push({ id: null, name: def.name, language: def.language, outcome: 'skipped' });

@@ -88,17 +88,15 @@ export class TemplatesService {
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {}
 
-  async create(organizationId: string, input: CreateTemplateInput): Promise<MessageTemplate> {
-    await this.accounts.get(organizationId, input.accountId);
-    const def = definitionFrom(input);
-    assertValidDefinition(def);
+  /** Inserts a local DRAFT unless (account, name, language) exists; the new row's id, or null. */
+  async insertDraftIfNew(organizationId: string, accountId: string, def: TemplateDefinition): Promise<string | null> {
     const inserted = await this.templates
       .createQueryBuilder()
       .insert()
       .into(MessageTemplate)
       .values({
         organizationId,
-        whatsappAccountId: input.accountId,
+        whatsappAccountId: accountId,
         name: def.name,
         language: def.language,
         category: def.category as TemplateCategory,
@@ -109,7 +107,14 @@ export class TemplatesService {
       .orIgnore()
       .returning(['id'])
       .execute();
-    const id = (inserted.raw as Array<{ id: string }>)[0]?.id;
+    return (inserted.raw as Array<{ id: string }>)[0]?.id ?? null;
+  }
+
+  async create(organizationId: string, input: CreateTemplateInput): Promise<MessageTemplate> {
+    await this.accounts.get(organizationId, input.accountId);
+    const def = definitionFrom(input);
+    assertValidDefinition(def);
+    const id = await this.insertDraftIfNew(organizationId, input.accountId, def);
     if (!id) throw alreadyExists(def);
     return this.get(organizationId, id);
   }
