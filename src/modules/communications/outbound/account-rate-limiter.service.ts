@@ -46,7 +46,7 @@ return math.floor(start - now)
  * Spacing is computed over 1,000 + JITTER_MARGIN_MS: the time between taking a slot and Meta receiving
  * the request varies by a few ms, and this keeps every 1-second window at the provider within the limit.
  */
-export const JITTER_MARGIN_MS = 25;
+export const JITTER_MARGIN_MS = 50;
 export const BULK_MAX_AHEAD_MS = 100;
 export const PRIORITY_MAX_AHEAD_MS = 1000;
 
