@@ -39,7 +39,7 @@ export function toMarkedSnippet(headline: string): string {
  * SEARCH_CANDIDATES matching messages (filters narrow the window further). A common word over a
  * million messages then costs a short backward index walk instead of scoring ~100k rows.
  */
-export const SEARCH_CANDIDATES = 500;
+export const SEARCH_CANDIDATES = 250;
 
 /**
  * Full-text search over message.search_vector (Spanish stemming + simple, accents folded; GIN
