@@ -16,17 +16,22 @@ export class ConversationsService {
     whatsappAccountId: string,
     contactId: string,
     manager: EntityManager = this.dataSource.manager,
+    options: { lock?: boolean } = {},
   ): Promise<Conversation> {
     const repo = manager.getRepository(Conversation);
+    // `lock`: the row stays locked until the caller's transaction ends, serialising work on one conversation.
+    const find = () => repo.findOne({ where: { whatsappAccountId, contactId }, ...(options.lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
     // Most messages belong to an existing conversation: one read, no insert attempt.
-    const existing = await repo.findOneBy({ whatsappAccountId, contactId });
+    const existing = await find();
     if (existing) return existing;
     await manager.query(
       `INSERT INTO conversation (organization_id, whatsapp_account_id, contact_id) VALUES ($1, $2, $3)
        ON CONFLICT (whatsapp_account_id, contact_id) DO NOTHING`,
       [organizationId, whatsappAccountId, contactId],
     );
-    return repo.findOneByOrFail({ whatsappAccountId, contactId });
+    const created = await find();
+    if (!created) throw new Error(`conversation for ${contactId} vanished after insert`);
+    return created;
   }
 
   /**

@@ -33,19 +33,18 @@ export class InboundMessagesService {
 
   async applyInbound(account: WhatsappAccount, event: InboundMessageEvent, manager: EntityManager): Promise<AppliedMessage> {
     const contact = await this.contacts.upsert(account.organizationId, identityOf(event.from), manager);
-    const conversation = await this.conversations.findOrCreate(account.organizationId, account.id, contact.id, manager);
-    // Serialise work on one conversation across workers.
-    await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`conversation:${conversation.id}`]);
-    const replyTo = await this.findReplyTarget(manager, account.id, conversation.id, event.contextProviderMessageId);
-    const inserted: Array<{ id: string }> = await manager.query(
+    // Locked until commit: two workers never apply messages of one conversation at once.
+    const conversation = await this.conversations.findOrCreate(account.organizationId, account.id, contact.id, manager, { lock: true });
+    // Reply linking in the same statement: the quoted message when there is one, else the latest outbound message.
+    const inserted: Array<{ id: string; reply_to_message_id: string | null }> = await manager.query(
       `INSERT INTO message (organization_id, whatsapp_account_id, conversation_id, contact_id, direction, type, status,
          content, text, occurred_at, provider_message_id, context_provider_message_id, reply_to_message_id, errors, metadata)
-       VALUES ($1, $2, $3, $4, 'inbound', $5, 'received', $6, $7, $8, $9, $10, $11, $12, $13)
+       VALUES ($1, $2::uuid, $3::uuid, $4, 'inbound', $5, 'received', $6, $7, $8, $9, $10::varchar, ${REPLY_TARGET}, $11, $12)
        ON CONFLICT (whatsapp_account_id, provider_message_id) DO NOTHING
-       RETURNING id`,
+       RETURNING id, reply_to_message_id`,
       [
         account.organizationId, account.id, conversation.id, contact.id, event.type, event.content, event.text ?? null, event.timestamp,
-        event.providerMessageId, event.contextProviderMessageId ?? null, replyTo, event.errors?.length ? JSON.stringify(event.errors) : null,
+        event.providerMessageId, event.contextProviderMessageId ?? null, event.errors?.length ? JSON.stringify(event.errors) : null,
         metadataOf(event),
       ],
     );
@@ -54,6 +53,7 @@ export class InboundMessagesService {
     const messageId = inserted[0].id;
     await this.conversations.recordInbound(conversation.id, event.timestamp, previewOf(event), manager);
     await this.contacts.touchInbound(contact.id, event.timestamp, manager);
+    const replyTo = inserted[0].reply_to_message_id;
     if (replyTo) await manager.query(`UPDATE message SET reply_received_at = $2 WHERE id = $1 AND reply_received_at IS NULL`, [replyTo, event.timestamp]);
     await this.applyMessageEffects(manager, account, event, contact.id);
     const mediaAssetId = event.media?.id
@@ -65,8 +65,7 @@ export class InboundMessagesService {
   /** Messages sent from the WhatsApp Business app (coexistence) or reported by Kapso become outbound rows. */
   async applyEcho(account: WhatsappAccount, event: OutboundEchoEvent, manager: EntityManager): Promise<AppliedMessage> {
     const contact = await this.contacts.upsert(account.organizationId, identityOf(event.to), manager);
-    const conversation = await this.conversations.findOrCreate(account.organizationId, account.id, contact.id, manager);
-    await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`conversation:${conversation.id}`]);
+    const conversation = await this.conversations.findOrCreate(account.organizationId, account.id, contact.id, manager, { lock: true });
     const inserted: Array<{ id: string }> = await manager.query(
       `INSERT INTO message (organization_id, whatsapp_account_id, conversation_id, contact_id, direction, type, status,
          content, text, occurred_at, provider_message_id, sent_at, kind, metadata)
@@ -116,19 +115,13 @@ export class InboundMessagesService {
     return rows[0]?.id;
   }
 
-  /** The quoted message when there is one, else the latest outbound message of the conversation. */
-  private async findReplyTarget(manager: EntityManager, accountId: string, conversationId: string, contextId?: string): Promise<string | null> {
-    if (contextId) {
-      const quoted: Array<{ id: string }> = await manager.query(`SELECT id FROM message WHERE whatsapp_account_id = $1 AND provider_message_id = $2`, [accountId, contextId]);
-      if (quoted[0]) return quoted[0].id;
-    }
-    const latest: Array<{ id: string }> = await manager.query(
-      `SELECT id FROM message WHERE conversation_id = $1 AND direction = 'outbound' ORDER BY occurred_at DESC, id DESC LIMIT 1`,
-      [conversationId],
-    );
-    return latest[0]?.id ?? null;
-  }
 }
+
+/** $2 account, $3 conversation, $10 the quoted provider id. */
+const REPLY_TARGET = `COALESCE(
+  (SELECT q.id FROM message q WHERE q.whatsapp_account_id = $2::uuid AND q.provider_message_id = $10::varchar),
+  (SELECT o.id FROM message o WHERE o.conversation_id = $3::uuid AND o.direction = 'outbound' ORDER BY o.occurred_at DESC, o.id DESC LIMIT 1)
+)`;
 
 function identityOf(customer: CustomerIdentity): ContactIdentity {
   return {

@@ -12,6 +12,7 @@ const ACCOUNT_TTL_MS = 10_000;
 export class AccountLookup {
   /** Found accounts only: an unknown number is looked up again, so a replay finds an account created since. */
   private readonly cache = new Map<string, { account: WhatsappAccount; expires: number }>();
+  private readonly orgAutoReplies = new Map<string, { enabled: boolean; expires: number }>();
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
@@ -22,6 +23,20 @@ export class AccountLookup {
     if (account) this.cache.set(phoneNumberId, { account, expires: Date.now() + ACCOUNT_TTL_MS });
     else this.cache.delete(phoneNumberId);
     return account;
+  }
+
+  /**
+   * Whether inbound messages of this account should reach the agents at all (account and organisation
+   * switches). Cached like the account, so a switch takes effect within ACCOUNT_TTL_MS.
+   */
+  async autoRepliesEnabled(account: WhatsappAccount): Promise<boolean> {
+    if (!account.autoRepliesEnabled) return false;
+    const hit = this.orgAutoReplies.get(account.organizationId);
+    if (hit && hit.expires > Date.now()) return hit.enabled;
+    const [row] = await this.dataSource.query(`SELECT settings->>'autoRepliesEnabled' AS flag FROM organization WHERE id = $1`, [account.organizationId]);
+    const enabled = row?.flag !== 'false';
+    this.orgAutoReplies.set(account.organizationId, { enabled, expires: Date.now() + ACCOUNT_TTL_MS });
+    return enabled;
   }
 
   /** Keeps the latest fact per event kind on the account(s) of that phone number or WABA. */

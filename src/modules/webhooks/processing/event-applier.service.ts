@@ -45,8 +45,9 @@ export class EventApplier {
           const account = await this.accountFor(event.phoneNumberId, m, routeAccountId);
           const applied = await this.inbound.applyInbound(account, event, m);
           // Follow-up work is requested again on a retry too (the first attempt may have died before
-          // enqueueing it): agent runs and media downloads are idempotent.
-          effects.inboundConversations.add(applied.conversationId);
+          // enqueueing it): agent runs and media downloads are idempotent. No agent job at all while
+          // auto-replies are off for the account or the organisation.
+          if (await this.accounts.autoRepliesEnabled(account)) effects.inboundConversations.add(applied.conversationId);
           if (applied.mediaAssetId) effects.mediaAssetIds.push(applied.mediaAssetId);
           if (!applied.inserted) return;
           effects.realtime.push(
