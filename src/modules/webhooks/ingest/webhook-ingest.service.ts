@@ -26,7 +26,7 @@ interface Pending {
 }
 
 const MAX_BATCH = 500;
-const MAX_IN_FLIGHT = 4;
+const MAX_IN_FLIGHT = 8;
 const ENQUEUE_TIMEOUT_MS = 2000;
 
 /**
