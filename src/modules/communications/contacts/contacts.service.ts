@@ -67,6 +67,11 @@ export class ContactsService {
       clauses.push('c.bsuid = :bsuid');
       params.bsuid = identity.bsuid;
     }
+    // A wa_id that is not a valid phone number (rare): match it as it is, so such a sender keeps one contact.
+    if (clauses.length === 0 && identity.waId) {
+      clauses.push('c.wa_id = :waId');
+      params.waId = identity.waId;
+    }
     if (clauses.length === 0) return null;
     // Prefer the phone match when a sender's phone and BSUID point at two rows.
     return qb
