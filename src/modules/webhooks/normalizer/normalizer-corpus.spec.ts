@@ -92,14 +92,14 @@ describe('normalizeMetaPayload (corpus)', () => {
       expect(failures(items)).toEqual(KNOWN_META_FAILURES[file] ?? []);
     });
 
-    it('produces the kind its file name announces when the prefix is known', () => {
+    it('produces the kind its file name announces', () => {
+      const normalised = events(items);
+      expect(normalised.length).toBeGreaterThan(0);
+      // Batch files mix kinds on purpose; every other file name must map to its kinds.
+      if (file.startsWith('batch-')) return;
       const expected = KIND_BY_PREFIX.find(([prefix]) => file.startsWith(prefix))?.[1];
-      if (!expected) return;
-      for (const event of events(items)) expect(expected).toContain(event.kind);
-    });
-
-    it('survives a JSON round trip of every event when events are stored', () => {
-      for (const event of events(items)) expect(() => JSON.stringify(event)).not.toThrow();
+      expect({ file, known: Boolean(expected) }).toEqual({ file, known: true });
+      for (const event of normalised) expect(expected).toContain(event.kind);
     });
   });
 });
