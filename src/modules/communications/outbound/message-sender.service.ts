@@ -49,10 +49,14 @@ export class MessageSender implements OnModuleDestroy {
   async handle(job: Job<{ messageId: string }>, token?: string): Promise<SendJobResult> {
     const row = await this.store.load(job.data.messageId);
     if (!row) return { outcome: 'skipped', status: 'missing' };
-    if (row.status === 'sending') return { outcome: 'reconciled', status: await this.store.reconcile(row.id) };
+    // Found `sending`: a worker died during the provider call. Adopt the provider id if Meta reported one, else fail it as unknown.
+    if (row.status === 'sending') {
+      if (await this.adoptAcceptedSend(row, false)) return { outcome: 'reconciled', status: 'sent' };
+      return { outcome: 'reconciled', status: await this.store.reconcile(row.id) };
+    }
     if (row.status !== 'queued') return { outcome: 'skipped', status: row.status };
     if (row.sendAt && row.sendAt.getTime() > Date.now() + 50) return this.delay(job, token, row.sendAt.getTime());
-    if (row.attempts > 0 && (await this.adoptAcceptedSend(row))) return { outcome: 'reconciled', status: 'sent' };
+    if (row.attempts > 0 && (await this.adoptAcceptedSend(row, true))) return { outcome: 'reconciled', status: 'sent' };
     const slotAt = await this.waitForBudget(job, token, row);
     // Shutting down: a call started now would end ambiguously (SEND_OUTCOME_UNKNOWN); leave it to the next worker.
     if (this.stopping) return this.delay(job, token, Date.now() + 1000);
@@ -66,9 +70,9 @@ export class MessageSender implements OnModuleDestroy {
    * (carrying biz_opaque_callback_data = our message id) then sits parked. Adopt that provider id instead of
    * sending a second time.
    */
-  private async adoptAcceptedSend(row: SendRow): Promise<boolean> {
+  private async adoptAcceptedSend(row: SendRow, claimFirst: boolean): Promise<boolean> {
     const providerMessageId = await this.statuses.providerIdFromParked(row.whatsappAccountId, row.id);
-    if (!providerMessageId || !(await this.store.claim(row.id))) return false;
+    if (!providerMessageId || (claimFirst && !(await this.store.claim(row.id)))) return false;
     await this.store.markSent(row, providerMessageId, (manager) => this.statuses.applyParked(row.whatsappAccountId, providerMessageId, manager));
     this.metrics.sends.inc({ account: row.whatsappAccountId, outcome: 'adopted' });
     this.logger.info({ messageId: row.id, attempt: row.attempts }, 'earlier attempt was accepted by the provider: adopted, not resent');

@@ -155,16 +155,10 @@ export class SendOutcomeStore {
   }
 
   /**
-   * A row left `sending` (a worker died between claim and result). Never resent blindly: if a status
-   * webhook has since given it a provider id it is `sent`, else `failed` SEND_OUTCOME_UNKNOWN (retry is an operator's call).
+   * A row left `sending` whose provider id nobody reported (the sender adopts one from a parked status first).
+   * Never resent blindly: `failed` with SEND_OUTCOME_UNKNOWN; a retry is an operator's call.
    */
   async reconcile(messageId: string): Promise<string> {
-    const [rows]: [Array<{ status: string }>, number] = await this.dataSource.query(
-      `UPDATE message SET status = 'sent', sent_at = COALESCE(sent_at, now()), updated_at = now()
-        WHERE id = $1 AND status = 'sending' AND provider_message_id IS NOT NULL RETURNING status`,
-      [messageId],
-    );
-    if (rows.length > 0) return 'sent';
     const campaign: Array<{ campaign_id: string | null }> = await this.dataSource.query(`SELECT campaign_id FROM message WHERE id = $1`, [messageId]);
     const failed = await this.markFailed({ id: messageId, campaignId: campaign[0]?.campaign_id ?? null }, UNKNOWN_OUTCOME);
     return failed ? 'failed' : 'unchanged';
