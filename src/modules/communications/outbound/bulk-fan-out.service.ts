@@ -4,12 +4,12 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { DomainError } from '../../../common/errors/domain-error';
 import { phoneVariants } from '../../../common/phone';
 import { Campaign } from '../../../database/entities/campaign.entity';
-import { CampaignStatus, MessageDirection, MessageStatus } from '../../../database/entities/enums';
+import { CampaignStatus } from '../../../database/entities/enums';
 import { Message } from '../../../database/entities/message.entity';
 import { ContactsService } from '../contacts/contacts.service';
 import type { BulkSendDto } from './dto/send-message.dto';
 import { AccountRateLimiter } from './account-rate-limiter.service';
-import { MessageComposer, type TemplateCache } from './message-composer.service';
+import { MessageComposer, queuedColumns, type TemplateCache } from './message-composer.service';
 import { OutboundQueue, PRIORITY_BULK, type SendJobSpec } from './outbound-queue.service';
 
 const CHUNK = 500;
@@ -100,16 +100,7 @@ export class BulkFanOutService {
           whatsappAccountId: campaign.whatsappAccountId,
           conversationId: target.conversationId,
           contactId: target.contactId,
-          direction: MessageDirection.Outbound,
-          status: MessageStatus.Queued,
-          type: composed.type,
-          content: composed.content,
-          text: composed.text,
-          occurredAt: new Date(),
-          templateName: composed.templateName,
-          templateLanguage: composed.templateLanguage,
-          templateVariables: composed.templateVariables,
-          isFallback: composed.isFallback,
+          ...queuedColumns(composed),
           campaignId: campaign.id,
           kind: dto.kind ?? null,
           externalRef: dto.externalRef ?? null,

@@ -1,3 +1,4 @@
+import { MessageDirection, MessageStatus } from '../../../database/entities/enums';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, IsNull } from 'typeorm';
@@ -22,6 +23,22 @@ export interface ComposedMessage {
   isFallback: boolean;
   /** MARKETING templates are refused for opted-out contacts. */
   templateCategory: string | null;
+}
+
+/** What every new queued outbound row takes from its composed content (single sends and bulk alike). */
+export function queuedColumns(composed: ComposedMessage) {
+  return {
+    direction: MessageDirection.Outbound,
+    status: MessageStatus.Queued,
+    type: composed.type,
+    content: composed.content,
+    text: composed.text,
+    occurredAt: new Date(),
+    templateName: composed.templateName,
+    templateLanguage: composed.templateLanguage,
+    templateVariables: composed.templateVariables,
+    isFallback: composed.isFallback,
+  };
 }
 
 export interface Recipient {

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { ROOT_LOGGER } from '../../../common/logging/logging.module';
 import { AppConfig } from '../../../config/app-config';
+import { withTryAdvisoryLock } from '../../../database/advisory-lock';
 import { OutboundQueue } from './outbound-queue.service';
 import { SendOutcomeStore } from './send-outcome.store';
 
@@ -41,33 +42,24 @@ export class QueuedSweeper {
     const queuedOlderThanMs = options.queuedOlderThanMs ?? 60_000;
     // A live call can last the HTTP timeout; only then is a `sending` row certainly orphaned.
     const sendingOlderThanMs = options.sendingOlderThanMs ?? this.config.META_HTTP_TIMEOUT_MS + 60_000;
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    try {
-      const [{ locked }] = await runner.query(`SELECT pg_try_advisory_lock(hashtext($1)) AS locked`, [SWEEP_LOCK]);
-      if (!locked) return { locked: false, requeued: 0, reconciled: 0 };
-      try {
-        const queued: Array<{ id: string; priority: number }> = await runner.query(
-          `SELECT id, priority FROM message
-            WHERE status = 'queued' AND direction = 'outbound' AND updated_at < now() - make_interval(secs => $1::float / 1000)
-              AND (send_at IS NULL OR send_at <= now())
-            ORDER BY priority, created_at LIMIT $2`,
-          [queuedOlderThanMs, BATCH],
-        );
-        await this.queue.clearFinished(queued.map((m) => m.id));
-        await this.queue.enqueue(queued);
-        const sending: Array<{ id: string }> = await runner.query(
-          `SELECT id FROM message WHERE status = 'sending' AND last_attempt_at < now() - make_interval(secs => $1::float / 1000) LIMIT $2`,
-          [sendingOlderThanMs, BATCH],
-        );
-        for (const m of sending) await this.store.reconcile(m.id);
-        if (queued.length + sending.length > 0) this.logger.warn({ requeued: queued.length, reconciled: sending.length }, 'outbound sweep');
-        return { locked: true, requeued: queued.length, reconciled: sending.length };
-      } finally {
-        await runner.query(`SELECT pg_advisory_unlock(hashtext($1))`, [SWEEP_LOCK]);
-      }
-    } finally {
-      await runner.release();
-    }
+    const result = await withTryAdvisoryLock(this.dataSource, SWEEP_LOCK, async (db) => {
+      const queued: Array<{ id: string; priority: number }> = await db.query(
+        `SELECT id, priority FROM message
+          WHERE status = 'queued' AND direction = 'outbound' AND updated_at < now() - make_interval(secs => $1::float / 1000)
+            AND (send_at IS NULL OR send_at <= now())
+          ORDER BY priority, created_at LIMIT $2`,
+        [queuedOlderThanMs, BATCH],
+      );
+      await this.queue.clearFinished(queued.map((m) => m.id));
+      await this.queue.enqueue(queued);
+      const sending: Array<{ id: string }> = await db.query(
+        `SELECT id FROM message WHERE status = 'sending' AND last_attempt_at < now() - make_interval(secs => $1::float / 1000) LIMIT $2`,
+        [sendingOlderThanMs, BATCH],
+      );
+      for (const m of sending) await this.store.reconcile(m.id);
+      if (queued.length + sending.length > 0) this.logger.warn({ requeued: queued.length, reconciled: sending.length }, 'outbound sweep');
+      return { locked: true, requeued: queued.length, reconciled: sending.length };
+    });
+    return result ?? { locked: false, requeued: 0, reconciled: 0 };
   }
 }

@@ -6,14 +6,14 @@ import { DomainError, NotFoundError } from '../../../common/errors/domain-error'
 import { type CountryCode, normalizePhone } from '../../../common/phone';
 import { Contact } from '../../../database/entities/contact.entity';
 import { Conversation } from '../../../database/entities/conversation.entity';
-import { MessageDirection, MessageStatus } from '../../../database/entities/enums';
+import { MessageStatus } from '../../../database/entities/enums';
 import { Message } from '../../../database/entities/message.entity';
 import type { WhatsappAccount } from '../../../database/entities/whatsapp-account.entity';
 import { WhatsappAccountsService } from '../../whatsapp/accounts/whatsapp-accounts.service';
 import { ContactsService } from '../contacts/contacts.service';
 import { ConversationsService } from '../conversations/conversations.service';
 import type { SendMessageDto } from './dto/send-message.dto';
-import { type ComposedMessage, MessageComposer } from './message-composer.service';
+import { type ComposedMessage, MessageComposer, queuedColumns } from './message-composer.service';
 import { OutboundQueue, PRIORITY_REPLY, PRIORITY_TRANSACTIONAL } from './outbound-queue.service';
 import { requestHash } from './request-hash';
 
@@ -148,16 +148,7 @@ export class SendMessageService {
       whatsappAccountId: target.account.id,
       conversationId: target.conversation.id,
       contactId: target.contact.id,
-      direction: MessageDirection.Outbound,
-      status: MessageStatus.Queued,
-      type: composed.type,
-      content: composed.content,
-      text: composed.text,
-      occurredAt: new Date(),
-      templateName: composed.templateName,
-      templateLanguage: composed.templateLanguage,
-      templateVariables: composed.templateVariables,
-      isFallback: composed.isFallback,
+      ...queuedColumns(composed),
       replyToMessageId: replyTo?.id ?? null,
       contextProviderMessageId: replyTo?.providerMessageId ?? null,
       kind: dto.kind ?? null,

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { ROOT_LOGGER } from '../../../common/logging/logging.module';
+import { withTryAdvisoryLock } from '../../../database/advisory-lock';
 import { AppConfig } from '../../../config/app-config';
 import { JobName } from '../../../queues/job-names';
 import { JobProducer } from '../../../queues/job-producer.service';
@@ -22,7 +23,7 @@ export class WebhookMaintenanceService {
 
   /** Runs under an advisory lock so two sweeps never overlap; the deterministic jobId makes re-enqueueing harmless. */
   async sweep(olderThanMs = STUCK_AFTER_MS): Promise<number> {
-    return this.withLock(SWEEP_LOCK, async () => {
+    const count = await withTryAdvisoryLock(this.dataSource, SWEEP_LOCK, async () => {
       const rows: Array<{ id: string }> = await this.dataSource.query(
         `SELECT id FROM webhook_event WHERE status IN ('received', 'processing') AND received_at < now() - ($1 || ' milliseconds')::interval
          ORDER BY received_at LIMIT 5000`,
@@ -33,6 +34,7 @@ export class WebhookMaintenanceService {
       this.logger.info({ count: rows.length }, 'webhook events re-enqueued by sweep');
       return rows.length;
     });
+    return count ?? 0;
   }
 
   async purge(): Promise<number> {
@@ -45,19 +47,4 @@ export class WebhookMaintenanceService {
     return count;
   }
 
-  private async withLock<T>(name: string, work: () => Promise<T>): Promise<T | 0> {
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    try {
-      const [{ locked }] = await runner.query(`SELECT pg_try_advisory_lock(hashtext($1)) AS locked`, [name]);
-      if (!locked) return 0;
-      try {
-        return await work();
-      } finally {
-        await runner.query(`SELECT pg_advisory_unlock(hashtext($1))`, [name]);
-      }
-    } finally {
-      await runner.release();
-    }
-  }
 }
