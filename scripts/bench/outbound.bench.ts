@@ -1,13 +1,19 @@
 /**
  * Outbound benchmark: bulk requests → queue → provider (the Graph simulator on loopback, status webhooks off).
- * Boots the app in-process on a throwaway database and BullMQ prefix, stops by itself, cleans up.
+ * Runs as deployed, on a throwaway database and BullMQ prefix: this process serves the API and the bulk
+ * fan-out (APP_ROLES=api,worker on the campaigns queue), a child process is the send worker
+ * (WORKER_QUEUES=outbound), another child is the Graph simulator (stamping each send when it arrives, as
+ * Meta would, off the sender's event loop). Stops by itself and cleans up.
  * Reports accepted/s at the API, sent/s at the provider (whole run, and the steady middle 80 %), the busiest
  * 1-second window against the account limit, and duplicates (simulator outbox grouped by
  * biz_opaque_callback_data = message id, and by recipient). On failure it prints the error and the app's
  * last error log lines (the app logs into an in-memory buffer).
- * Usage: npm run bench:outbound [-- --fast-count 20000 --slow-count 1200 --concurrency 64 --existing-contacts]
+ * Usage: npm run bench:outbound [-- --fast-count 20000 --slow-count 1200 --concurrency 64 --existing-contacts --one-process]
+ * (--one-process: the send worker runs in this process too, as in a single-container deployment;
+ * BENCH_WORKER_NODE_ARGS="--cpu-prof" profiles the send worker.)
  */
 import 'reflect-metadata';
+import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { writeSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -18,8 +24,8 @@ import { createTestApp, deleteQueueKeys, type TestApp } from '../../test/support
 import { TEST_PG_ADMIN_URL, TEST_REDIS_URL, databaseUrl } from '../../test/support/test-env';
 import { TemplateCategory } from '../../src/database/entities/enums';
 import { MessageTemplate } from '../../src/database/entities/message-template.entity';
-import type { OutboxEntry } from '../../src/modules/whatsapp/sandbox/graph-simulator.types';
-import { startGraphSimulatorServer } from '../../src/modules/whatsapp/sandbox/graph-simulator.server';
+import type { SentRecord, SimulatorChildMessage } from './graph-simulator.child';
+import type { WorkerReply, WorkerRequest, WorkerStats } from './outbound-worker.child';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -51,13 +57,14 @@ function phones(count: number, seed: number): string[] {
   return Array.from({ length: count }, (_, i) => `+56999${seed}${String(i).padStart(5, '0')}`);
 }
 
-function maxPerSecond(times: number[]): number {
-  let max = 0;
+/** The most sends in any 1-second window, and when that window started (seconds after the first send). */
+function busiestWindow(times: number[]): { count: number; atSecond: number } {
+  let best = { count: 0, atSecond: 0 };
   for (let i = 0, j = 0; i < times.length; i++) {
     while (times[i] - times[j] >= 1000) j++;
-    max = Math.max(max, i - j + 1);
+    if (i - j + 1 > best.count) best = { count: i - j + 1, atSecond: Number(((times[j] - times[0]) / 1000).toFixed(2)) };
   }
-  return max;
+  return best;
 }
 
 /** Rate over the middle 80 % of the sends (no ramp-up, no tail). */
@@ -72,7 +79,74 @@ function duplicates(values: string[]): number {
   return values.length - new Set(values).size;
 }
 
-async function runScenario(app: TestApp, outbox: OutboxEntry[], limit: number, count: number, seed: number) {
+interface Child<Ready> {
+  ready: Ready;
+  request<T>(message: unknown, accept: (reply: unknown) => T | undefined): Promise<T>;
+  stop(): Promise<void>;
+}
+
+/** Forks a TypeScript child; resolves with its first IPC message accepted by `isReady`; later messages go to `onMessage`. */
+function forkChild<Ready>(file: string, env: Record<string, string>, isReady: (m: unknown) => m is Ready, onMessage: (m: unknown) => void = () => {}): Promise<Child<Ready>> {
+  const nodeArgs = file === 'outbound-worker.child.ts' ? (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean) : [];
+  const child = fork(`${__dirname}/${file}`, [], { execArgv: ['-r', 'ts-node/register', ...nodeArgs], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const waiters: Array<(m: unknown) => boolean> = [];
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${file} did not start in 120 s`)), 120_000);
+    child.once('exit', (code) => reject(new Error(`${file} exited with ${code}`)));
+    child.on('message', (message: unknown) => {
+      if (waiters.length > 0 && waiters[0](message)) return void waiters.shift();
+      if (!isReady(message)) return onMessage(message);
+      clearTimeout(timer);
+      resolve({
+        ready: message,
+        request: <T>(request: unknown, accept: (reply: unknown) => T | undefined) =>
+          new Promise<T>((done) => {
+            waiters.push((reply) => {
+              const value = accept(reply);
+              if (value !== undefined) done(value);
+              return value !== undefined;
+            });
+            child.send(request as object);
+          }),
+        stop: async () => {
+          if (child.connected) child.disconnect();
+          const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+          await exited;
+          clearTimeout(killer);
+        },
+      });
+    });
+  });
+}
+
+async function startSimulator(): Promise<{ url: string; sent: SentRecord[]; stop(): Promise<void> }> {
+  const sent: SentRecord[] = [];
+  const child = await forkChild(
+    'graph-simulator.child.ts',
+    {},
+    (m): m is SimulatorChildMessage & { type: 'ready' } => (m as SimulatorChildMessage).type === 'ready',
+    (m) => {
+      for (const record of (m as SimulatorChildMessage & { type: 'sent' }).records) sent.push(record);
+    },
+  );
+  return { url: child.ready.url, sent, stop: () => child.stop() };
+}
+
+interface SendWorker {
+  stats(accountId: string): Promise<WorkerStats>;
+  stop(): Promise<void>;
+}
+
+async function startSendWorker(env: Record<string, string>): Promise<SendWorker> {
+  const child = await forkChild('outbound-worker.child.ts', { ...env, APP_ROLES: 'worker', WORKER_QUEUES: 'outbound' }, (m): m is WorkerReply => (m as WorkerReply).type === 'ready');
+  return {
+    stats: (accountId) => child.request({ type: 'stats', accountId } satisfies WorkerRequest, (m) => ((m as WorkerReply).type === 'stats' ? (m as WorkerReply & { type: 'stats' }).stats : undefined)),
+    stop: () => child.stop(),
+  };
+}
+
+async function runScenario(app: TestApp, worker: SendWorker | null, outbox: SentRecord[], limit: number, count: number, seed: number) {
   const tenant = await createTenant(app, { rateLimitPerSecond: limit });
   await app.dataSource.getRepository(MessageTemplate).save({
     organizationId: tenant.organization.id,
@@ -89,6 +163,7 @@ async function runScenario(app: TestApp, outbox: OutboxEntry[], limit: number, c
   if (process.argv.includes('--existing-contacts')) {
     await app.dataSource.query(`INSERT INTO contact (organization_id, phone_e164) SELECT $1, p FROM unnest($2::varchar[]) AS p`, [tenant.organization.id, to]);
   }
+  await worker?.stats(tenant.account.id); // resets its event-loop histogram
   const apiStart = Date.now();
   for (let i = 0; i < to.length; i += REQUEST_SIZE) {
     const recipients = to.slice(i, i + REQUEST_SIZE).map((phone, j) => ({ to: phone, variables: [`n${i + j}`] }));
@@ -96,7 +171,7 @@ async function runScenario(app: TestApp, outbox: OutboxEntry[], limit: number, c
     if (response.status !== 202) throw new Error(`bulk request ${i / REQUEST_SIZE + 1} answered ${response.status}: ${JSON.stringify(response.body).slice(0, 500)}`);
   }
   const apiMs = Date.now() - apiStart;
-  const mine = () => outbox.filter((e) => e.phoneNumberId === tenant.account.phoneNumberId);
+  const mine = () => outbox.filter(([phoneNumberId]) => phoneNumberId === tenant.account.phoneNumberId);
   const deadline = Date.now() + DEADLINE_MS;
   let lastTrace = 0;
   while (mine().length < count && Date.now() < deadline) {
@@ -109,9 +184,11 @@ async function runScenario(app: TestApp, outbox: OutboxEntry[], limit: number, c
   }
   await new Promise((r) => setTimeout(r, 1000));
   const entries = mine();
-  const times = entries.map((e) => e.receivedAt.getTime()).sort((a, b) => a - b);
+  const times = entries.map(([, receivedAt]) => receivedAt).sort((a, b) => a - b);
   const sendSeconds = times.length > 1 ? (times[times.length - 1] - times[0]) / 1000 : 0;
   const sentPerSecond = sendSeconds > 0 ? (entries.length - 1) / sendSeconds : null;
+  const busiest = busiestWindow(times);
+  const workerStats = await worker?.stats(tenant.account.id);
   const [{ failed }] = await app.dataSource.query(`SELECT count(*) FILTER (WHERE status = 'failed')::int AS failed FROM message WHERE whatsapp_account_id = $1`, [tenant.account.id]);
   return {
     limitPerSecond: limit,
@@ -120,11 +197,14 @@ async function runScenario(app: TestApp, outbox: OutboxEntry[], limit: number, c
     sentAtProvider: entries.length,
     sentPerSecondAtProvider: sentPerSecond === null ? null : Math.round(sentPerSecond),
     steadySentPerSecond: steadyPerSecond(times),
-    busiestOneSecondWindow: maxPerSecond(times),
+    busiestOneSecondWindow: busiest.count,
+    busiestWindowStartsAtSecond: busiest.atSecond,
     observedVsLimit: sentPerSecond === null ? null : Number((sentPerSecond / limit).toFixed(3)),
     endToEndSeconds: times.length ? Number(((times[times.length - 1] - apiStart) / 1000).toFixed(1)) : null,
-    duplicateMessageIds: duplicates(entries.map((e) => String(e.body.biz_opaque_callback_data))),
-    duplicateRecipients: duplicates(entries.map((e) => String(e.body.to))),
+    // Jobs that found no slot (`account`: back to the delayed set; `late`: re-booked before calling the provider).
+    ...(workerStats ? { sendWorker: workerStats } : {}),
+    duplicateMessageIds: duplicates(entries.map(([, , messageId]) => messageId)),
+    duplicateRecipients: duplicates(entries.map(([, , , to]) => to)),
     failed,
     completed: entries.length >= count,
   };
@@ -134,19 +214,23 @@ async function main(): Promise<void> {
   const name = `conversa_bench_${randomBytes(4).toString('hex')}`;
   await admin((c) => c.query(`CREATE DATABASE "${name}"`));
   const queuePrefix = `{conversa-bench-${randomBytes(4).toString('hex')}}`;
-  const sim = await startGraphSimulatorServer();
+  const sim = await startSimulator();
+  const oneProcess = process.argv.includes('--one-process');
+  const env = { META_GRAPH_BASE_URL: sim.url, OUTBOUND_CONCURRENCY: String(arg('concurrency', 64)), LOG_LEVEL: 'error' };
   let app: TestApp | undefined;
+  let worker: SendWorker | null = null;
   try {
     say(`booting the app (database ${name}, migrations run at boot)`);
     app = await createTestApp({
       databaseUrl: databaseUrl(name),
       queuePrefix,
-      env: { META_GRAPH_BASE_URL: sim.url, DB_MIGRATIONS_RUN: 'true', APP_ROLES: 'api,worker', OUTBOUND_CONCURRENCY: String(arg('concurrency', 64)), LOG_LEVEL: 'error' },
+      env: { ...env, DB_MIGRATIONS_RUN: 'true', APP_ROLES: 'api,worker', WORKER_QUEUES: oneProcess ? '' : 'campaigns,inbound,agents,media,maintenance' },
     });
+    if (!oneProcess) worker = await startSendWorker({ ...env, DATABASE_URL: databaseUrl(name), QUEUE_PREFIX: queuePrefix });
     const results = [];
     for (const [i, s] of SCENARIOS.entries()) {
       say(`scenario: ${s.count} messages at ${s.limit}/s`);
-      results.push(await runScenario(app, sim.simulator.outbox, s.limit, s.count, i + 1));
+      results.push(await runScenario(app, worker, sim.sent, s.limit, s.count, i + 1));
       say(JSON.stringify(results[results.length - 1]));
     }
     console.log(JSON.stringify({ benchmark: 'outbound', cpus: cpus().length, results }, null, 2));
@@ -155,8 +239,9 @@ async function main(): Promise<void> {
     if (app) say(`last app log lines:\n${app.logs.slice(-20).join('')}`);
     throw error;
   } finally {
+    await cleanup(async () => worker?.stop());
     await cleanup(async () => app?.app.close());
-    await cleanup(() => sim.close());
+    await cleanup(() => sim.stop());
     await cleanup(() => admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)));
     await cleanup(() => deleteQueueKeys(TEST_REDIS_URL, queuePrefix));
   }

@@ -55,6 +55,47 @@ export class ContactsService {
     return { ...existing, ...patch } as Contact;
   }
 
+  /**
+   * Contacts for phone numbers that have none yet (bulk sends to a new list), in one transaction of four
+   * statements whatever their number. Same locks as `upsert`, taken in hash order, so a webhook creating
+   * one of these contacts at the same moment ends with one row; a number that meanwhile got a contact
+   * under another spelling keeps that one.
+   */
+  async createForPhones(organizationId: string, phones: string[]): Promise<Map<string, { id: string; optedOut: boolean }>> {
+    const created = new Map<string, { id: string; optedOut: boolean }>();
+    if (phones.length === 0) return created;
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query('SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtext(k) AS h FROM unnest($1::text[]) AS k ORDER BY 1) AS keys', [
+        phones.map((phone) => `${organizationId}:${phone}`),
+      ]);
+      const found = await this.findByPhones(organizationId, phones, manager);
+      const missing = phones.filter((phone) => !found.has(phone));
+      await manager.query(
+        `INSERT INTO contact (organization_id, phone_e164) SELECT $1, p FROM unnest($2::varchar[]) AS p
+         ON CONFLICT (organization_id, phone_e164) WHERE phone_e164 IS NOT NULL DO NOTHING`,
+        [organizationId, missing],
+      );
+      for (const [phone, contact] of await this.findByPhones(organizationId, phones, manager)) created.set(phone, contact);
+    });
+    return created;
+  }
+
+  /** Phone → its contact, matching every WhatsApp spelling of the number (earliest contact first, as findByIdentity does). */
+  async findByPhones(organizationId: string, phones: string[], manager: EntityManager = this.dataSource.manager): Promise<Map<string, { id: string; optedOut: boolean }>> {
+    const byVariant = new Map<string, string[]>();
+    for (const phone of phones) for (const variant of phoneVariants(phone)) byVariant.set(variant, [...(byVariant.get(variant) ?? []), phone]);
+    const rows: Array<{ id: string; phone: string; optedOut: boolean }> = await manager.query(
+      `SELECT id, phone_e164 AS phone, opted_out_at IS NOT NULL AS "optedOut" FROM contact
+        WHERE organization_id = $1 AND phone_e164 = ANY($2::varchar[]) ORDER BY created_at, id`,
+      [organizationId, [...byVariant.keys()]],
+    );
+    const found = new Map<string, { id: string; optedOut: boolean }>();
+    for (const row of rows) {
+      for (const phone of byVariant.get(row.phone) ?? []) if (!found.has(phone)) found.set(phone, { id: row.id, optedOut: row.optedOut });
+    }
+    return found;
+  }
+
   async findByIdentity(organizationId: string, identity: ContactIdentity, manager: EntityManager = this.dataSource.manager): Promise<Contact | null> {
     const qb = manager.getRepository(Contact).createQueryBuilder('c').where('c.organization_id = :organizationId', { organizationId });
     const clauses: string[] = [];

@@ -107,6 +107,13 @@ export class MessageStatusService {
   }
 }
 
+type ProviderIdRef = Pick<StatusUpdate, 'whatsappAccountId' | 'providerMessageId'>;
+
+/** The key of the advisory lock that orders a status against the send response for the same provider id. */
+export function providerIdLockKey({ whatsappAccountId, providerMessageId }: ProviderIdRef): string {
+  return `status:${whatsappAccountId}:${providerMessageId}`;
+}
+
 export function lockProviderId(manager: EntityManager, whatsappAccountId: string, providerMessageId: string): Promise<unknown> {
-  return manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`status:${whatsappAccountId}:${providerMessageId}`]);
+  return manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [providerIdLockKey({ whatsappAccountId, providerMessageId })]);
 }

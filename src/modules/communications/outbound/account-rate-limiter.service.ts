@@ -11,6 +11,9 @@ import { AppConfig } from '../../../config/app-config';
  * refused callers being spread one interval apart (`retry` cursor) so a backlog returns at the
  * allowed rate instead of stampeding.
  *
+ * Times are epoch milliseconds with fractions, written with string.format: Lua's tostring keeps 14 digits,
+ * which at today's epoch rounds to 0.1 ms and silently shortened every interval (1.05 ms became 1.0).
+ *
  * Bulk may only book BULK_MAX_AHEAD_MS ahead, priority traffic (replies, transactional) up to
  * PRIORITY_MAX_AHEAD_MS: bulk alone uses the whole limit, and a reply arriving during a campaign
  * waits at most BULK_MAX_AHEAD_MS behind the bulk slots already booked.
@@ -24,11 +27,11 @@ local interval = tonumber(ARGV[1])
 local maxAhead = tonumber(ARGV[2])
 local slot = math.max(now, tonumber(redis.call('GET', KEYS[1]) or '0'))
 if slot - now <= maxAhead then
-  redis.call('SET', KEYS[1], tostring(slot + interval), 'PX', math.ceil(slot + interval - now) + 1000)
+  redis.call('SET', KEYS[1], string.format('%.3f', slot + interval), 'PX', math.ceil(slot + interval - now) + 1000)
   return {1, math.floor(slot - now)}
 end
 local back = math.max(slot - maxAhead, tonumber(redis.call('GET', KEYS[2]) or '0'))
-redis.call('SET', KEYS[2], tostring(back + interval), 'PX', math.ceil(back + interval - now) + 1000)
+redis.call('SET', KEYS[2], string.format('%.3f', back + interval), 'PX', math.ceil(back + interval - now) + 1000)
 return {0, math.ceil(back - now)}
 `;
 
@@ -38,15 +41,36 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local start = math.max(now, tonumber(redis.call('GET', KEYS[1]) or '0'))
 local after = start + tonumber(ARGV[1]) * tonumber(ARGV[2])
-redis.call('SET', KEYS[1], tostring(after), 'PX', math.ceil(after - now + 60000))
+redis.call('SET', KEYS[1], string.format('%.3f', after), 'PX', math.ceil(after - now + 60000))
 return math.floor(start - now)
 `;
 
 /**
- * Spacing is computed over 1,000 + JITTER_MARGIN_MS: the time between taking a slot and Meta receiving
- * the request varies by a few ms, and this keeps every 1-second window at the provider within the limit.
+ * Sliding-window log of provider calls (member = message id, score = time): admits a call while fewer than
+ * `limit` were admitted in the last `window` ms, else answers how long until the oldest leaves the window.
  */
-export const JITTER_MARGIN_MS = 50;
+const ADMIT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+local window = tonumber(ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', string.format('%.3f', now - window))
+if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[2]) then
+  redis.call('ZADD', KEYS[1], string.format('%.3f', now), ARGV[3])
+  redis.call('PEXPIRE', KEYS[1], math.ceil(window) + 1000)
+  return 0
+end
+local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+return math.max(1, math.ceil(tonumber(oldest[2]) + window - now))
+`;
+
+/**
+ * The send window counts 1,000 + JITTER_MARGIN_MS ms as a second: the time from the last check to Meta
+ * receiving the request varies by a few ms, and this keeps every 1-second window at the provider within
+ * the limit (at the cost of 2 % of it). Pacing is a little slower still (PACE_MARGIN_MS), so that the
+ * window only holds back the sends that bunched up, not every send.
+ */
+export const JITTER_MARGIN_MS = 20;
+export const PACE_MARGIN_MS = 30;
 export const BULK_MAX_AHEAD_MS = 100;
 export const PRIORITY_MAX_AHEAD_MS = 1000;
 
@@ -60,7 +84,7 @@ export type Acquired = { outcome: 'booked' | 'refused'; waitMs: number } | { out
 
 /** Milliseconds between two sends of an account limited to `limitPerSecond`. */
 export function paceIntervalMs(limitPerSecond: number): number {
-  return (1000 + JITTER_MARGIN_MS) / Math.max(1, limitPerSecond);
+  return (1000 + PACE_MARGIN_MS) / Math.max(1, limitPerSecond);
 }
 
 @Injectable()
@@ -81,6 +105,11 @@ export class AccountRateLimiter {
     const [code, value] = (await this.redis.eval(ACQUIRE, 3, ...keys, paceIntervalMs(limitPerSecond), maxAhead)) as [number, number | string];
     if (code === 2) return { outcome: 'pair', pairUntil: Number(value) };
     return { outcome: code === 1 ? 'booked' : 'refused', waitMs: Math.max(0, Number(value)) };
+  }
+
+  /** Just before a provider call: 0 = go now, else wait that many ms and ask again. At most `limit` calls per 1,000 + JITTER_MARGIN_MS ms. */
+  async admit(accountId: string, limitPerSecond: number, messageId: string): Promise<number> {
+    return Number(await this.redis.eval(ADMIT, 1, `${this.prefix}:window:${accountId}`, 1000 + JITTER_MARGIN_MS, Math.max(1, limitPerSecond), messageId));
   }
 
   /** Bulk fan-out: delays (ms from now) for `n` messages spread at the account's pace. */

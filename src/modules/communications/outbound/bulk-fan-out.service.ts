@@ -2,20 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { DomainError } from '../../../common/errors/domain-error';
-import { phoneVariants } from '../../../common/phone';
 import { Campaign } from '../../../database/entities/campaign.entity';
 import { CampaignStatus } from '../../../database/entities/enums';
-import { Message } from '../../../database/entities/message.entity';
 import { ContactsService } from '../contacts/contacts.service';
 import type { BulkSendDto } from './dto/send-message.dto';
 import { AccountRateLimiter } from './account-rate-limiter.service';
-import { MessageComposer, queuedColumns, type TemplateCache } from './message-composer.service';
+import { type ComposedMessage, MessageComposer, type TemplateCache } from './message-composer.service';
 import { OutboundQueue, PRIORITY_BULK, type SendJobSpec } from './outbound-queue.service';
 
 const CHUNK = 500;
-/** New contacts are created this many per transaction (ContactsService.upsert holds an advisory lock each). */
-const CONTACT_TX = 25;
-const CONTACT_LANES = 4;
 const YIELD_EVERY = 50;
 
 interface PendingRecipient {
@@ -27,6 +22,13 @@ interface PendingRecipient {
 interface ResolvedContact {
   id: string;
   optedOut: boolean;
+}
+
+interface QueuedRow {
+  conversationId: string;
+  contactId: string;
+  composed: ComposedMessage;
+  idempotencyKey: string;
 }
 
 interface Target {
@@ -83,7 +85,7 @@ export class BulkFanOutService {
   ): Promise<SendJobSpec[]> {
     const targets = await this.targets(manager, campaign, contacts);
     const dto = campaign.content as unknown as BulkSendDto;
-    const rows: Array<Partial<Message>> = [];
+    const rows: QueuedRow[] = [];
     const skipped: Array<{ id: string; contactId: string | null; code: string; message: string }> = [];
     for (const [i, r] of batch.entries()) {
       // Composing is CPU work: yield now and then so booked send slots in this process fire on time.
@@ -95,26 +97,13 @@ export class BulkFanOutService {
       }
       try {
         const composed = await this.composer.compose(campaign.whatsappAccountId, dto, { phoneE164: r.phoneE164, optedOut: target.optedOut, windowOpen: target.windowOpen }, r.content ?? {}, templates);
-        rows.push({
-          organizationId: campaign.organizationId,
-          whatsappAccountId: campaign.whatsappAccountId,
-          conversationId: target.conversationId,
-          contactId: target.contactId,
-          ...queuedColumns(composed),
-          campaignId: campaign.id,
-          kind: dto.kind ?? null,
-          externalRef: dto.externalRef ?? null,
-          metadata: dto.metadata ?? null,
-          priority: PRIORITY_BULK,
-          sendAt: campaign.sendAt,
-          idempotencyKey: `bulk:${campaign.id}:${r.phoneE164}`,
-        });
+        rows.push({ conversationId: target.conversationId, contactId: target.contactId, composed, idempotencyKey: `bulk:${campaign.id}:${r.phoneE164}` });
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
         skipped.push({ id: r.id, contactId: target.contactId, code: error.code, message: error.message });
       }
     }
-    if (rows.length > 0) await manager.createQueryBuilder().insert().into(Message).values(rows).orIgnore().execute();
+    if (rows.length > 0) await insertQueued(manager, campaign, dto, rows);
     // Re-read by key: rows inserted by an earlier, interrupted run of this job count too.
     const messages: Array<{ id: string; key: string; status: string; conversationId: string; text: string | null }> = await manager.query(
       `SELECT id, idempotency_key AS key, status, conversation_id AS "conversationId", text FROM message WHERE organization_id = $1 AND idempotency_key = ANY($2::varchar[])`,
@@ -141,36 +130,11 @@ export class BulkFanOutService {
     return messages.filter((m) => m.status === 'queued').map((m) => ({ id: m.id, priority: PRIORITY_BULK, sendAt: campaign.sendAt }));
   }
 
-  /**
-   * Recipient phone → contact, matching every WhatsApp spelling of the number (phoneVariants, earliest
-   * contact first, as ContactsService does); numbers with no contact yet go through ContactsService.upsert.
-   */
+  /** Recipient phone → contact (any WhatsApp spelling of the number); numbers with no contact yet get one. */
   private async resolveContacts(organizationId: string, phones: string[]): Promise<Map<string, ResolvedContact>> {
-    const byVariant = new Map<string, string[]>();
-    for (const phone of phones) for (const variant of phoneVariants(phone)) byVariant.set(variant, [...(byVariant.get(variant) ?? []), phone]);
-    const rows: Array<{ id: string; phone: string; optedOut: boolean }> = await this.dataSource.query(
-      `SELECT id, phone_e164 AS phone, opted_out_at IS NOT NULL AS "optedOut" FROM contact
-        WHERE organization_id = $1 AND phone_e164 = ANY($2::varchar[]) ORDER BY created_at, id`,
-      [organizationId, [...byVariant.keys()]],
-    );
-    const resolved = new Map<string, ResolvedContact>();
-    for (const row of rows) {
-      for (const phone of byVariant.get(row.phone) ?? []) if (!resolved.has(phone)) resolved.set(phone, { id: row.id, optedOut: row.optedOut });
-    }
+    const resolved = await this.contacts.findByPhones(organizationId, phones);
     const missing = phones.filter((phone) => !resolved.has(phone));
-    const groups = Array.from({ length: Math.ceil(missing.length / CONTACT_TX) }, (_, i) => missing.slice(i * CONTACT_TX, (i + 1) * CONTACT_TX));
-    const createGroup = async (group: string[]) =>
-      this.dataSource.transaction(async (manager) => {
-        for (const phoneE164 of group) {
-          const contact = await this.contacts.upsert(organizationId, { phoneE164 }, manager);
-          resolved.set(phoneE164, { id: contact.id, optedOut: Boolean(contact.optedOutAt) });
-        }
-      });
-    // A few transactions at once: each upsert is three round trips, so one connection alone is latency-bound.
-    const lanes = Array.from({ length: CONTACT_LANES }, async (_, lane) => {
-      for (let g = lane; g < groups.length; g += CONTACT_LANES) await createGroup(groups[g]);
-    });
-    await Promise.all(lanes);
+    for (const [phone, contact] of await this.contacts.createForPhones(organizationId, missing)) resolved.set(phone, contact);
     return resolved;
   }
 
@@ -195,4 +159,47 @@ export class BulkFanOutService {
     }
     return targets;
   }
+}
+
+/**
+ * One statement for a chunk of queued bulk messages, with the columns `queuedColumns` gives a single send
+ * (set-based: building a 500-row ORM insert cost more CPU than sending the messages).
+ */
+function insertQueued(
+  manager: EntityManager,
+  campaign: Campaign,
+  dto: BulkSendDto,
+  rows: QueuedRow[],
+): Promise<unknown> {
+  const column = <T>(pick: (row: QueuedRow) => T) => rows.map(pick);
+  const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
+  return manager.query(
+    `INSERT INTO message (organization_id, whatsapp_account_id, campaign_id, kind, external_ref, metadata, priority, send_at, direction, status, occurred_at,
+                          conversation_id, contact_id, type, content, text, template_name, template_language, template_variables, is_fallback, idempotency_key)
+     SELECT $1, $2, $3, $4, $5, $6::jsonb, $7, $8::timestamptz, 'outbound', 'queued', now(),
+            r.conversation_id, r.contact_id, r.type, r.content::jsonb, r.text, r.template_name, r.template_language, r.template_variables::jsonb, r.is_fallback, r.idempotency_key
+       FROM unnest($9::uuid[], $10::uuid[], $11::varchar[], $12::text[], $13::text[], $14::varchar[], $15::varchar[], $16::text[], $17::boolean[], $18::varchar[])
+         AS r(conversation_id, contact_id, type, content, text, template_name, template_language, template_variables, is_fallback, idempotency_key)
+     ON CONFLICT DO NOTHING`,
+    [
+      campaign.organizationId,
+      campaign.whatsappAccountId,
+      campaign.id,
+      dto.kind ?? null,
+      dto.externalRef ?? null,
+      json(dto.metadata),
+      PRIORITY_BULK,
+      campaign.sendAt,
+      column((r) => r.conversationId),
+      column((r) => r.contactId),
+      column((r) => r.composed.type),
+      column((r) => json(r.composed.content)),
+      column((r) => r.composed.text),
+      column((r) => r.composed.templateName),
+      column((r) => r.composed.templateLanguage),
+      column((r) => json(r.composed.templateVariables)),
+      column((r) => r.composed.isFallback),
+      column((r) => r.idempotencyKey),
+    ],
+  );
 }

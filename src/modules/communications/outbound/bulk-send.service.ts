@@ -4,7 +4,6 @@ import { DataSource } from 'typeorm';
 import { DomainError, NotFoundError, ValidationFailedError } from '../../../common/errors/domain-error';
 import { type CountryCode, normalizePhone } from '../../../common/phone';
 import { Campaign } from '../../../database/entities/campaign.entity';
-import { CampaignRecipient } from '../../../database/entities/campaign-recipient.entity';
 import { CampaignStatus } from '../../../database/entities/enums';
 import { JobName } from '../../../queues/job-names';
 import { JobProducer } from '../../../queues/job-producer.service';
@@ -69,13 +68,13 @@ export class BulkSendService {
       const id = (inserted.raw as Array<{ id: string }>)[0]?.id;
       if (!id) return null;
       for (let i = 0; i < recipients.length; i += INSERT_CHUNK) {
-        const rows = recipients.slice(i, i + INSERT_CHUNK).map((r) => ({
-          organizationId,
-          campaignId: id,
-          phoneE164: r.phoneE164,
-          content: (r.variables !== undefined || r.content !== undefined ? { variables: r.variables, content: r.content } : null) as never,
-        }));
-        await manager.createQueryBuilder().insert().into(CampaignRecipient).values(rows).orIgnore().execute();
+        const chunk = recipients.slice(i, i + INSERT_CHUNK);
+        await manager.query(
+          `INSERT INTO campaign_recipient (organization_id, campaign_id, phone_e164, content)
+           SELECT $1, $2, r.phone, r.content::jsonb FROM unnest($3::varchar[], $4::text[]) AS r(phone, content)
+           ON CONFLICT DO NOTHING`,
+          [organizationId, id, chunk.map((r) => r.phoneE164), chunk.map((r) => (r.variables !== undefined || r.content !== undefined ? JSON.stringify({ variables: r.variables, content: r.content }) : null))],
+        );
       }
       return id;
     });

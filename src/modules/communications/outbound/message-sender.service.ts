@@ -16,8 +16,6 @@ import { failureFields, MAX_ATTEMPTS, retryDelayMs, SendOutcomeStore, type SendR
 
 const AMBIGUOUS_KINDS = ['network', 'timeout', 'unknown'];
 const HANDLE_TTL_MS = 5000;
-/** How late after its slot a claimed send may still call the provider without re-booking. */
-const LATE_AFTER_MS = 30;
 
 export type SendJobResult = { outcome: 'sent' | 'skipped' | 'failed' | 'reconciled'; status?: string };
 
@@ -57,11 +55,11 @@ export class MessageSender implements OnModuleDestroy {
     if (row.status !== 'queued') return { outcome: 'skipped', status: row.status };
     if (row.sendAt && row.sendAt.getTime() > Date.now() + 50) return this.delay(job, token, row.sendAt.getTime());
     if (row.attempts > 0 && (await this.adoptAcceptedSend(row, true))) return { outcome: 'reconciled', status: 'sent' };
-    const slotAt = await this.waitForBudget(job, token, row);
+    await this.waitForBudget(job, token, row);
     // Shutting down: a call started now would end ambiguously (SEND_OUTCOME_UNKNOWN); leave it to the next worker.
     if (this.stopping) return this.delay(job, token, Date.now() + 1000);
     if (!(await this.store.claim(row.id))) return { outcome: 'skipped', status: 'claimed-elsewhere' };
-    await this.keepSpacing(row, slotAt);
+    await this.passSendWindow(row);
     return this.sendClaimed(job, token, { ...row, attempts: row.attempts + 1 });
   }
 
@@ -73,38 +71,43 @@ export class MessageSender implements OnModuleDestroy {
   private async adoptAcceptedSend(row: SendRow, claimFirst: boolean): Promise<boolean> {
     const providerMessageId = await this.statuses.providerIdFromParked(row.whatsappAccountId, row.id);
     if (!providerMessageId || (claimFirst && !(await this.store.claim(row.id)))) return false;
-    await this.store.markSent(row, providerMessageId, (manager) => this.statuses.applyParked(row.whatsappAccountId, providerMessageId, manager));
+    await this.store.markSent(row, providerMessageId);
     this.metrics.sends.inc({ account: row.whatsappAccountId, outcome: 'adopted' });
     this.logger.info({ messageId: row.id, attempt: row.attempts }, 'earlier attempt was accepted by the provider: adopted, not resent');
     return true;
   }
 
   /**
-   * A claim that waited on the connection pool may land after its slot; several late jobs would then call the
-   * provider together and overshoot the per-second limit. A late job books a fresh slot first (the row is
-   * already `sending`, and no provider call has happened yet).
+   * The last check before the provider call: at most `limit` calls in any window of 1,000 ms (+ margin). The
+   * paced slot alone cannot promise that: a job that reaches this point late (a busy event loop, a slow claim)
+   * would go out together with the jobs of the following slots. The row is already `sending`; no call yet.
    */
-  private async keepSpacing(row: SendRow, slotAt: number): Promise<void> {
-    if (Date.now() - slotAt <= LATE_AFTER_MS) return;
-    const again = await this.limiter.acquire(row.whatsappAccountId, row.rateLimitPerSecond, 'priority', row.phoneE164);
-    if (again.outcome !== 'pair' && again.waitMs > 0) await sleep(Math.min(again.waitMs, 1000));
+  private async passSendWindow(row: SendRow): Promise<void> {
+    for (;;) {
+      const waitMs = await this.limiter.admit(row.whatsappAccountId, row.rateLimitPerSecond, row.id);
+      if (waitMs === 0) return;
+      this.metrics.rateLimitWaits.inc({ account: row.whatsappAccountId, limit: 'window' });
+      await sleep(waitMs);
+    }
   }
 
-  /** Throws DelayedError after moving the job when the recipient or the account has no budget now; sleeps until a booked slot. */
-  private async waitForBudget(job: Job, token: string | undefined, row: SendRow): Promise<number> {
+  /**
+   * Throws DelayedError after moving the job when the recipient or the account has no budget now; else sleeps
+   * until the booked slot.
+   */
+  private async waitForBudget(job: Job, token: string | undefined, row: SendRow): Promise<void> {
     const traffic = row.priority >= PRIORITY_BULK ? 'bulk' : 'priority';
     const budget = await this.limiter.acquire(row.whatsappAccountId, row.rateLimitPerSecond, traffic, row.phoneE164);
     if (budget.outcome === 'pair') {
       this.metrics.rateLimitWaits.inc({ account: row.whatsappAccountId, limit: 'pair' });
-      await this.delay(job, token, Math.max(budget.pairUntil, Date.now() + 1) + Math.floor(Math.random() * 250));
-    } else if (budget.outcome === 'refused') {
-      this.metrics.rateLimitWaits.inc({ account: row.whatsappAccountId, limit: 'account' });
-      await this.delay(job, token, Date.now() + Math.max(1, budget.waitMs));
-    } else if (budget.waitMs > 0) {
-      // A booked slot is at most a second away: waiting here is cheaper than a round trip through the delayed set.
-      await sleep(budget.waitMs);
+      return this.delay(job, token, Math.max(budget.pairUntil, Date.now() + 1) + Math.floor(Math.random() * 250));
     }
-    return Date.now();
+    if (budget.outcome === 'refused') {
+      this.metrics.rateLimitWaits.inc({ account: row.whatsappAccountId, limit: 'account' });
+      return this.delay(job, token, Date.now() + Math.max(1, budget.waitMs));
+    }
+    // A booked slot is at most a second away: waiting here is cheaper than a round trip through the delayed set.
+    if (budget.waitMs > 0) await sleep(budget.waitMs);
   }
 
   private async sendClaimed(job: Job, token: string | undefined, row: SendRow): Promise<SendJobResult> {
@@ -120,7 +123,7 @@ export class MessageSender implements OnModuleDestroy {
       return this.onFailure(job, token, row, error);
     }
     // Outside the try: a DB failure here must not mark a delivered message failed (the reconcile path decides).
-    await this.store.markSent(row, providerMessageId, (manager) => this.statuses.applyParked(row.whatsappAccountId, providerMessageId, manager));
+    await this.store.markSent(row, providerMessageId);
     this.metrics.sends.inc({ account: row.whatsappAccountId, outcome: 'sent' });
     const since = row.sendAt && row.sendAt > row.createdAt ? row.sendAt : row.createdAt;
     this.metrics.queueLag.observe({ traffic: row.priority >= PRIORITY_BULK ? 'bulk' : 'priority' }, (Date.now() - since.getTime()) / 1000);

@@ -1,9 +1,22 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { GroupCommit } from '../../../common/batching/group-commit';
 import { WhatsappProviderError } from '../../whatsapp/provider/provider-errors';
-import { ContactsService } from '../contacts/contacts.service';
+import { MessageStatusService, providerIdLockKey } from '../messages/message-status.service';
+
+/** A database step retried briefly (a deadlock victim, a dropped connection): the provider already accepted the send. */
+async function withRetries<T>(step: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await step();
+    } catch (error) {
+      if (attempt >= 3) throw error;
+      await sleep(200 * attempt);
+    }
+  }
+}
 
 /** One first try plus at most 3 automatic retries. */
 export const MAX_ATTEMPTS = 4;
@@ -69,63 +82,122 @@ export function retryDelayMs(error: Pick<WhatsappProviderError, 'retryAfterMs'>,
 export const RECIPIENT_OF_MESSAGE = `FROM message m WHERE m.id = $1 AND cr.campaign_id = m.campaign_id AND cr.message_id = m.id
    AND cr.phone_e164 = substr(m.idempotency_key, length(m.campaign_id::text) + 7)`;
 
-/** Every state change of an outbound row, each behind a status guard (the row is the truth). */
+/**
+ * One statement for a batch of accepted sends: the messages, their campaign recipients, their contacts' last
+ * outbound time. It first takes the status locks of the new provider ids (as MessageStatusService does, in
+ * hash order) and holds them until it commits: a status webhook for one of these ids either finished parking
+ * before (and the next statement sees it) or finds the message once this commits.
+ */
+const MARK_SENT = `
+WITH input AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::text[]) AS t(id, provider_message_id, lock_key)),
+locks AS (SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtext(lock_key) AS h FROM input ORDER BY 1) AS keys),
+sent AS (
+  UPDATE message m SET status = 'sent', provider_message_id = i.provider_message_id, sent_at = now(), failed_at = NULL,
+         error_code = NULL, error_title = NULL, error_message = NULL, updated_at = now()
+    FROM input i
+   WHERE (SELECT count(*) FROM locks) >= 0 -- a one-time filter: the locks come before any row
+     AND m.id = i.id AND (m.status = 'sending' OR (m.status = 'failed' AND m.error_code = $4))
+  RETURNING m.id, m.campaign_id, m.idempotency_key, m.contact_id),
+recipients AS (
+  UPDATE campaign_recipient cr SET status = 'sent', updated_at = now()
+    FROM sent m WHERE cr.campaign_id = m.campaign_id AND cr.message_id = m.id AND cr.phone_e164 = substr(m.idempotency_key, length(m.campaign_id::text) + 7)),
+contacts AS (
+  -- Locked in id order: two batches touching the same contacts never deadlock.
+  UPDATE contact c SET last_outbound_at = GREATEST(COALESCE(c.last_outbound_at, now()), now())
+    FROM (SELECT id FROM contact WHERE id IN (SELECT contact_id FROM sent) ORDER BY id FOR UPDATE) locked
+   WHERE c.id = locked.id)
+SELECT count(*)::int AS sent FROM sent`;
+
+/** Statuses parked for the batch's provider ids (read after MARK_SENT committed, with a fresh snapshot). */
+const PARKED_FOR = `
+SELECT DISTINCT p.whatsapp_account_id AS "accountId", p.provider_message_id AS "providerMessageId"
+  FROM parked_status p JOIN unnest($1::uuid[], $2::varchar[]) AS i(account_id, provider_message_id)
+    ON p.whatsapp_account_id = i.account_id AND p.provider_message_id = i.provider_message_id`;
+
+interface AcceptedSend {
+  row: Pick<SendRow, 'id' | 'whatsappAccountId'>;
+  providerMessageId: string;
+}
+
+const BATCH = { maxBatch: 200, maxInFlight: 4 };
+
+/**
+ * Every state change of an outbound row, each behind a status guard (the row is the truth). The three
+ * steps every send takes (load, claim, sent) are group-committed across concurrent jobs: a handful of
+ * statements per batch instead of per message is what lets one worker reach Meta's higher tiers.
+ */
 @Injectable()
-export class SendOutcomeStore {
+export class SendOutcomeStore implements OnModuleDestroy {
+  private readonly loads = new GroupCommit((ids: string[]) => this.loadBatch(ids), BATCH);
+  private readonly claims = new GroupCommit((ids: string[]) => this.claimBatch(ids), BATCH);
+  private readonly sends = new GroupCommit((accepted: AcceptedSend[]) => this.markSentBatch(accepted), BATCH);
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly contacts: ContactsService,
+    private readonly statuses: MessageStatusService,
   ) {}
 
-  async load(messageId: string): Promise<SendRow | null> {
+  async onModuleDestroy(): Promise<void> {
+    await Promise.all([this.loads.drain(), this.claims.drain(), this.sends.drain()]);
+  }
+
+  load(messageId: string): Promise<SendRow | null> {
+    return this.loads.submit(messageId);
+  }
+
+  /** The attempt is recorded before the provider call; false = another worker has it or it is done. */
+  claim(messageId: string): Promise<boolean> {
+    return this.claims.submit(messageId);
+  }
+
+  /**
+   * `sent` + provider id, then any status that arrived before the send response. A row the reconciler already
+   * gave SEND_OUTCOME_UNKNOWN is corrected too: the provider's answer is the truth. Retried briefly on DB errors.
+   */
+  async markSent(row: AcceptedSend['row'], providerMessageId: string): Promise<void> {
+    await this.sends.submit({ row, providerMessageId });
+  }
+
+  private async loadBatch(ids: string[]): Promise<Array<SendRow | null>> {
     const rows: SendRow[] = await this.dataSource.query(
       `SELECT m.id, m.organization_id AS "organizationId", m.whatsapp_account_id AS "whatsappAccountId", m.conversation_id AS "conversationId",
               m.contact_id AS "contactId", m.campaign_id AS "campaignId", m.status, m.type, m.content, m.text, m.attempts, m.priority,
               m.send_at AS "sendAt", m.created_at AS "createdAt", m.context_provider_message_id AS "contextProviderMessageId",
               c.phone_e164 AS "phoneE164", a.rate_limit_per_second AS "rateLimitPerSecond"
          FROM message m JOIN contact c ON c.id = m.contact_id JOIN whatsapp_account a ON a.id = m.whatsapp_account_id
-        WHERE m.id = $1 AND m.direction = 'outbound'`,
-      [messageId],
+        WHERE m.id = ANY($1::uuid[]) AND m.direction = 'outbound'`,
+      [ids],
     );
-    return rows[0] ?? null;
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return ids.map((id) => byId.get(id) ?? null);
   }
 
-  /** The attempt is recorded before the provider call; zero rows = another worker has it or it is done. */
-  async claim(messageId: string): Promise<boolean> {
-    const [, count] = await this.dataSource.query(
-      `UPDATE message SET status = 'sending', attempts = attempts + 1, last_attempt_at = now(), updated_at = now() WHERE id = $1 AND status = 'queued'`,
-      [messageId],
+  private async claimBatch(ids: string[]): Promise<boolean[]> {
+    const [claimed]: [Array<{ id: string }>] = await this.dataSource.query(
+      `UPDATE message SET status = 'sending', attempts = attempts + 1, last_attempt_at = now(), updated_at = now()
+        WHERE id = ANY($1::uuid[]) AND status = 'queued' RETURNING id`,
+      [ids],
     );
-    return count === 1;
+    const won = new Set(claimed.map((r) => r.id));
+    // The same id twice in one batch: only the first caller holds the claim.
+    return ids.map((id) => won.delete(id));
   }
 
-  /**
-   * `sent` + provider id, then parked statuses, in one transaction. A row the reconciler already gave
-   * SEND_OUTCOME_UNKNOWN is corrected too: the provider's answer is the truth. Retried briefly on DB errors.
-   */
-  async markSent(row: SendRow, providerMessageId: string, applyParked: (manager: EntityManager) => Promise<unknown>): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.dataSource.transaction(async (manager) => {
-          // One statement for the message and its campaign recipient (a round trip saved per bulk send).
-          await manager.query(
-            `WITH sent AS (
-               UPDATE message SET status = 'sent', provider_message_id = $2, sent_at = now(), failed_at = NULL,
-                      error_code = NULL, error_title = NULL, error_message = NULL, updated_at = now()
-                WHERE id = $1 AND (status = 'sending' OR (status = 'failed' AND error_code = $3)) RETURNING id, campaign_id, idempotency_key)
-             UPDATE campaign_recipient cr SET status = 'sent', updated_at = now()
-               FROM sent m WHERE cr.campaign_id = m.campaign_id AND cr.message_id = m.id AND cr.phone_e164 = substr(m.idempotency_key, length(m.campaign_id::text) + 7)`,
-            [row.id, providerMessageId, SEND_OUTCOME_UNKNOWN],
-          );
-          await applyParked(manager);
-          await this.contacts.touchOutbound(row.contactId, new Date(), manager);
-        });
-        return;
-      } catch (error) {
-        if (attempt >= 3) throw error;
-        await sleep(200 * attempt);
-      }
-    }
+  /** Two statements per batch, however large; the rare parked status is applied in a transaction of its own. */
+  private async markSentBatch(accepted: AcceptedSend[]): Promise<void[]> {
+    const accounts = accepted.map((a) => a.row.whatsappAccountId);
+    const providerIds = accepted.map((a) => a.providerMessageId);
+    await withRetries(() =>
+      this.dataSource.query(MARK_SENT, [
+        accepted.map((a) => a.row.id),
+        providerIds,
+        accepted.map((a) => providerIdLockKey({ whatsappAccountId: a.row.whatsappAccountId, providerMessageId: a.providerMessageId })),
+        SEND_OUTCOME_UNKNOWN,
+      ]),
+    );
+    const parked: Array<{ accountId: string; providerMessageId: string }> = await withRetries(() => this.dataSource.query(PARKED_FOR, [accounts, providerIds]));
+    for (const p of parked) await withRetries(() => this.dataSource.transaction((manager) => this.statuses.applyParked(p.accountId, p.providerMessageId, manager)));
+    return accepted.map(() => undefined);
   }
 
   async requeue(messageId: string, fields: FailureFields): Promise<void> {

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { DomainError } from '../../../common/errors/domain-error';
+import { GroupCommit } from '../../../common/batching/group-commit';
 import { ROOT_LOGGER } from '../../../common/logging/logging.module';
 import { AppConfig } from '../../../config/app-config';
 import { WebhookProvider } from '../../../database/entities/enums';
@@ -19,12 +20,6 @@ export interface IncomingWebhook {
   rawBody: string;
 }
 
-interface Pending {
-  webhook: IncomingWebhook;
-  resolve: (inserted: boolean) => void;
-  reject: (error: Error) => void;
-}
-
 const MAX_BATCH = 500;
 const MAX_IN_FLIGHT = 8;
 const ENQUEUE_TIMEOUT_MS = 2000;
@@ -37,72 +32,44 @@ const ENQUEUE_TIMEOUT_MS = 2000;
  */
 @Injectable()
 export class WebhookIngestService implements OnModuleDestroy {
-  private pending: Pending[] = [];
-  private scheduled = false;
-  private inFlight = 0;
   private readonly receivedTotal;
   private readonly batchSize;
+  private readonly committer: GroupCommit<IncomingWebhook, boolean>;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly jobs: JobProducer,
-    private readonly config: AppConfig,
+    config: AppConfig,
     metrics: MetricsService,
     @Inject(ROOT_LOGGER) private readonly rootLogger: Logger,
   ) {
     this.receivedTotal = metrics.counter('conversa_webhook_events_received_total', 'Webhook POSTs stored, by provider and outcome', ['provider', 'outcome']);
     this.batchSize = metrics.histogram('conversa_webhook_ingest_batch_size', 'Rows per group-commit insert', [], [1, 2, 5, 10, 20, 50, 100, 200, 500]);
+    // WEBHOOK_INGEST_BATCH_MS > 0 additionally waits that long to grow batches.
+    this.committer = new GroupCommit((batch) => this.storeBatch(batch), { maxBatch: MAX_BATCH, maxInFlight: MAX_IN_FLIGHT, lingerMs: () => config.WEBHOOK_INGEST_BATCH_MS });
   }
 
   /** Resolves true when the event is new (stored now), false for a duplicate; rejects when storage failed. */
   store(webhook: IncomingWebhook): Promise<boolean> {
-    return new Promise((resolve, reject) => {
-      this.pending.push({ webhook, resolve, reject });
-      this.schedule();
-    });
+    return this.committer.submit(webhook);
   }
 
-  /**
-   * Natural group commit: an idle service inserts at once (after the current tick, so simultaneous requests
-   * share it); while MAX_IN_FLIGHT inserts are running, new requests accumulate and go in one statement when
-   * one finishes. WEBHOOK_INGEST_BATCH_MS > 0 additionally waits that long to grow batches.
-   */
-  private schedule(): void {
-    if (this.scheduled || this.inFlight >= MAX_IN_FLIGHT || this.pending.length === 0) return;
-    this.scheduled = true;
-    const run = () => {
-      this.scheduled = false;
-      void this.flush();
-    };
-    const delay = this.config.WEBHOOK_INGEST_BATCH_MS;
-    if (delay > 0 && this.pending.length < MAX_BATCH) setTimeout(run, delay);
-    else setImmediate(run);
-  }
-
-  private async flush(): Promise<void> {
-    const batch = this.pending.splice(0, MAX_BATCH);
-    if (batch.length === 0) return;
+  private async storeBatch(batch: IncomingWebhook[]): Promise<boolean[]> {
     this.batchSize.observe(batch.length);
-    this.inFlight += 1;
     let inserted: Array<{ id: string; idempotency_key: string }>;
     try {
-      inserted = await this.insertBatch(batch.map((p) => p.webhook));
+      inserted = await this.insertBatch(batch);
     } catch (error) {
       this.rootLogger.error({ err: { message: (error as Error).message }, rows: batch.length }, 'webhook storage failed');
-      const failure = new DomainError('WEBHOOK_STORAGE_UNAVAILABLE', 'The event could not be stored; retry later', undefined, 503);
-      for (const p of batch) p.reject(failure);
-      return;
-    } finally {
-      this.inFlight -= 1;
-      this.schedule();
-    }
-    const newKeys = new Set(inserted.map((r) => r.idempotency_key));
-    for (const p of batch) {
-      const isNew = newKeys.delete(p.webhook.idempotencyKey);
-      this.receivedTotal.inc({ provider: p.webhook.provider, outcome: isNew ? 'stored' : 'duplicate' });
-      p.resolve(isNew);
+      throw new DomainError('WEBHOOK_STORAGE_UNAVAILABLE', 'The event could not be stored; retry later', undefined, 503);
     }
     void this.enqueue(inserted);
+    const newKeys = new Set(inserted.map((r) => r.idempotency_key));
+    return batch.map((webhook) => {
+      const isNew = newKeys.delete(webhook.idempotencyKey);
+      this.receivedTotal.inc({ provider: webhook.provider, outcome: isNew ? 'stored' : 'duplicate' });
+      return isNew;
+    });
   }
 
   private insertBatch(rows: IncomingWebhook[]): Promise<Array<{ id: string; idempotency_key: string }>> {
@@ -138,7 +105,7 @@ export class WebhookIngestService implements OnModuleDestroy {
     }
   }
 
-  async onModuleDestroy(): Promise<void> {
-    while (this.pending.length > 0) await this.flush();
+  onModuleDestroy(): Promise<void> {
+    return this.committer.drain();
   }
 }
