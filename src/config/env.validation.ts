@@ -122,9 +122,13 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(1)
   WORKER_CONCURRENCY = 16;
 
-  /** Sends spend most of their time waiting on the provider, so the outbound queue runs wider. */
+  /**
+   * Send jobs in progress per worker process: the ones waiting for their pacing slot (up to ~100 ms of the
+   * account's rate) plus the ones waiting on the provider (rate × latency). 96 keeps 1,000/s against a fast
+   * provider; a high tier against Meta's real latency wants rate × latency + 100 (e.g. 400).
+   */
   @Transform(toInt) @IsInt() @Min(1)
-  OUTBOUND_CONCURRENCY = 64;
+  OUTBOUND_CONCURRENCY = 96;
 
   @Transform(toInt) @IsInt() @Min(1000)
   SHUTDOWN_TIMEOUT_MS = 25000;

@@ -19,3 +19,11 @@ export async function withTryAdvisoryLock<T>(dataSource: DataSource, name: strin
     await runner.release();
   }
 }
+
+/**
+ * Transaction advisory locks for many keys in one round trip, taken in hash order so that two transactions
+ * locking overlapping sets never wait on each other in a cycle. Held until the transaction ends.
+ */
+export function lockAllForTransaction(manager: EntityManager, keys: string[]): Promise<unknown> {
+  return manager.query('SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtext(k) AS h FROM unnest($1::text[]) AS k ORDER BY 1) AS keys', [keys]);
+}

@@ -5,7 +5,7 @@ import { CampaignRecipientStatus } from './enums';
 
 @Entity('campaign_recipient')
 @Index('uq_campaign_recipient_phone', ['campaignId', 'phoneE164'], { unique: true })
-@Index('idx_campaign_recipient_status', ['campaignId', 'status'])
+@Index('idx_campaign_recipient_status', ['campaignId', 'status', 'id'])
 export class CampaignRecipient extends BaseEntity {
   @Column({ type: 'uuid' })
   organizationId: string;

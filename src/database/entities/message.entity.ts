@@ -17,7 +17,9 @@ export interface MessageError {
 @Index('idx_message_contact_timeline', ['organizationId', 'contactId', 'occurredAt'])
 @Index('idx_message_org_created', ['organizationId', 'createdAt'])
 @Index('idx_message_external_ref', ['organizationId', 'externalRef'], { where: 'external_ref IS NOT NULL' })
-@Index('idx_message_pending_send', ['status', 'sendAt'], { where: "status IN ('queued', 'sending')" })
+// Outbound rows not yet accepted by the provider (queued, sending), for the sweeper. Keyed off provider id and
+// failed_at rather than status, so a status change alone (claim, delivered, read) can be a HOT update.
+@Index('idx_message_unsent', ['createdAt'], { where: "direction = 'outbound' AND provider_message_id IS NULL AND failed_at IS NULL" })
 export class Message extends BaseEntity {
   @Column({ type: 'uuid' })
   organizationId: string;

@@ -29,7 +29,7 @@ export class RealtimeSubscriber implements OnModuleInit, OnApplicationShutdown {
   async onModuleInit(): Promise<void> {
     const channel = realtimeChannel(this.config.QUEUE_PREFIX);
     // A subscriber connection must not fail commands while reconnecting: ioredis re-subscribes on its own.
-    this.subscriber = this.redis.duplicate({ maxRetriesPerRequest: null });
+    this.subscriber = this.redis.duplicate({ maxRetriesPerRequest: null, enableAutoPipelining: false });
     this.subscriber.on('message', (received: string, payload: string) => {
       if (received === channel) this.dispatch(payload);
     });

@@ -38,11 +38,12 @@ export function createQueueProcessor(queue: QueueName): Type<WorkerHost> {
       const handler = this.handlers.get(job.name);
       if (!handler) throw new UnrecoverableError(`Unknown job ${job.name} on queue ${queue}`);
       const started = Date.now();
-      const log = this.rootLogger.child({ queue, job: job.name, jobId: job.id, attempt: job.attemptsMade + 1 });
+      // Built only when a line is written: at a thousand sends a second, a child logger per job is measurable.
+      const context = () => ({ queue, job: job.name, jobId: job.id, attempt: job.attemptsMade + 1, ms: Date.now() - started });
       try {
         const result = await handler(job, token);
         this.metrics.jobOutcomes.inc({ queue, job: job.name, outcome: 'completed' });
-        log.info({ ms: Date.now() - started, outcome: 'completed' }, 'job completed');
+        if (this.rootLogger.isLevelEnabled('info')) this.rootLogger.info({ ...context(), outcome: 'completed' }, 'job completed');
         return result;
       } catch (error) {
         if (error instanceof DelayedError || error instanceof WaitingChildrenError) {
@@ -51,7 +52,7 @@ export function createQueueProcessor(queue: QueueName): Type<WorkerHost> {
         }
         const outcome = error instanceof UnrecoverableError ? 'failed' : 'retrying';
         this.metrics.jobOutcomes.inc({ queue, job: job.name, outcome });
-        log.warn({ ms: Date.now() - started, outcome, err: { message: (error as Error).message, code: (error as { code?: string }).code } }, 'job failed');
+        this.rootLogger.warn({ ...context(), outcome, err: { message: (error as Error).message, code: (error as { code?: string }).code } }, 'job failed');
         throw error;
       }
     }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { phoneVariants } from '../../../common/phone';
+import { lockAllForTransaction } from '../../../database/advisory-lock';
 import { Contact } from '../../../database/entities/contact.entity';
 
 export interface ContactIdentity {
@@ -10,6 +11,11 @@ export interface ContactIdentity {
   bsuid?: string | null;
   username?: string | null;
   profileName?: string | null;
+}
+
+/** Serialises the creation of one contact (phone, else BSUID, else wa_id) within an organisation. */
+function creationLockKey(organizationId: string, identity: string): string {
+  return `${organizationId}:${identity}`;
 }
 
 /** Owns contact rows: identity matching (phone variants, wa_id, BSUID) and consent. */
@@ -26,8 +32,7 @@ export class ContactsService {
     const repo = manager.getRepository(Contact);
     let existing = await this.findByIdentity(organizationId, identity, manager);
     if (!existing) {
-      const lockKey = `${organizationId}:${identity.phoneE164 ?? identity.bsuid ?? identity.waId}`;
-      await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [lockKey]);
+      await lockAllForTransaction(manager, [creationLockKey(organizationId, (identity.phoneE164 ?? identity.bsuid ?? identity.waId)!)]);
       // Look again under the lock: a concurrent upsert may have created it meanwhile.
       existing = await this.findByIdentity(organizationId, identity, manager);
     }
@@ -65,9 +70,7 @@ export class ContactsService {
     const created = new Map<string, { id: string; optedOut: boolean }>();
     if (phones.length === 0) return created;
     await this.dataSource.transaction(async (manager) => {
-      await manager.query('SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtext(k) AS h FROM unnest($1::text[]) AS k ORDER BY 1) AS keys', [
-        phones.map((phone) => `${organizationId}:${phone}`),
-      ]);
+      await lockAllForTransaction(manager, phones.map((phone) => creationLockKey(organizationId, phone)));
       const found = await this.findByPhones(organizationId, phones, manager);
       const missing = phones.filter((phone) => !found.has(phone));
       await manager.query(

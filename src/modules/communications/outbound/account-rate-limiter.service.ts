@@ -69,7 +69,7 @@ return math.max(1, math.ceil(tonumber(oldest[2]) + window - now))
  * the limit (at the cost of 2 % of it). Pacing is a little slower still (PACE_MARGIN_MS), so that the
  * window only holds back the sends that bunched up, not every send.
  */
-export const JITTER_MARGIN_MS = 20;
+export const JITTER_MARGIN_MS = 30;
 export const PACE_MARGIN_MS = 30;
 export const BULK_MAX_AHEAD_MS = 100;
 export const PRIORITY_MAX_AHEAD_MS = 1000;

@@ -11,6 +11,8 @@ import { type ComposedMessage, MessageComposer, type TemplateCache } from './mes
 import { OutboundQueue, PRIORITY_BULK, type SendJobSpec } from './outbound-queue.service';
 
 const CHUNK = 500;
+const AHEAD_MS = 5000;
+const RESUME_AHEAD_MS = 2000;
 const YIELD_EVERY = 50;
 
 interface PendingRecipient {
@@ -54,7 +56,13 @@ export class BulkFanOutService {
     private readonly contacts: ContactsService,
   ) {}
 
-  async fanOut(campaignId: string): Promise<{ created: number }> {
+  /**
+   * Expands pending recipients chunk by chunk. Paced campaigns are expanded just in time: once the last
+   * queued message is more than AHEAD_MS away, `pauseUntil` parks the job until it is RESUME_AHEAD_MS away
+   * (then it carries on with the recipients still pending), so a 100,000-recipient campaign does not take
+   * the database away from the sends for minutes and a cancellation stops what is not yet queued.
+   */
+  async fanOut(campaignId: string, pauseUntil?: (at: number) => Promise<never>): Promise<{ created: number }> {
     const campaign = await this.dataSource.getRepository(Campaign).findOne({ where: { id: campaignId } });
     if (!campaign || campaign.status === CampaignStatus.Cancelled) return { created: 0 };
     await this.dataSource.getRepository(Campaign).update({ id: campaignId, status: CampaignStatus.Queued }, { status: CampaignStatus.Running });
@@ -72,6 +80,8 @@ export class BulkFanOutService {
       const delays = campaign.sendAt && campaign.sendAt.getTime() > Date.now() ? null : await this.limiter.reserveBulk(campaign.whatsappAccountId, rate, jobs.length);
       await this.queue.enqueue(jobs.map((job, i) => ({ ...job, ...(delays ? { delayMs: delays[i] } : {}) })));
       created += jobs.length;
+      const lastDelay = delays?.at(-1) ?? 0;
+      if (pauseUntil && lastDelay > AHEAD_MS) await pauseUntil(Date.now() + lastDelay - RESUME_AHEAD_MS);
     }
     return { created };
   }

@@ -1,10 +1,11 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
+import { type Job, UnrecoverableError } from 'bullmq';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { ROOT_LOGGER } from '../../../common/logging/logging.module';
+import { delayJob } from '../../../queues/worker/delay-job';
 import { WhatsappProviderError } from '../../whatsapp/provider/provider-errors';
 import { type ProviderHandle, WhatsappProviders } from '../../whatsapp/whatsapp-providers.service';
 import { MessageStatusService } from '../messages/message-status.service';
@@ -161,9 +162,8 @@ export class MessageSender implements OnModuleDestroy {
     return handle;
   }
 
-  private async delay(job: Job, token: string | undefined, at: number): Promise<never> {
-    await job.moveToDelayed(at, token);
-    throw new DelayedError();
+  private delay(job: Job, token: string | undefined, at: number): Promise<never> {
+    return delayJob(job, token, at);
   }
 }
 

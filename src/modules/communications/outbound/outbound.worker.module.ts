@@ -1,5 +1,6 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { JobName } from '../../../queues/job-names';
+import { delayJob } from '../../../queues/worker/delay-job';
 import { JobHandlers } from '../../../queues/worker/job-handlers.service';
 import { BulkFanOutService } from './bulk-fan-out.service';
 import { MessageSender } from './message-sender.service';
@@ -18,7 +19,7 @@ export class OutboundWorkerModule implements OnModuleInit {
 
   onModuleInit(): void {
     this.handlers.register(JobName.SendMessage, (job, token) => this.sender.handle(job, token));
-    this.handlers.register(JobName.FanOutBulkSend, (job) => this.fanOut.fanOut(job.data.campaignId));
+    this.handlers.register(JobName.FanOutBulkSend, (job, token) => this.fanOut.fanOut(job.data.campaignId, (at) => delayJob(job, token, at)));
     this.handlers.register(JobName.SweepQueuedMessages, () => this.sweeper.sweep());
   }
 }

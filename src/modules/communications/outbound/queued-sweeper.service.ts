@@ -45,7 +45,7 @@ export class QueuedSweeper {
     const result = await withTryAdvisoryLock(this.dataSource, SWEEP_LOCK, async (db) => {
       const queued: Array<{ id: string; priority: number }> = await db.query(
         `SELECT id, priority FROM message
-          WHERE status = 'queued' AND direction = 'outbound' AND updated_at < now() - make_interval(secs => $1::float / 1000)
+          WHERE direction = 'outbound' AND provider_message_id IS NULL AND failed_at IS NULL AND status = 'queued' AND updated_at < now() - make_interval(secs => $1::float / 1000)
             AND (send_at IS NULL OR send_at <= now())
           ORDER BY priority, created_at LIMIT $2`,
         [queuedOlderThanMs, BATCH],
@@ -53,7 +53,7 @@ export class QueuedSweeper {
       await this.queue.clearFinished(queued.map((m) => m.id));
       await this.queue.enqueue(queued);
       const sending: Array<{ id: string }> = await db.query(
-        `SELECT id FROM message WHERE status = 'sending' AND last_attempt_at < now() - make_interval(secs => $1::float / 1000) LIMIT $2`,
+        `SELECT id FROM message WHERE direction = 'outbound' AND provider_message_id IS NULL AND failed_at IS NULL AND status = 'sending' AND last_attempt_at < now() - make_interval(secs => $1::float / 1000) LIMIT $2`,
         [sendingOlderThanMs, BATCH],
       );
       for (const m of sending) await this.store.reconcile(m.id);

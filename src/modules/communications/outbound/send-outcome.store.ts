@@ -119,7 +119,7 @@ interface AcceptedSend {
   providerMessageId: string;
 }
 
-const BATCH = { maxBatch: 200, maxInFlight: 4 };
+const BATCH = { maxBatch: 200, maxInFlight: 1 };
 
 /**
  * Every state change of an outbound row, each behind a status guard (the row is the truth). The three

@@ -33,6 +33,8 @@ export interface GraphApiClientOptions {
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
+/** Above any sensible OUTBOUND_CONCURRENCY: a send that passed the rate check must not then queue for a socket. */
+const MAX_SOCKETS = 512;
 
 /**
  * One Graph API implementation for every provider that speaks Meta's shapes (Meta, Kapso's proxy,
@@ -40,8 +42,8 @@ const DEFAULT_TIMEOUT_MS = 10_000;
  */
 export class GraphApiClient implements WhatsappProviderPort {
   private readonly http: AxiosInstance;
-  private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-  private readonly httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 64 });
+  private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS });
+  private readonly httpsAgent = new https.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS });
 
   constructor(private readonly options: GraphApiClientOptions) {
     this.http = axios.create({
