@@ -37,6 +37,11 @@ export class GroupCommit<I, O> {
     });
   }
 
+  /** Items submitted and not yet taken into a batch. */
+  get waiting(): number {
+    return this.pending.length;
+  }
+
   /** Runs everything still waiting (shutdown). */
   async drain(): Promise<void> {
     while (this.pending.length > 0) await this.flush();

@@ -23,6 +23,13 @@ export interface IncomingWebhook {
 const MAX_BATCH = 500;
 const MAX_IN_FLIGHT = 8;
 const ENQUEUE_TIMEOUT_MS = 2000;
+const ENQUEUE_LINGER_MS = 5;
+const MAX_ENQUEUE_BACKLOG = 20_000;
+
+interface StoredEvent {
+  id: string;
+  idempotency_key: string;
+}
 
 /**
  * Store-then-acknowledge with group commit: concurrent requests within a few milliseconds share
@@ -35,6 +42,8 @@ export class WebhookIngestService implements OnModuleDestroy {
   private readonly receivedTotal;
   private readonly batchSize;
   private readonly committer: GroupCommit<IncomingWebhook, boolean>;
+  /** Enqueueing is off the request's path (answered at commit), so it lingers a little to share one addBulk. */
+  private readonly enqueuer = new GroupCommit((rows: StoredEvent[]) => this.enqueue(rows), { maxBatch: MAX_BATCH, maxInFlight: 1, lingerMs: () => ENQUEUE_LINGER_MS });
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -56,14 +65,15 @@ export class WebhookIngestService implements OnModuleDestroy {
 
   private async storeBatch(batch: IncomingWebhook[]): Promise<boolean[]> {
     this.batchSize.observe(batch.length);
-    let inserted: Array<{ id: string; idempotency_key: string }>;
+    let inserted: StoredEvent[];
     try {
       inserted = await this.insertBatch(batch);
     } catch (error) {
       this.rootLogger.error({ err: { message: (error as Error).message }, rows: batch.length }, 'webhook storage failed');
       throw new DomainError('WEBHOOK_STORAGE_UNAVAILABLE', 'The event could not be stored; retry later', undefined, 503);
     }
-    void this.enqueue(inserted);
+    // While Redis is away the backlog is not kept in memory: the rows are durable and the sweep enqueues them.
+    if (this.enqueuer.waiting < MAX_ENQUEUE_BACKLOG) for (const row of inserted) void this.enqueuer.submit(row);
     const newKeys = new Set(inserted.map((r) => r.idempotency_key));
     return batch.map((webhook) => {
       const isNew = newKeys.delete(webhook.idempotencyKey);
@@ -72,7 +82,7 @@ export class WebhookIngestService implements OnModuleDestroy {
     });
   }
 
-  private insertBatch(rows: IncomingWebhook[]): Promise<Array<{ id: string; idempotency_key: string }>> {
+  private insertBatch(rows: IncomingWebhook[]): Promise<StoredEvent[]> {
     const params: unknown[] = [];
     const values = rows.map((row, i) => {
       params.push(row.provider, row.idempotencyKey, row.whatsappAccountId, row.eventName, row.rawBody);
@@ -88,8 +98,8 @@ export class WebhookIngestService implements OnModuleDestroy {
     );
   }
 
-  private async enqueue(rows: Array<{ id: string; idempotency_key: string }>): Promise<void> {
-    if (rows.length === 0) return;
+  /** Never rejects: a failed enqueue is logged and left to the sweep. */
+  private async enqueue(rows: StoredEvent[]): Promise<void[]> {
     const jobs = rows.map((row) => ({ name: JobName.ProcessWebhookEvent, data: { webhookEventId: row.id }, key: row.id }));
     let timeout: NodeJS.Timeout | undefined;
     try {
@@ -103,9 +113,11 @@ export class WebhookIngestService implements OnModuleDestroy {
     } finally {
       clearTimeout(timeout);
     }
+    return rows.map(() => undefined);
   }
 
-  onModuleDestroy(): Promise<void> {
-    return this.committer.drain();
+  async onModuleDestroy(): Promise<void> {
+    await this.committer.drain();
+    await this.enqueuer.drain();
   }
 }
