@@ -128,12 +128,4 @@ export class ContactsService {
   async setMarketingOptOut(contactId: string, optedOut: boolean, source: string, at: Date, manager: EntityManager = this.dataSource.manager): Promise<void> {
     await manager.getRepository(Contact).update({ id: contactId }, { optedOutAt: optedOut ? at : null, optOutSource: source });
   }
-
-  async touchInbound(contactId: string, at: Date, manager: EntityManager): Promise<void> {
-    await manager.query(`UPDATE contact SET last_inbound_at = GREATEST(COALESCE(last_inbound_at, $2), $2) WHERE id = $1`, [contactId, at]);
-  }
-
-  async touchOutbound(contactId: string, at: Date, manager: EntityManager = this.dataSource.manager): Promise<void> {
-    await manager.query(`UPDATE contact SET last_outbound_at = GREATEST(COALESCE(last_outbound_at, $2), $2) WHERE id = $1`, [contactId, at]);
-  }
 }

@@ -6,7 +6,7 @@ import type { WhatsappAccount } from '../../../database/entities/whatsapp-accoun
 import type { CustomerIdentity, InboundMessageEvent, OutboundEchoEvent } from '../../webhooks/normalizer/normalized-event.types';
 import { detectOptKeyword } from '../../webhooks/normalizer/opt-keyword';
 import { type ContactIdentity, ContactsService } from '../contacts/contacts.service';
-import { ConversationsService } from '../conversations/conversations.service';
+import { ConversationsService, recordInboundParams, recordInboundSql } from '../conversations/conversations.service';
 import { MessageStatusService } from '../messages/message-status.service';
 import { MediaDownloadsService } from './media-downloads.service';
 
@@ -35,26 +35,16 @@ export class InboundMessagesService {
     const contact = await this.contacts.upsert(account.organizationId, identityOf(event.from), manager);
     // Locked until commit: two workers never apply messages of one conversation at once.
     const conversation = await this.conversations.findOrCreate(account.organizationId, account.id, contact.id, manager, { lock: true });
-    // Reply linking in the same statement: the quoted message when there is one, else the latest outbound message.
-    const inserted: Array<{ id: string; reply_to_message_id: string | null }> = await manager.query(
-      `INSERT INTO message (organization_id, whatsapp_account_id, conversation_id, contact_id, direction, type, status,
-         content, text, occurred_at, provider_message_id, context_provider_message_id, reply_to_message_id, errors, metadata)
-       VALUES ($1, $2::uuid, $3::uuid, $4, 'inbound', $5, 'received', $6, $7, $8, $9, $10::varchar, ${REPLY_TARGET}, $11, $12)
-       ON CONFLICT (whatsapp_account_id, provider_message_id) DO NOTHING
-       RETURNING id, reply_to_message_id`,
-      [
-        account.organizationId, account.id, conversation.id, contact.id, event.type, event.content, event.text ?? null, event.timestamp,
-        event.providerMessageId, event.contextProviderMessageId ?? null, event.errors?.length ? JSON.stringify(event.errors) : null,
-        metadataOf(event),
-      ],
-    );
+    // One statement: the row (reply linked to the quoted message, else the latest outbound one), then, only if it
+    // is new, the conversation (unread, preview, 24-hour window), the contact's last inbound time and the reply stamp.
+    const inserted: Array<{ id: string; reply_to_message_id: string | null }> = await manager.query(INSERT_INBOUND, [
+      account.organizationId, account.id, conversation.id, contact.id, event.type, event.content, event.text ?? null, event.timestamp,
+      event.providerMessageId, event.contextProviderMessageId ?? null, event.errors?.length ? JSON.stringify(event.errors) : null,
+      metadataOf(event), ...recordInboundParams(event.timestamp, previewOf(event)),
+    ]);
     const base = { conversationId: conversation.id, contactId: contact.id, organizationId: account.organizationId };
     if (inserted.length === 0) return { ...base, inserted: false, messageId: null, mediaAssetId: await this.pendingMedia(manager, account.id, event.providerMessageId) };
     const messageId = inserted[0].id;
-    await this.conversations.recordInbound(conversation.id, event.timestamp, previewOf(event), manager);
-    await this.contacts.touchInbound(contact.id, event.timestamp, manager);
-    const replyTo = inserted[0].reply_to_message_id;
-    if (replyTo) await manager.query(`UPDATE message SET reply_received_at = $2 WHERE id = $1 AND reply_received_at IS NULL`, [replyTo, event.timestamp]);
     await this.applyMessageEffects(manager, account, event, contact.id);
     const mediaAssetId = event.media?.id
       ? await this.media.register(manager, { organizationId: account.organizationId, whatsappAccountId: account.id, messageId, media: event.media })
@@ -122,6 +112,23 @@ const REPLY_TARGET = `COALESCE(
   (SELECT q.id FROM message q WHERE q.whatsapp_account_id = $2::uuid AND q.provider_message_id = $10::varchar),
   (SELECT o.id FROM message o WHERE o.conversation_id = $3::uuid AND o.direction = 'outbound' ORDER BY o.occurred_at DESC, o.id DESC LIMIT 1)
 )`;
+
+/** $1 organisation … $12 metadata as listed; $13–$16 recordInboundParams (at, preview, window end, open). */
+const INSERT_INBOUND = `
+WITH inserted AS (
+  INSERT INTO message (organization_id, whatsapp_account_id, conversation_id, contact_id, direction, type, status,
+    content, text, occurred_at, provider_message_id, context_provider_message_id, reply_to_message_id, errors, metadata)
+  VALUES ($1, $2::uuid, $3::uuid, $4::uuid, 'inbound', $5, 'received', $6, $7, $8::timestamptz, $9, $10::varchar, ${REPLY_TARGET}, $11, $12)
+  ON CONFLICT (whatsapp_account_id, provider_message_id) DO NOTHING
+  RETURNING id, reply_to_message_id),
+conversation_update AS (
+  ${recordInboundSql({ id: '$3::uuid', at: '$13::timestamptz', preview: '$14::text', windowEnd: '$15::timestamptz', open: '$16::conversation_status' })}
+    AND EXISTS (SELECT 1 FROM inserted)),
+contact_update AS (
+  UPDATE contact SET last_inbound_at = GREATEST(COALESCE(last_inbound_at, $8::timestamptz), $8::timestamptz) WHERE id = $4::uuid AND EXISTS (SELECT 1 FROM inserted)),
+reply_stamp AS (
+  UPDATE message SET reply_received_at = $8::timestamptz WHERE id = (SELECT reply_to_message_id FROM inserted) AND reply_received_at IS NULL)
+SELECT id, reply_to_message_id FROM inserted`;
 
 function identityOf(customer: CustomerIdentity): ContactIdentity {
   return {
