@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
+import { GroupCommit } from '../../../common/batching/group-commit';
 import { ROOT_LOGGER } from '../../../common/logging/logging.module';
 import { AppConfig } from '../../../config/app-config';
 import { WebhookEventStatus, WebhookProvider } from '../../../database/entities/enums';
@@ -28,6 +29,8 @@ export type ProcessOutcome = 'processed' | 'failed' | 'skipped';
  */
 @Injectable()
 export class WebhookEventProcessor {
+  private readonly claims = new GroupCommit((ids: string[]) => this.claimBatch(ids), { maxBatch: 100, maxInFlight: 1 });
+  private readonly marks = new GroupCommit((outcomes: EventOutcome[]) => this.markBatch(outcomes), { maxBatch: 100, maxInFlight: 1 });
   private readonly processed;
   private readonly lag;
 
@@ -83,23 +86,31 @@ export class WebhookEventProcessor {
   }
 
   /** A processed event is skipped; `processing` is taken over (its worker died: BullMQ re-delivered the job). */
-  private async claim(id: string): Promise<WebhookEvent | null> {
+  private claim(id: string): Promise<WebhookEvent | null> {
+    return this.claims.submit(id);
+  }
+
+  /** Concurrent jobs claim their events in one statement (async commit: losing a claim to a crash only re-runs it). */
+  private async claimBatch(ids: string[]): Promise<Array<WebhookEvent | null>> {
     // TypeORM returns [rows, affected] for UPDATE … RETURNING.
     const [rows]: [Array<Record<string, unknown>>, number] = await this.dataSource.query(
       `${ASYNC_COMMIT} UPDATE webhook_event SET status = 'processing', attempts = attempts + 1
-       WHERE id = $1 AND status <> 'processed' AND EXISTS (SELECT 1 FROM async_commit)
+       WHERE id = ANY($1::uuid[]) AND status <> 'processed' AND EXISTS (SELECT 1 FROM async_commit)
        RETURNING id, provider, event_name, payload, received_at, whatsapp_account_id`,
-      [id],
+      [ids],
     );
-    const row = rows[0];
-    if (!row) return null;
-    return Object.assign(new WebhookEvent(), {
-      id: row.id as string,
-      provider: row.provider as WebhookProvider,
-      eventName: row.event_name as string | null,
-      payload: row.payload,
-      receivedAt: row.received_at as Date,
-      whatsappAccountId: (row.whatsapp_account_id as string | null) ?? null,
+    const byId = new Map(rows.map((row) => [row.id as string, row]));
+    return ids.map((id) => {
+      const row = byId.get(id);
+      if (!row) return null;
+      return Object.assign(new WebhookEvent(), {
+        id,
+        provider: row.provider as WebhookProvider,
+        eventName: row.event_name as string | null,
+        payload: row.payload,
+        receivedAt: row.received_at as Date,
+        whatsappAccountId: (row.whatsapp_account_id as string | null) ?? null,
+      });
     });
   }
 
@@ -126,13 +137,36 @@ export class WebhookEventProcessor {
   }
 
   private async mark(id: string, status: WebhookEventStatus, error: string | null, itemErrors: Array<{ path: string; error: string }>, phoneNumberIds: string[]): Promise<void> {
-    await this.dataSource.query(
-      `${ASYNC_COMMIT} UPDATE webhook_event SET status = $2::webhook_event_status, error = $3, item_errors = $4, phone_number_ids = $5::varchar[],
-         processed_at = CASE WHEN $2::text = 'processed' THEN now() ELSE processed_at END
-       WHERE id = $1 AND EXISTS (SELECT 1 FROM async_commit)`,
-      [id, status, error, itemErrors.length > 0 ? JSON.stringify(itemErrors) : null, phoneNumberIds],
-    );
+    await this.marks.submit({ id, status, error, itemErrors, phoneNumberIds });
   }
+
+  /** The outcomes of concurrent jobs in one statement (async commit: a lost outcome only re-runs an idempotent event). */
+  private async markBatch(outcomes: EventOutcome[]): Promise<void[]> {
+    await this.dataSource.query(
+      `${ASYNC_COMMIT}, outcome AS (
+         SELECT * FROM unnest($1::uuid[], $2::webhook_event_status[], $3::text[], $4::text[], $5::text[]) AS o(id, status, error, item_errors, phone_number_ids))
+       UPDATE webhook_event w SET status = o.status, error = o.error, item_errors = o.item_errors::jsonb,
+              phone_number_ids = ARRAY(SELECT jsonb_array_elements_text(o.phone_number_ids::jsonb))::varchar[],
+              processed_at = CASE WHEN o.status = 'processed' THEN now() ELSE w.processed_at END
+         FROM outcome o WHERE w.id = o.id AND EXISTS (SELECT 1 FROM async_commit)`,
+      [
+        outcomes.map((o) => o.id),
+        outcomes.map((o) => o.status),
+        outcomes.map((o) => o.error),
+        outcomes.map((o) => (o.itemErrors.length > 0 ? JSON.stringify(o.itemErrors) : null)),
+        outcomes.map((o) => JSON.stringify(o.phoneNumberIds)),
+      ],
+    );
+    return outcomes.map(() => undefined);
+  }
+}
+
+interface EventOutcome {
+  id: string;
+  status: WebhookEventStatus;
+  error: string | null;
+  itemErrors: Array<{ path: string; error: string }>;
+  phoneNumberIds: string[];
 }
 
 /** Inbound messages in provider timestamp order; everything else keeps payload order. */
