@@ -142,12 +142,15 @@ describe('Outbound bulk, rate limits and crash safety', () => {
         const recipients = phones(60, 4).map((to) => ({ to, variables: ['k'] }));
         const accepted = await http(first).post('/api/v1/messages/bulk').set('Authorization', `Bearer ${tenant.token}`).send({ type: 'template', template: { name: 'campaign_hello', language: 'es' }, recipients }).expect(202);
         await waitFor(async () => sim.simulator.outbox.length >= 5, 10000, 'first sends');
-        // A hard crash between claim and provider answer leaves `sending` rows behind: fake two of them.
+        // A hard crash between claim and provider answer leaves `sending` rows behind: fake two of them. The rows are
+        // locked and re-checked, so a worker claiming one of them at this very moment keeps it instead (and this takes others).
         const [crashed] = await first.dataSource.query(
-          `UPDATE message SET status = 'sending', attempts = attempts + 1, last_attempt_at = now() - interval '10 minutes'
-            WHERE id IN (SELECT id FROM message WHERE campaign_id = $1 AND status = 'queued' ORDER BY id LIMIT 2) RETURNING id`,
+          `WITH picked AS MATERIALIZED (SELECT id FROM message WHERE campaign_id = $1 AND status = 'queued' ORDER BY id LIMIT 2 FOR UPDATE SKIP LOCKED)
+           UPDATE message m SET status = 'sending', attempts = m.attempts + 1, last_attempt_at = now() - interval '10 minutes'
+             FROM picked WHERE m.id = picked.id AND m.status = 'queued' RETURNING m.id`,
           [accepted.body.jobId],
         );
+        expect(crashed).toHaveLength(2);
         await first.close();
         sim.simulator.clearFaults();
         second = await createTestApp({ databaseUrl: database.url, queuePrefix, env });
