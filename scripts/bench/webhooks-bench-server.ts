@@ -4,7 +4,7 @@
  *   ceiling — bare node:http, verifies the Meta signature, answers 200 (the ceiling);
  *   naive   — bare node:http, verifies, one INSERT … ON CONFLICT DO NOTHING, one BullMQ add per request;
  *   app     — Conversa itself (roles from APP_ROLES), configured from the environment.
- * Reports `{ ready, port }` over IPC, stops on 'stop'.
+ * Reports `{ ready, port }` over IPC, answers 'loop-stats' with its event-loop delay since the last one, stops on 'stop'.
  */
 import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
@@ -12,6 +12,7 @@ import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createHash } from 'node:crypto';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Pool } from 'pg';
 import { createRootLogger } from '../../src/common/logging/logger';
 import { loadConfig } from '../../src/config/app-config';
@@ -104,7 +105,16 @@ async function main(): Promise<void> {
   const started = Date.now();
   const server = mode === 'ceiling' ? await ceiling(secret) : mode === 'naive' ? await naive(secret) : mode === 'app' ? await app() : null;
   if (!server) throw new Error(`unknown mode ${mode}`);
+  // How long this process's event loop was late (ms), between two 'loop-stats' requests: where a latency tail comes from.
+  const loop = monitorEventLoopDelay({ resolution: 1 });
+  loop.enable();
   process.on('message', (message) => {
+    if (message === 'loop-stats') {
+      const ms = (ns: number) => Number((ns / 1e6).toFixed(1));
+      process.send!({ loop: { p50: ms(loop.percentile(50)), p99: ms(loop.percentile(99)), max: ms(loop.max) } });
+      loop.reset();
+      return;
+    }
     if (message !== 'stop') return;
     server.stop().then(
       () => process.exit(0),

@@ -13,8 +13,9 @@
  * separate APP_ROLES=worker process until every webhook_event row is processed and the domain rows exist.
  *
  * Usage: npm run bench:webhooks [-- --duration 10 --warmup 3 --connections 100 --rate 1000 --rate-duration 10
- *                                   --burst 20000 --senders 2000 --worker-concurrency 16 --log-level warn
- *                                   --burst-only --profile <dir>]
+ *                                   --burst 20000 --senders 2000 --inbound-concurrency 64 --log-level warn
+ *                                   --burst-only | --load-only --profile <dir>]
+ * BENCH_APP_NODE_ARGS (e.g. "--trace-gc") are passed to Conversa's processes.
  * WORKER_QUEUES=inbound in the environment limits the burst's worker to the inbound queue (no agent runs).
  */
 import 'reflect-metadata';
@@ -33,6 +34,7 @@ import { createTestDatabase } from '../../test/support/test-database';
 import { deleteQueueKeys } from '../../test/support/test-app';
 import { baseTestEnv, TEST_REDIS_URL } from '../../test/support/test-env';
 import { newWamid } from '../../src/modules/whatsapp/sandbox/simulator-webhooks';
+import { type PacedFigures, pacedLoad } from './paced-load';
 import { type BenchPopulation, contactName, PayloadStream, senderWaIds, type SignedBody } from './webhooks-payloads';
 
 // autocannon ships no type declarations; only the fields read here are typed.
@@ -64,10 +66,12 @@ const OPTS = {
   burst: arg('burst', 20000),
   senders: arg('senders', 2000),
   pool: arg('pool', 100000),
-  workerConcurrency: arg('worker-concurrency', 0),
+  inboundConcurrency: arg('inbound-concurrency', 0),
   logLevel: argText('log-level', 'warn'),
   /** Skip the load runs (a), (b), (c) and only post and process the burst (for profiling the worker). */
   burstOnly: process.argv.includes('--burst-only'),
+  /** Only the load runs (a), (b), (c), no burst (for tuning ingest latency). */
+  loadOnly: process.argv.includes('--load-only'),
   /** Write V8 CPU profiles of Conversa's api and worker processes to this directory. */
   profile: argText('profile', ''),
 };
@@ -97,7 +101,15 @@ interface Child {
   port: number;
   bootMs: number;
   readyAt: number;
+  /** The child's event-loop delay (ms) since the previous call. */
+  loopStats(): Promise<LoopStats>;
   stop(): Promise<void>;
+}
+
+interface LoopStats {
+  p50: number;
+  p99: number;
+  max: number;
 }
 
 function startChild(mode: 'ceiling' | 'naive' | 'app', env: Record<string, string>, logFile: string, execArgv: string[] = []): Promise<Child> {
@@ -120,6 +132,16 @@ function startChild(mode: 'ceiling' | 'naive' | 'app', env: Record<string, strin
         port: message.port,
         bootMs: Date.now() - forkedAt,
         readyAt: message.readyAt,
+        loopStats: () =>
+          new Promise<LoopStats>((resolveStats) => {
+            const onMessage = (reply: { loop?: LoopStats }) => {
+              if (!reply.loop) return;
+              child.off('message', onMessage);
+              resolveStats(reply.loop);
+            };
+            child.on('message', onMessage);
+            child.send('loop-stats');
+          }),
         stop: async () => {
           if (child.exitCode !== null) return;
           child.send('stop');
@@ -184,21 +206,42 @@ async function load(port: number, source: BodySource, opts: { duration?: number;
   };
 }
 
-async function measureThroughput(target: Target, port: number, source: BodySource): Promise<LoadFigures> {
-  log(`${TARGETS[target]}: warm-up ${OPTS.warmup}s`);
-  await load(port, source, { duration: OPTS.warmup, connections: OPTS.connections });
+/**
+ * The latency at a fixed offered rate first, after a warm-up at that same rate (steady state: neither
+ * the backlog nor the aftermath — autovacuum, checkpoints — of a saturation run lands in it), then the
+ * throughput at saturation.
+ */
+async function measure(target: Target, server: Child, source: BodySource): Promise<{ throughput: LoadFigures; fixedRate: LoadFigures }> {
+  log(`${TARGETS[target]}: warm-up ${OPTS.warmup}s at ${OPTS.rate} req/s`);
+  await pacedRun(server, source, OPTS.warmup);
+  const fixedRate = await measureFixedRate(target, server, source);
   await sleep(PAUSE_MS);
   log(`${TARGETS[target]}: throughput ${OPTS.duration}s × ${OPTS.connections} connections`);
-  const figures = await load(port, source, { duration: OPTS.duration, connections: OPTS.connections });
-  log(`${TARGETS[target]}: ${figures.rps} req/s, p50 ${figures.p50} ms, p99 ${figures.p99} ms, non-2xx ${figures.non2xx}, errors ${figures.errors}`);
-  return figures;
+  const throughput = await load(server.port, source, { duration: OPTS.duration, connections: OPTS.connections });
+  log(`${TARGETS[target]}: ${throughput.rps} req/s, p50 ${throughput.p50} ms, p99 ${throughput.p99} ms, non-2xx ${throughput.non2xx}, errors ${throughput.errors}`);
+  return { throughput, fixedRate };
 }
 
-async function measureFixedRate(target: Target, port: number, source: BodySource): Promise<LoadFigures> {
-  await sleep(PAUSE_MS);
-  log(`${TARGETS[target]}: fixed rate ${OPTS.rate} req/s for ${OPTS.rateDuration}s`);
-  const figures = await load(port, source, { duration: OPTS.rateDuration, overallRate: OPTS.rate, connections: 50 });
-  log(`${TARGETS[target]} @${OPTS.rate}/s: ${figures.rps} req/s, p50 ${figures.p50} ms, p99 ${figures.p99} ms, non-2xx ${figures.non2xx}`);
+function pacedRun(server: Child, source: BodySource, durationSeconds: number): Promise<PacedFigures> {
+  return pacedLoad({
+    port: server.port,
+    rate: OPTS.rate,
+    durationSeconds,
+    maxSockets: 64,
+    next: () => {
+      const { body, signature } = source.next();
+      return { path: '/webhooks/meta', body, headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature, 'user-agent': 'facebookexternalua' } };
+    },
+  });
+}
+
+async function measureFixedRate(target: Target, server: Child, source: BodySource): Promise<LoadFigures> {
+  await server.loopStats();
+  log(`${TARGETS[target]}: fixed rate ${OPTS.rate} req/s for ${OPTS.rateDuration}s (paced, open loop)`);
+  const paced = await pacedRun(server, source, OPTS.rateDuration);
+  const figures = { rps: paced.rps, p50: paced.p50, p99: paced.p99, requests: paced.completed, non2xx: paced.non2xx, errors: paced.errors };
+  const loop = await server.loopStats();
+  log(`${TARGETS[target]} @${OPTS.rate}/s: ${figures.rps} req/s, p50 ${figures.p50} ms, p99 ${figures.p99} ms, max ${paced.max} ms, non-2xx ${figures.non2xx}, errors ${figures.errors}; server event-loop delay p99 ${loop.p99} ms, max ${loop.max} ms`);
   return figures;
 }
 
@@ -283,7 +326,7 @@ interface BurstFigures {
   complete: boolean;
 }
 
-async function burst(db: Client, api: Child, population: BenchPopulation, appSecret: string, startWorker: () => Promise<Child>): Promise<{ figures: BurstFigures; worker: Child }> {
+async function burst(db: Client, api: Child, population: BenchPopulation, appSecret: string, queuePrefix: string, startWorker: () => Promise<Child>): Promise<{ figures: BurstFigures; worker: Child }> {
   const stream = new PayloadStream(population, appSecret);
   // Exactly OPTS.burst distinct events: should autocannon send a few more, they repeat earlier bodies
   // (duplicates, as Meta's retries would be), which ingest acknowledges without storing.
@@ -301,17 +344,29 @@ async function burst(db: Client, api: Child, population: BenchPopulation, appSec
 
   const spawnedAt = Date.now();
   const worker = await startWorker();
-  let done = { processed: 0, failed: 0 };
-  while (Date.now() - spawnedAt < BURST_DEADLINE_MS) {
-    done = (
-      await db.query<{ processed: number; failed: number }>(
-        `SELECT count(*) FILTER (WHERE status = 'processed')::int AS processed, count(*) FILTER (WHERE status = 'failed')::int AS failed FROM webhook_event`,
-      )
-    ).rows[0];
-    if (done.processed + done.failed >= OPTS.burst) break;
-    await sleep(100);
+  // Watched through the queue (cheap Redis counts), then confirmed in the database: counting the table ten times a
+  // second took 10 % of a core from the database being measured.
+  const connection = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
+  const queue = new Queue(QueueName.Inbound, { connection, prefix: queuePrefix });
+  try {
+    while (Date.now() - spawnedAt < BURST_DEADLINE_MS) {
+      const counts = await queue.getJobCounts('wait', 'active', 'delayed', 'prioritized', 'waiting-children');
+      if (Object.values(counts).every((n) => n === 0)) {
+        const [{ open }] = (await db.query<{ open: number }>(`SELECT count(*)::int AS open FROM webhook_event WHERE status IN ('received', 'processing')`)).rows;
+        if (open === 0) break;
+      }
+      await sleep(100);
+    }
+  } finally {
+    await queue.close();
+    connection.disconnect();
   }
   const finishedAt = Date.now();
+  const done = (
+    await db.query<{ processed: number; failed: number }>(
+      `SELECT count(*) FILTER (WHERE status = 'processed')::int AS processed, count(*) FILTER (WHERE status = 'failed')::int AS failed FROM webhook_event`,
+    )
+  ).rows[0];
   const [counts] = (
     await db.query(
       `SELECT (SELECT count(*)::int FROM message WHERE direction = 'inbound') AS inbound,
@@ -392,11 +447,7 @@ async function main(): Promise<void> {
       // Production defaults, not the test harness's shortcuts.
       delete e.AGENTS_DEBOUNCE_MS;
       delete e.WEBHOOK_INGEST_BATCH_MS;
-      if (OPTS.workerConcurrency > 0) {
-        e.WORKER_CONCURRENCY = String(OPTS.workerConcurrency);
-        // One connection per concurrent job, plus headroom for the other queues.
-        e.DATABASE_POOL_SIZE = String(OPTS.workerConcurrency + 10);
-      }
+      if (OPTS.inboundConcurrency > 0) e.INBOUND_CONCURRENCY = String(OPTS.inboundConcurrency);
       return e;
     };
 
@@ -406,31 +457,31 @@ async function main(): Promise<void> {
     if (!OPTS.burstOnly) {
       const ceiling = await track(startChild('ceiling', childEnv, logFile));
       const ceilingBodies = new BodySource(new PayloadStream(population, appSecret), 20000, true);
-      throughput.a = await measureThroughput('a', ceiling.port, ceilingBodies);
-      // The floor of the fixed-rate measurement on this machine: load generator, loopback and scheduler alone.
-      fixedRate.a = await measureFixedRate('a', ceiling.port, ceilingBodies);
+      ({ throughput: throughput.a, fixedRate: fixedRate.a } = await measure('a', ceiling, ceilingBodies));
       await ceiling.stop();
 
       const naive = await track(startChild('naive', { ...childEnv, QUEUE_PREFIX: naivePrefix }, logFile));
       const naiveBodies = new BodySource(new PayloadStream(population, appSecret), OPTS.pool);
-      throughput.b = await measureThroughput('b', naive.port, naiveBodies);
-      fixedRate.b = await measureFixedRate('b', naive.port, naiveBodies);
+      ({ throughput: throughput.b, fixedRate: fixedRate.b } = await measure('b', naive, naiveBodies));
       await naive.stop();
       await db.query('TRUNCATE bench_naive_webhook_event');
       await deleteQueueKeys(TEST_REDIS_URL, naivePrefix);
     }
 
-    const profileArgs = OPTS.profile ? ['--cpu-prof', `--cpu-prof-dir=${OPTS.profile}`] : [];
+    const profileArgs = [...(OPTS.profile ? ['--cpu-prof', `--cpu-prof-dir=${OPTS.profile}`] : []), ...(process.env.BENCH_APP_NODE_ARGS?.split(' ').filter(Boolean) ?? [])];
     const api = await track(startChild('app', appEnv('api'), logFile, profileArgs));
     log(`Conversa api role booted in ${(api.bootMs / 1000).toFixed(1)}s`);
     if (!OPTS.burstOnly) {
       const appBodies = new BodySource(new PayloadStream(population, appSecret), OPTS.pool);
-      throughput.c = await measureThroughput('c', api.port, appBodies);
-      fixedRate.c = await measureFixedRate('c', api.port, appBodies);
+      ({ throughput: throughput.c, fixedRate: fixedRate.c } = await measure('c', api, appBodies));
       await sleep(PAUSE_MS); // requests still in flight when the run ended land first
       await clearIngested(db, queuePrefix);
     }
-    const { figures: burstFigures, worker } = await burst(db, api, population, appSecret, () =>
+    if (OPTS.loadOnly) {
+      process.stdout.write(`${JSON.stringify({ benchmark: 'webhooks', cpus: cpus().length, options: OPTS, throughput, fixedRate })}\n`);
+      return;
+    }
+    const { figures: burstFigures, worker } = await burst(db, api, population, appSecret, queuePrefix, () =>
       track(startChild('app', appEnv('worker'), logFile, profileArgs)));
     await worker.stop();
     if (OPTS.burstOnly) {
