@@ -1,4 +1,5 @@
 import { MessageDirection, MessageStatus } from '../../src/database/entities/enums';
+import { Contact } from '../../src/database/entities/contact.entity';
 import { Conversation } from '../../src/database/entities/conversation.entity';
 import { Message } from '../../src/database/entities/message.entity';
 import { ParkedStatus } from '../../src/database/entities/parked-status.entity';
@@ -69,6 +70,29 @@ describe('Webhook ingestion: durable, idempotent, complete', () => {
       const stored = await messages().findOneByOrFail({ providerMessageId: id });
       const conversation = await app.dataSource.getRepository(Conversation).findOneByOrFail({ id: stored.conversationId });
       expect(conversation.unreadCount).toBe(1);
+    });
+  });
+
+  describe('a known customer writing again', () => {
+    it('applies concurrent messages exactly once each, and still updates a changed name', async () => {
+      const from = '56995550077';
+      const contacts = () => app.dataSource.getRepository(Contact);
+      await postMeta(app, metaMessagesPayload({ phoneNumberId: tenant.account.phoneNumberId, messages: [{ from, text: 'Hola' }] })).expect(200);
+      await drainQueues(app);
+      const contact = await contacts().findOneByOrFail({ organizationId: tenant.organization.id, waId: from });
+      const conversation = await app.dataSource.getRepository(Conversation).findOneByOrFail({ contactId: contact.id });
+      // Ten messages of one conversation at once: each lands once, the unread count counts each once.
+      const ids = Array.from({ length: 10 }, (_, i) => `wamid.known-${Date.now()}-${i}`);
+      await Promise.all(ids.map((id, i) => postMeta(app, metaMessagesPayload({ phoneNumberId: tenant.account.phoneNumberId, messages: [{ id, from, text: `mensaje ${i}` }] })).expect(200)));
+      await drainQueues(app);
+      expect(await messages().countBy({ conversationId: conversation.id, direction: MessageDirection.Inbound })).toBe(11);
+      expect((await app.dataSource.getRepository(Conversation).findOneByOrFail({ id: conversation.id })).unreadCount).toBe(11);
+      // A new profile name is not the plain case: the general path records it on the same contact.
+      await postMeta(app, metaMessagesPayload({ phoneNumberId: tenant.account.phoneNumberId, messages: [{ from, text: 'Soy yo', profileName: 'Ana María' }] })).expect(200);
+      await drainQueues(app);
+      expect(await contacts().countBy({ organizationId: tenant.organization.id, waId: from })).toBe(1);
+      expect((await contacts().findOneByOrFail({ id: contact.id })).profileName).toBe('Ana María');
+      expect(await messages().countBy({ conversationId: conversation.id, direction: MessageDirection.Inbound })).toBe(12);
     });
   });
 

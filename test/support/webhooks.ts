@@ -27,7 +27,7 @@ let counter = 0;
 /** A Meta `messages` webhook with N text messages and M statuses for one phone number. */
 export function metaMessagesPayload(options: {
   phoneNumberId: string;
-  messages?: Array<{ id?: string; from?: string; text?: string; timestamp?: number; contextId?: string }>;
+  messages?: Array<{ id?: string; from?: string; text?: string; timestamp?: number; contextId?: string; profileName?: string }>;
   statuses?: Array<{ id: string; status: string; timestamp?: number; recipient?: string; errors?: Array<{ code: number; title: string }> }>;
 }): string {
   const now = Math.floor(Date.now() / 1000);
@@ -36,7 +36,7 @@ export function metaMessagesPayload(options: {
     metadata: { display_phone_number: '56223456789', phone_number_id: options.phoneNumberId },
   };
   if (options.messages) {
-    value.contacts = options.messages.map((m) => ({ profile: { name: 'Cliente' }, wa_id: m.from ?? '56911112222' }));
+    value.contacts = options.messages.map((m) => ({ profile: { name: m.profileName ?? 'Cliente' }, wa_id: m.from ?? '56911112222' }));
     value.messages = options.messages.map((m) => ({
       from: m.from ?? '56911112222',
       id: m.id ?? `wamid.test-${Date.now()}-${(counter += 1)}`,

@@ -9,6 +9,7 @@ import { WhatsappModule } from '../whatsapp/whatsapp.module';
 import { ContactsService } from './contacts/contacts.service';
 import { ConversationsService } from './conversations/conversations.service';
 import { InboundMessagesService } from './inbound/inbound-messages.service';
+import { KnownSenderInbound } from './inbound/known-sender-inbound.service';
 import { MediaController } from './inbound/media.controller';
 import { MediaDownloadsService } from './inbound/media-downloads.service';
 import { MessageStatusService } from './messages/message-status.service';
@@ -17,7 +18,7 @@ import { MessageStatusService } from './messages/message-status.service';
 @Module({
   imports: [TypeOrmModule.forFeature([Contact, Conversation, Message, ParkedStatus, MediaAsset]), WhatsappModule],
   controllers: [MediaController],
-  providers: [ContactsService, ConversationsService, MessageStatusService, InboundMessagesService, MediaDownloadsService],
-  exports: [ContactsService, ConversationsService, MessageStatusService, InboundMessagesService, MediaDownloadsService],
+  providers: [ContactsService, ConversationsService, MessageStatusService, InboundMessagesService, KnownSenderInbound, MediaDownloadsService],
+  exports: [ContactsService, ConversationsService, MessageStatusService, InboundMessagesService, KnownSenderInbound, MediaDownloadsService],
 })
 export class CommunicationsModule {}

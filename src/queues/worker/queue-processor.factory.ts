@@ -25,7 +25,7 @@ export function createQueueProcessor(queue: QueueName): Type<WorkerHost> {
       const missing = this.handlers.missingFor(queue);
       // Jobs without a handler fail as unrecoverable; an integration test asserts the full worker has none missing.
       if (missing.length > 0) this.rootLogger.error({ queue, missing }, 'jobs without a handler on this queue');
-      this.worker.concurrency = queue === QueueName.Outbound ? this.config.OUTBOUND_CONCURRENCY : this.config.WORKER_CONCURRENCY;
+      this.worker.concurrency = concurrencyOf(queue, this.config);
       void this.worker.run();
     }
 
@@ -59,4 +59,10 @@ export function createQueueProcessor(queue: QueueName): Type<WorkerHost> {
   }
   Object.defineProperty(QueueProcessor, 'name', { value: `${queue[0].toUpperCase()}${queue.slice(1)}QueueProcessor` });
   return QueueProcessor;
+}
+
+function concurrencyOf(queue: QueueName, config: AppConfig): number {
+  if (queue === QueueName.Outbound) return config.OUTBOUND_CONCURRENCY;
+  if (queue === QueueName.Inbound) return config.INBOUND_CONCURRENCY;
+  return config.WORKER_CONCURRENCY;
 }

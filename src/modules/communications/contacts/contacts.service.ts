@@ -13,6 +13,31 @@ export interface ContactIdentity {
   profileName?: string | null;
 }
 
+/** Identity fields `upsert` would fill in or correct on an existing contact (empty: nothing changed). */
+export type IdentityPatch = Partial<Pick<Contact, 'phoneE164' | 'waId' | 'bsuid' | 'username' | 'profileName'>>;
+
+export function identityPatch(existing: Pick<Contact, 'phoneE164' | 'waId' | 'bsuid' | 'username' | 'profileName'>, identity: ContactIdentity): IdentityPatch {
+  const patch: IdentityPatch = {};
+  if (!existing.phoneE164 && identity.phoneE164) patch.phoneE164 = identity.phoneE164;
+  if (identity.waId && existing.waId !== identity.waId) patch.waId = identity.waId;
+  if (!existing.bsuid && identity.bsuid) patch.bsuid = identity.bsuid;
+  if (identity.username && existing.username !== identity.username) patch.username = identity.username;
+  if (identity.profileName && existing.profileName !== identity.profileName) patch.profileName = identity.profileName;
+  return patch;
+}
+
+/**
+ * What finds a sender's contact: any WhatsApp spelling of the phone, or the BSUID; a wa_id that is not a valid
+ * phone number (rare) is matched as it is, so such a sender keeps one contact. The best match comes first in
+ * `ORDER BY c.phone_e164 IS NULL, c.created_at`. Used by `findByIdentity` and by KnownSenderInbound.
+ */
+export function contactMatch(identity: ContactIdentity): { phones: string[]; bsuid: string | null; waId: string | null } | null {
+  const phones = identity.phoneE164 ? phoneVariants(identity.phoneE164) : [];
+  const bsuid = identity.bsuid ?? null;
+  const waId = phones.length === 0 && !bsuid ? (identity.waId ?? null) : null;
+  return phones.length > 0 || bsuid || waId ? { phones, bsuid, waId } : null;
+}
+
 /** Serialises the creation of one contact (phone, else BSUID, else wa_id) within an organisation. */
 function creationLockKey(organizationId: string, identity: string): string {
   return `${organizationId}:${identity}`;
@@ -50,12 +75,7 @@ export class ContactsService {
         }),
       );
     }
-    const patch: Partial<Pick<Contact, 'phoneE164' | 'waId' | 'bsuid' | 'username' | 'profileName'>> = {};
-    if (!existing.phoneE164 && identity.phoneE164) patch.phoneE164 = identity.phoneE164;
-    if (identity.waId && existing.waId !== identity.waId) patch.waId = identity.waId;
-    if (!existing.bsuid && identity.bsuid) patch.bsuid = identity.bsuid;
-    if (identity.username && existing.username !== identity.username) patch.username = identity.username;
-    if (identity.profileName && existing.profileName !== identity.profileName) patch.profileName = identity.profileName;
+    const patch = identityPatch(existing, identity);
     if (Object.keys(patch).length > 0) await repo.update({ id: existing.id }, patch);
     return { ...existing, ...patch } as Contact;
   }
@@ -100,26 +120,16 @@ export class ContactsService {
   }
 
   async findByIdentity(organizationId: string, identity: ContactIdentity, manager: EntityManager = this.dataSource.manager): Promise<Contact | null> {
-    const qb = manager.getRepository(Contact).createQueryBuilder('c').where('c.organization_id = :organizationId', { organizationId });
-    const clauses: string[] = [];
-    const params: Record<string, unknown> = {};
-    if (identity.phoneE164) {
-      clauses.push('c.phone_e164 IN (:...phones)');
-      params.phones = phoneVariants(identity.phoneE164);
-    }
-    if (identity.bsuid) {
-      clauses.push('c.bsuid = :bsuid');
-      params.bsuid = identity.bsuid;
-    }
-    // A wa_id that is not a valid phone number (rare): match it as it is, so such a sender keeps one contact.
-    if (clauses.length === 0 && identity.waId) {
-      clauses.push('c.wa_id = :waId');
-      params.waId = identity.waId;
-    }
-    if (clauses.length === 0) return null;
-    // Prefer the phone match when a sender's phone and BSUID point at two rows.
-    return qb
-      .andWhere(`(${clauses.join(' OR ')})`, params)
+    const match = contactMatch(identity);
+    if (!match) return null;
+    // Only the identities given, each by its index (an OR over a null one would scan the organisation's contacts).
+    const clauses = [match.phones.length > 0 ? 'c.phone_e164 IN (:...phones)' : null, match.bsuid ? 'c.bsuid = :bsuid' : null, match.waId ? 'c.wa_id = :waId' : null];
+    return manager
+      .getRepository(Contact)
+      .createQueryBuilder('c')
+      .where('c.organization_id = :organizationId', { organizationId })
+      .andWhere(`(${clauses.filter(Boolean).join(' OR ')})`, match)
+      // Prefer the phone match when a sender's phone and BSUID point at two rows, then the oldest.
       .orderBy('c.phone_e164 IS NULL', 'ASC')
       .addOrderBy('c.created_at', 'ASC')
       .getOne();

@@ -2,29 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Conversation } from '../../../database/entities/conversation.entity';
-import { ConversationStatus } from '../../../database/entities/enums';
 
-const SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
-
-/**
- * An inbound message's effect on its conversation: unread +1, newest preview, last times, the 24-hour window
- * extended, reopened. Placeholders are given so the statement can also run inside a larger one.
- */
-export function recordInboundSql(p: { id: string; at: string; preview: string; windowEnd: string; open: string }): string {
-  return `UPDATE conversation SET
-         unread_count = unread_count + 1,
-         last_message_preview = CASE WHEN last_message_at IS NULL OR ${p.at} >= last_message_at THEN ${p.preview} ELSE last_message_preview END,
-         last_message_at = GREATEST(COALESCE(last_message_at, ${p.at}), ${p.at}),
-         last_inbound_at = GREATEST(COALESCE(last_inbound_at, ${p.at}), ${p.at}),
-         window_expires_at = GREATEST(COALESCE(window_expires_at, ${p.windowEnd}), ${p.windowEnd}),
-         status = ${p.open}, closed_at = NULL, updated_at = now()
-       WHERE id = ${p.id}`;
-}
-
-/** Values for recordInboundSql's at, preview, windowEnd and open placeholders, in that order. */
-export function recordInboundParams(occurredAt: Date, preview: string | null): [Date, string | null, Date, ConversationStatus] {
-  return [occurredAt, preview?.slice(0, 200) ?? null, new Date(occurredAt.getTime() + SERVICE_WINDOW_MS), ConversationStatus.Open];
-}
+/** Meta's customer service window: free-form messages are allowed this long after the customer's last message. */
+export const SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 /** Owns conversation rows: one per (account, contact), reopened when the customer writes again. */
 @Injectable()

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager, type FindOptionsWhere, IsNull } from 'typeorm';
 import { MessageStatus } from '../../../database/entities/enums';
 import { type MessageError, Message } from '../../../database/entities/message.entity';
 import { ParkedStatus } from '../../../database/entities/parked-status.entity';
@@ -21,12 +21,13 @@ export type StatusOutcome =
   | { outcome: 'ignored' }
   | { outcome: 'parked' };
 
-const TIMESTAMP_COLUMN: Partial<Record<MessageStatus, keyof Message>> = {
+const TIMESTAMP_COLUMN: Partial<Record<MessageStatus, 'sentAt' | 'deliveredAt' | 'readAt' | 'failedAt'>> = {
   [MessageStatus.Sent]: 'sentAt',
   [MessageStatus.Delivered]: 'deliveredAt',
   [MessageStatus.Read]: 'readAt',
   [MessageStatus.Failed]: 'failedAt',
 };
+const TIMESTAMP_COLUMNS = Object.values(TIMESTAMP_COLUMN);
 
 /**
  * Applies provider statuses by rank (sent < delivered < read < played; failed terminal, never over
@@ -36,6 +37,29 @@ const TIMESTAMP_COLUMN: Partial<Record<MessageStatus, keyof Message>> = {
 @Injectable()
 export class MessageStatusService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * The common case without a transaction, for a message already known by its provider id: read it, then write
+   * the change only if the row is still as read (compare-and-set on the status and the timestamp being filled).
+   * Null when the general path (`apply`) must run: an unknown provider id (parking must be ordered against the
+   * send response by the provider-id lock) or a concurrent change to the same message.
+   */
+  async applyToKnown(update: StatusUpdate): Promise<StatusOutcome | null> {
+    const repo = this.dataSource.getRepository(Message);
+    const message = await repo.findOne({
+      where: { whatsappAccountId: update.whatsappAccountId, providerMessageId: update.providerMessageId },
+      select: { id: true, organizationId: true, conversationId: true, status: true, sentAt: true, deliveredAt: true, readAt: true, failedAt: true },
+    });
+    if (!message) return null;
+    const { patch, applies } = statusPatch(message, update);
+    if (Object.keys(patch).length > 0) {
+      const unchanged: FindOptionsWhere<Message> = { id: message.id, status: message.status };
+      for (const column of TIMESTAMP_COLUMNS) if (column in patch) (unchanged as Record<string, unknown>)[column] = IsNull();
+      const { affected } = await repo.update(unchanged, patch);
+      if (affected !== 1) return null;
+    }
+    return applies ? { outcome: 'applied', message: { ...message, status: update.status } } : { outcome: 'ignored' };
+  }
 
   async apply(update: StatusUpdate, manager?: EntityManager): Promise<StatusOutcome> {
     if (!manager) return this.dataSource.transaction((m) => this.apply(update, m));
@@ -82,29 +106,37 @@ export class MessageStatusService {
   }
 
   private async applyToMessage(manager: EntityManager, message: Message, update: StatusUpdate): Promise<StatusOutcome> {
-    const column = TIMESTAMP_COLUMN[update.status];
-    const patch: Partial<Omit<Message, 'content' | 'metadata'>> = {};
-    // A late lower status still records its timestamp (e.g. delivered after read) without moving the status back.
-    if (column && update.status !== MessageStatus.Failed && !message[column] && message.status !== MessageStatus.Failed) {
-      (patch as Record<string, unknown>)[column] = update.occurredAt;
-    }
-    const applies = shouldApplyStatus(message.status, update.status);
-    if (applies) {
-      patch.status = update.status;
-      if (update.status === MessageStatus.Failed) {
-        const first = update.errors?.[0];
-        Object.assign(patch, {
-          failedAt: update.occurredAt,
-          errors: update.errors ?? null,
-          errorCode: first?.code !== undefined ? String(first.code) : null,
-          errorTitle: first?.title?.slice(0, 300) ?? null,
-          errorMessage: first?.details ?? first?.message ?? null,
-        });
-      }
-    }
+    const { patch, applies } = statusPatch(message, update);
     if (Object.keys(patch).length > 0) await manager.getRepository(Message).update({ id: message.id }, patch);
     return applies ? { outcome: 'applied', message: { ...message, status: update.status } } : { outcome: 'ignored' };
   }
+}
+
+type TrackedMessage = Pick<Message, 'id' | 'organizationId' | 'conversationId' | 'status' | 'sentAt' | 'deliveredAt' | 'readAt' | 'failedAt'>;
+
+/** What a status changes on a message: its timestamp (even late and lower), and the status itself if it ranks higher. */
+function statusPatch(message: TrackedMessage, update: StatusUpdate): { patch: Partial<Omit<Message, 'content' | 'metadata'>>; applies: boolean } {
+  const column = TIMESTAMP_COLUMN[update.status];
+  const patch: Partial<Omit<Message, 'content' | 'metadata'>> = {};
+  // A late lower status still records its timestamp (e.g. delivered after read) without moving the status back.
+  if (column && update.status !== MessageStatus.Failed && !message[column] && message.status !== MessageStatus.Failed) {
+    (patch as Record<string, unknown>)[column] = update.occurredAt;
+  }
+  const applies = shouldApplyStatus(message.status, update.status);
+  if (applies) {
+    patch.status = update.status;
+    if (update.status === MessageStatus.Failed) {
+      const first = update.errors?.[0];
+      Object.assign(patch, {
+        failedAt: update.occurredAt,
+        errors: update.errors ?? null,
+        errorCode: first?.code !== undefined ? String(first.code) : null,
+        errorTitle: first?.title?.slice(0, 300) ?? null,
+        errorMessage: first?.details ?? first?.message ?? null,
+      });
+    }
+  }
+  return { patch, applies };
 }
 
 type ProviderIdRef = Pick<StatusUpdate, 'whatsappAccountId' | 'providerMessageId'>;

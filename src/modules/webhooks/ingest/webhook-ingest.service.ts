@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
+import { PreparedStatement } from '../../../database/prepared-statement';
 import { DomainError } from '../../../common/errors/domain-error';
 import { GroupCommit } from '../../../common/batching/group-commit';
 import { ROOT_LOGGER } from '../../../common/logging/logging.module';
@@ -25,6 +26,15 @@ const MAX_IN_FLIGHT = 8;
 const ENQUEUE_TIMEOUT_MS = 2000;
 const ENQUEUE_LINGER_MS = 5;
 const MAX_ENQUEUE_BACKLOG = 20_000;
+
+/** One statement text for any batch size, so it is planned once per connection. */
+const INSERT_EVENTS = new PreparedStatement(
+  'webhook-events-insert',
+  `INSERT INTO webhook_event (provider, idempotency_key, whatsapp_account_id, event_name, payload)
+   SELECT * FROM unnest($1::webhook_provider[], $2::varchar[], $3::uuid[], $4::varchar[], $5::jsonb[])
+   ON CONFLICT (idempotency_key) DO NOTHING
+   RETURNING id, idempotency_key`,
+);
 
 interface StoredEvent {
   id: string;
@@ -83,19 +93,13 @@ export class WebhookIngestService implements OnModuleDestroy {
   }
 
   private insertBatch(rows: IncomingWebhook[]): Promise<StoredEvent[]> {
-    const params: unknown[] = [];
-    const values = rows.map((row, i) => {
-      params.push(row.provider, row.idempotencyKey, row.whatsappAccountId, row.eventName, row.rawBody);
-      const base = i * 5;
-      return `($${base + 1}::webhook_provider, $${base + 2}, $${base + 3}::uuid, $${base + 4}, $${base + 5}::jsonb)`;
-    });
-    return this.dataSource.query(
-      `INSERT INTO webhook_event (provider, idempotency_key, whatsapp_account_id, event_name, payload)
-       VALUES ${values.join(', ')}
-       ON CONFLICT (idempotency_key) DO NOTHING
-       RETURNING id, idempotency_key`,
-      params,
-    );
+    return INSERT_EVENTS.run<StoredEvent>(this.dataSource.manager, [
+      rows.map((row) => row.provider),
+      rows.map((row) => row.idempotencyKey),
+      rows.map((row) => row.whatsappAccountId),
+      rows.map((row) => row.eventName),
+      rows.map((row) => row.rawBody),
+    ]);
   }
 
   /** Never rejects: a failed enqueue is logged and left to the sweep. */

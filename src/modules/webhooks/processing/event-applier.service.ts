@@ -6,7 +6,8 @@ import { MessageStatus } from '../../../database/entities/enums';
 import type { WhatsappAccount } from '../../../database/entities/whatsapp-account.entity';
 import { ContactsService } from '../../communications/contacts/contacts.service';
 import { InboundMessagesService } from '../../communications/inbound/inbound-messages.service';
-import { MessageStatusService } from '../../communications/messages/message-status.service';
+import { KnownSenderInbound } from '../../communications/inbound/known-sender-inbound.service';
+import { MessageStatusService, type StatusUpdate } from '../../communications/messages/message-status.service';
 import type { RealtimeEvent } from '../../realtime/realtime.events';
 import { TemplateEventsService } from '../../templates/template-events.service';
 import type { NormalizedEvent, StatusEvent, UserPreferenceEvent } from '../normalizer/normalized-event.types';
@@ -29,6 +30,7 @@ export class EventApplier {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly accounts: AccountLookup,
     private readonly inbound: InboundMessagesService,
+    private readonly knownSenders: KnownSenderInbound,
     private readonly statuses: MessageStatusService,
     private readonly contacts: ContactsService,
     private readonly templates: TemplateEventsService,
@@ -40,21 +42,22 @@ export class EventApplier {
    */
   async apply(event: NormalizedEvent, effects: ItemEffects, routeAccountId: string | null = null): Promise<void> {
     switch (event.kind) {
-      case 'inbound_message':
-        return this.inTransaction(async (m) => {
-          const account = await this.accountFor(event.phoneNumberId, m, routeAccountId);
-          const applied = await this.inbound.applyInbound(account, event, m);
-          // Follow-up work is requested again on a retry too (the first attempt may have died before
-          // enqueueing it): agent runs and media downloads are idempotent. No agent job at all while
-          // auto-replies are off for the account or the organisation.
-          if (await this.accounts.autoRepliesEnabled(account)) effects.inboundConversations.add(applied.conversationId);
-          if (applied.mediaAssetId) effects.mediaAssetIds.push(applied.mediaAssetId);
-          if (!applied.inserted) return;
-          effects.realtime.push(
-            { organizationId: applied.organizationId, event: { type: 'message.created', conversationId: applied.conversationId, messageId: applied.messageId!, direction: 'inbound' } },
-            { organizationId: applied.organizationId, event: { type: 'conversation.updated', conversationId: applied.conversationId, reason: 'inbound_message' } },
-          );
-        });
+      case 'inbound_message': {
+        const account = await this.accountFor(event.phoneNumberId, this.dataSource.manager, routeAccountId);
+        const applied =
+          (await this.knownSenders.apply(account, event)) ?? (await this.inTransaction((m) => this.inbound.applyInbound(account, event, m)));
+        // Follow-up work is requested again on a retry too (the first attempt may have died before
+        // enqueueing it): agent runs and media downloads are idempotent. No agent job at all while
+        // auto-replies are off for the account or the organisation.
+        if (await this.accounts.autoRepliesEnabled(account)) effects.inboundConversations.add(applied.conversationId);
+        if (applied.mediaAssetId) effects.mediaAssetIds.push(applied.mediaAssetId);
+        if (!applied.inserted) return;
+        effects.realtime.push(
+          { organizationId: applied.organizationId, event: { type: 'message.created', conversationId: applied.conversationId, messageId: applied.messageId!, direction: 'inbound' } },
+          { organizationId: applied.organizationId, event: { type: 'conversation.updated', conversationId: applied.conversationId, reason: 'inbound_message' } },
+        );
+        return;
+      }
       case 'outbound_echo':
         return this.inTransaction(async (m) => {
           const account = await this.accountFor(event.phoneNumberId, m, routeAccountId);
@@ -86,24 +89,20 @@ export class EventApplier {
   }
 
   private async applyStatus(event: StatusEvent, effects: ItemEffects, routeAccountId: string | null): Promise<void> {
-    await this.inTransaction(async (m) => {
-      const account = await this.accountFor(event.phoneNumberId, m, routeAccountId);
-      const result = await this.statuses.apply(
-        {
-          whatsappAccountId: account.id,
-          providerMessageId: event.providerMessageId,
-          status: event.status as MessageStatus,
-          occurredAt: event.timestamp,
-          errors: event.errors?.map((e) => ({ code: e.code, title: e.title, message: e.message, details: e.details })) ?? null,
-          bizOpaqueCallbackData: event.bizOpaqueCallbackData ?? null,
-        },
-        m,
-      );
-      if (result.outcome === 'applied') {
-        const { message } = result;
-        effects.realtime.push({ organizationId: message.organizationId, event: { type: 'message.status', conversationId: message.conversationId, messageId: message.id, status: event.status } });
-      }
-    });
+    const account = await this.accountFor(event.phoneNumberId, this.dataSource.manager, routeAccountId);
+    const update: StatusUpdate = {
+      whatsappAccountId: account.id,
+      providerMessageId: event.providerMessageId,
+      status: event.status as MessageStatus,
+      occurredAt: event.timestamp,
+      errors: event.errors?.map((e) => ({ code: e.code, title: e.title, message: e.message, details: e.details })) ?? null,
+      bizOpaqueCallbackData: event.bizOpaqueCallbackData ?? null,
+    };
+    const result = (await this.statuses.applyToKnown(update)) ?? (await this.inTransaction((m) => this.statuses.apply(update, m)));
+    if (result.outcome === 'applied') {
+      const { message } = result;
+      effects.realtime.push({ organizationId: message.organizationId, event: { type: 'message.status', conversationId: message.conversationId, messageId: message.id, status: event.status } });
+    }
   }
 
   private async applyUserPreference(event: UserPreferenceEvent, routeAccountId: string | null): Promise<void> {
@@ -133,7 +132,7 @@ export class EventApplier {
     return account;
   }
 
-  private inTransaction(work: (manager: EntityManager) => Promise<void>): Promise<void> {
+  private inTransaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(work);
   }
 }

@@ -15,9 +15,29 @@ import { normalizeKapsoPayload } from '../normalizer/kapso-payload.normalizer';
 import { isMetaShapedPayload, normalizeMetaPayload } from '../normalizer/meta-payload.normalizer';
 import type { NormalizedItem } from '../normalizer/normalized-event.types';
 import { ASYNC_COMMIT } from '../../../database/async-commit';
+import { PreparedStatement } from '../../../database/prepared-statement';
 import { EventApplier, type ItemEffects, UnknownAccountError } from './event-applier.service';
 
 export type ProcessOutcome = 'processed' | 'failed' | 'skipped';
+
+/** Concurrent jobs claim their events together; a processed event is skipped, `processing` is taken over (its worker died). */
+const CLAIM_EVENTS = new PreparedStatement(
+  'webhook-events-claim',
+  `${ASYNC_COMMIT} UPDATE webhook_event SET status = 'processing', attempts = attempts + 1
+    WHERE id = ANY($1::uuid[]) AND status <> 'processed' AND EXISTS (SELECT 1 FROM async_commit)
+    RETURNING id, provider, event_name, payload, received_at, whatsapp_account_id`,
+);
+
+/** The outcomes of concurrent jobs in one statement. */
+const MARK_EVENTS = new PreparedStatement(
+  'webhook-events-mark',
+  `${ASYNC_COMMIT}, outcome AS (
+     SELECT * FROM unnest($1::uuid[], $2::webhook_event_status[], $3::text[], $4::text[], $5::text[]) AS o(id, status, error, item_errors, phone_number_ids))
+   UPDATE webhook_event w SET status = o.status, error = o.error, item_errors = o.item_errors::jsonb,
+          phone_number_ids = ARRAY(SELECT jsonb_array_elements_text(o.phone_number_ids::jsonb))::varchar[],
+          processed_at = CASE WHEN o.status = 'processed' THEN now() ELSE w.processed_at END
+     FROM outcome o WHERE w.id = o.id AND EXISTS (SELECT 1 FROM async_commit)`,
+);
 
 // The event row's own bookkeeping (claim, final status) commits asynchronously: losing it in a crash only means
 // the event is processed again (the sweep re-enqueues it; every item application is idempotent).
@@ -92,13 +112,7 @@ export class WebhookEventProcessor {
 
   /** Concurrent jobs claim their events in one statement (async commit: losing a claim to a crash only re-runs it). */
   private async claimBatch(ids: string[]): Promise<Array<WebhookEvent | null>> {
-    // TypeORM returns [rows, affected] for UPDATE … RETURNING.
-    const [rows]: [Array<Record<string, unknown>>, number] = await this.dataSource.query(
-      `${ASYNC_COMMIT} UPDATE webhook_event SET status = 'processing', attempts = attempts + 1
-       WHERE id = ANY($1::uuid[]) AND status <> 'processed' AND EXISTS (SELECT 1 FROM async_commit)
-       RETURNING id, provider, event_name, payload, received_at, whatsapp_account_id`,
-      [ids],
-    );
+    const rows = await CLAIM_EVENTS.run<Record<string, unknown>>(this.dataSource.manager, [ids]);
     const byId = new Map(rows.map((row) => [row.id as string, row]));
     return ids.map((id) => {
       const row = byId.get(id);
@@ -142,21 +156,13 @@ export class WebhookEventProcessor {
 
   /** The outcomes of concurrent jobs in one statement (async commit: a lost outcome only re-runs an idempotent event). */
   private async markBatch(outcomes: EventOutcome[]): Promise<void[]> {
-    await this.dataSource.query(
-      `${ASYNC_COMMIT}, outcome AS (
-         SELECT * FROM unnest($1::uuid[], $2::webhook_event_status[], $3::text[], $4::text[], $5::text[]) AS o(id, status, error, item_errors, phone_number_ids))
-       UPDATE webhook_event w SET status = o.status, error = o.error, item_errors = o.item_errors::jsonb,
-              phone_number_ids = ARRAY(SELECT jsonb_array_elements_text(o.phone_number_ids::jsonb))::varchar[],
-              processed_at = CASE WHEN o.status = 'processed' THEN now() ELSE w.processed_at END
-         FROM outcome o WHERE w.id = o.id AND EXISTS (SELECT 1 FROM async_commit)`,
-      [
-        outcomes.map((o) => o.id),
-        outcomes.map((o) => o.status),
-        outcomes.map((o) => o.error),
-        outcomes.map((o) => (o.itemErrors.length > 0 ? JSON.stringify(o.itemErrors) : null)),
-        outcomes.map((o) => JSON.stringify(o.phoneNumberIds)),
-      ],
-    );
+    await MARK_EVENTS.run(this.dataSource.manager, [
+      outcomes.map((o) => o.id),
+      outcomes.map((o) => o.status),
+      outcomes.map((o) => o.error),
+      outcomes.map((o) => (o.itemErrors.length > 0 ? JSON.stringify(o.itemErrors) : null)),
+      outcomes.map((o) => JSON.stringify(o.phoneNumberIds)),
+    ]);
     return outcomes.map(() => undefined);
   }
 }
