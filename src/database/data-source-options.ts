@@ -14,8 +14,6 @@ export function dataSourceOptions(databaseUrl: string, poolSize = 20): DataSourc
     namingStrategy: new SnakeNamingStrategy(),
     synchronize: false,
     uuidExtension: 'pgcrypto',
-    // Named prepared statements (PreparedStatement) keep one generic plan per connection instead of re-planning on every call
-    // (batch statements over arrays never look cheaper generic to the planner). Unnamed statements are planned per call anyway.
-    extra: { max: poolSize, connectionTimeoutMillis: 5000, options: '-c plan_cache_mode=force_generic_plan' },
+    extra: { max: poolSize, connectionTimeoutMillis: 5000 },
   };
 }

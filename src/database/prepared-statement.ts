@@ -3,10 +3,10 @@ import type { EntityManager } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 
 /**
- * A hot statement that PostgreSQL parses and plans once per connection instead of on every call (a named
- * prepared statement of node-postgres). On the webhook and send paths, planning the larger statements cost
- * as much database CPU as running them. The connections use `plan_cache_mode=force_generic_plan`
- * (data-source-options.ts), so the plan is made once, not again for every new set of values.
+ * A hot statement that PostgreSQL parses once per connection instead of on every call (a named prepared
+ * statement of node-postgres); the planner still decides per call between a generic and a custom plan.
+ * (Forcing generic plans connection-wide was tried: it also applies to TypeORM's unnamed statements, and
+ * generic plans of `= ANY($n)` lookups on freshly grown tables scanned a whole organisation's rows.)
  */
 export class PreparedStatement {
   private static readonly names = new Set<string>();

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import { GroupCommit } from '../../../common/batching/group-commit';
+import { PreparedStatement } from '../../../database/prepared-statement';
 import { WhatsappProviderError } from '../../whatsapp/provider/provider-errors';
 import { MessageStatusService, providerIdLockKey } from '../messages/message-status.service';
 
@@ -88,7 +89,9 @@ export const RECIPIENT_OF_MESSAGE = `FROM message m WHERE m.id = $1 AND cr.campa
  * hash order) and holds them until it commits: a status webhook for one of these ids either finished parking
  * before (and the next statement sees it) or finds the message once this commits.
  */
-const MARK_SENT = `
+const MARK_SENT = new PreparedStatement(
+  'outbound-mark-sent',
+  `
 WITH input AS (SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::text[]) AS t(id, provider_message_id, lock_key)),
 locks AS (SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtext(lock_key) AS h FROM input ORDER BY 1) AS keys),
 sent AS (
@@ -106,13 +109,35 @@ contacts AS (
   UPDATE contact c SET last_outbound_at = GREATEST(COALESCE(c.last_outbound_at, now()), now())
     FROM (SELECT id FROM contact WHERE id IN (SELECT contact_id FROM sent) ORDER BY id FOR UPDATE) locked
    WHERE c.id = locked.id)
-SELECT count(*)::int AS sent FROM sent`;
+SELECT count(*)::int AS sent FROM sent`,
+);
 
 /** Statuses parked for the batch's provider ids (read after MARK_SENT committed, with a fresh snapshot). */
-const PARKED_FOR = `
+const PARKED_FOR = new PreparedStatement(
+  'outbound-parked-for',
+  `
 SELECT DISTINCT p.whatsapp_account_id AS "accountId", p.provider_message_id AS "providerMessageId"
   FROM parked_status p JOIN unnest($1::uuid[], $2::varchar[]) AS i(account_id, provider_message_id)
-    ON p.whatsapp_account_id = i.account_id AND p.provider_message_id = i.provider_message_id`;
+    ON p.whatsapp_account_id = i.account_id AND p.provider_message_id = i.provider_message_id`,
+);
+
+/** A batch of send jobs' rows, with what the send needs from the contact and the account. */
+const LOAD_SENDS = new PreparedStatement(
+  'outbound-load',
+  `SELECT m.id, m.organization_id AS "organizationId", m.whatsapp_account_id AS "whatsappAccountId", m.conversation_id AS "conversationId",
+          m.contact_id AS "contactId", m.campaign_id AS "campaignId", m.status, m.type, m.content, m.text, m.attempts, m.priority,
+          m.send_at AS "sendAt", m.created_at AS "createdAt", m.context_provider_message_id AS "contextProviderMessageId",
+          c.phone_e164 AS "phoneE164", a.rate_limit_per_second AS "rateLimitPerSecond"
+     FROM message m JOIN contact c ON c.id = m.contact_id JOIN whatsapp_account a ON a.id = m.whatsapp_account_id
+    WHERE m.id = ANY($1::uuid[]) AND m.direction = 'outbound'`,
+);
+
+/** `queued → sending` with the attempt counted, before the provider call. */
+const CLAIM_SENDS = new PreparedStatement(
+  'outbound-claim',
+  `UPDATE message SET status = 'sending', attempts = attempts + 1, last_attempt_at = now(), updated_at = now()
+    WHERE id = ANY($1::uuid[]) AND status = 'queued' RETURNING id`,
+);
 
 interface AcceptedSend {
   row: Pick<SendRow, 'id' | 'whatsappAccountId'>;
@@ -159,25 +184,13 @@ export class SendOutcomeStore implements OnModuleDestroy {
   }
 
   private async loadBatch(ids: string[]): Promise<Array<SendRow | null>> {
-    const rows: SendRow[] = await this.dataSource.query(
-      `SELECT m.id, m.organization_id AS "organizationId", m.whatsapp_account_id AS "whatsappAccountId", m.conversation_id AS "conversationId",
-              m.contact_id AS "contactId", m.campaign_id AS "campaignId", m.status, m.type, m.content, m.text, m.attempts, m.priority,
-              m.send_at AS "sendAt", m.created_at AS "createdAt", m.context_provider_message_id AS "contextProviderMessageId",
-              c.phone_e164 AS "phoneE164", a.rate_limit_per_second AS "rateLimitPerSecond"
-         FROM message m JOIN contact c ON c.id = m.contact_id JOIN whatsapp_account a ON a.id = m.whatsapp_account_id
-        WHERE m.id = ANY($1::uuid[]) AND m.direction = 'outbound'`,
-      [ids],
-    );
+    const rows = await LOAD_SENDS.run<SendRow>(this.dataSource.manager, [ids]);
     const byId = new Map(rows.map((row) => [row.id, row]));
     return ids.map((id) => byId.get(id) ?? null);
   }
 
   private async claimBatch(ids: string[]): Promise<boolean[]> {
-    const [claimed]: [Array<{ id: string }>] = await this.dataSource.query(
-      `UPDATE message SET status = 'sending', attempts = attempts + 1, last_attempt_at = now(), updated_at = now()
-        WHERE id = ANY($1::uuid[]) AND status = 'queued' RETURNING id`,
-      [ids],
-    );
+    const claimed = await CLAIM_SENDS.run<{ id: string }>(this.dataSource.manager, [ids]);
     const won = new Set(claimed.map((r) => r.id));
     // The same id twice in one batch: only the first caller holds the claim.
     return ids.map((id) => won.delete(id));
@@ -188,14 +201,14 @@ export class SendOutcomeStore implements OnModuleDestroy {
     const accounts = accepted.map((a) => a.row.whatsappAccountId);
     const providerIds = accepted.map((a) => a.providerMessageId);
     await withRetries(() =>
-      this.dataSource.query(MARK_SENT, [
+      MARK_SENT.run(this.dataSource.manager, [
         accepted.map((a) => a.row.id),
         providerIds,
         accepted.map((a) => providerIdLockKey({ whatsappAccountId: a.row.whatsappAccountId, providerMessageId: a.providerMessageId })),
         SEND_OUTCOME_UNKNOWN,
       ]),
     );
-    const parked: Array<{ accountId: string; providerMessageId: string }> = await withRetries(() => this.dataSource.query(PARKED_FOR, [accounts, providerIds]));
+    const parked = await withRetries(() => PARKED_FOR.run<{ accountId: string; providerMessageId: string }>(this.dataSource.manager, [accounts, providerIds]));
     for (const p of parked) await withRetries(() => this.dataSource.transaction((manager) => this.statuses.applyParked(p.accountId, p.providerMessageId, manager)));
     return accepted.map(() => undefined);
   }
