@@ -125,10 +125,10 @@ export class EnvironmentVariables {
   /**
    * Webhook events in progress per worker process. Their database work is batched across the jobs in flight
    * (claims, known-sender messages, outcomes), so wider means bigger batches and fewer statements, not more
-   * connections: 48 processed a 20,000-event burst in 18 s where 16 took 27 s.
+   * connections: on two cores a 20,000-event burst took 27 s at 16, 21–25 s at 64 and 19 s at 128.
    */
   @Transform(toInt) @IsInt() @Min(1)
-  INBOUND_CONCURRENCY = 64;
+  INBOUND_CONCURRENCY = 128;
 
   /**
    * Send jobs in progress per worker process: the ones waiting for their pacing slot (up to ~100 ms of the
