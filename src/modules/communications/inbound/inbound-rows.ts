@@ -139,8 +139,11 @@ conversation_update AS (
          status = 'open'::conversation_status, closed_at = NULL, updated_at = now()
     FROM per_conversation p WHERE c.id = p.conversation_id),
 contact_update AS (
+  -- Locked in id order, as the send path does: concurrent writers of the same contacts never deadlock.
   UPDATE contact k SET last_inbound_at = GREATEST(COALESCE(k.last_inbound_at, p.at), p.at)
-    FROM (SELECT contact_id, max(at) AS at FROM new_rows GROUP BY contact_id) p WHERE k.id = p.contact_id),
+    FROM (SELECT contact_id, max(at) AS at FROM new_rows GROUP BY contact_id) p,
+         (SELECT id FROM contact WHERE id IN (SELECT contact_id FROM new_rows) ORDER BY id FOR UPDATE) locked
+   WHERE k.id = p.contact_id AND k.id = locked.id),
 reply_stamp AS (
   UPDATE message m SET reply_received_at = p.at
     FROM (SELECT reply_to_message_id, min(at) AS at FROM new_rows WHERE reply_to_message_id IS NOT NULL GROUP BY reply_to_message_id) p
