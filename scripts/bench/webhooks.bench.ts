@@ -8,12 +8,13 @@
  *       (verify, one INSERT … ON CONFLICT DO NOTHING, one BullMQ add per request);
  *   (c) Conversa's POST /webhooks/meta, APP_ROLES=api in a child process on its own cloned database
  *       and QUEUE_PREFIX.
- * Each target runs in its own child process (autocannon stays in this one). Measures requests/s and
- * p50/p99 at full load, p99 at a fixed offered rate, then posts a burst of events to (c) and times a
- * separate APP_ROLES=worker process until every webhook_event row is processed and the domain rows exist.
+ * Each target runs in its own child process (autocannon stays in this one). Measures p50/p99 at a fixed
+ * offered rate (paced, open loop, from a generator process of its own: paced-load.ts), then requests/s and
+ * p50/p99 at full load, then posts a burst of events to (c) and times a separate APP_ROLES=worker process
+ * until every webhook_event row is processed and the domain rows exist.
  *
  * Usage: npm run bench:webhooks [-- --duration 10 --warmup 3 --connections 100 --rate 1000 --rate-duration 10
- *                                   --burst 20000 --senders 2000 --inbound-concurrency 64 --log-level warn
+ *                                   --burst 20000 --senders 2000 --inbound-concurrency 128 --log-level warn
  *                                   --burst-only | --load-only --profile <dir>]
  * BENCH_APP_NODE_ARGS (e.g. "--trace-gc") are passed to Conversa's processes.
  * WORKER_QUEUES=inbound in the environment limits the burst's worker to the inbound queue (no agent runs).
@@ -178,12 +179,11 @@ class BodySource {
   }
 }
 
-async function load(port: number, source: BodySource, opts: { duration?: number; amount?: number; overallRate?: number; connections: number }): Promise<LoadFigures> {
+async function load(port: number, source: BodySource, opts: { duration?: number; amount?: number; connections: number }): Promise<LoadFigures> {
   const result = await autocannon({
     url: `http://127.0.0.1:${port}`,
     connections: opts.connections,
     ...(opts.amount ? { amount: opts.amount } : { duration: opts.duration }),
-    ...(opts.overallRate ? { overallRate: opts.overallRate } : {}),
     timeout: 30,
     requests: [
       {
