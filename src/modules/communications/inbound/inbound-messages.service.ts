@@ -36,6 +36,8 @@ export class InboundMessagesService {
     // Locked until commit: two workers never apply messages of one conversation at once.
     const conversation = await this.conversations.findOrCreate(account.organizationId, account.id, contact.id, manager, { lock: true });
     const [messageId] = await writeInboundRows(manager, [inboundRow(account, event, conversation.id, contact.id)]);
+    // Found or created under its lock in this transaction: it cannot be missing, and a message must never be dropped as if a duplicate.
+    if (messageId === undefined) throw new Error(`conversation ${conversation.id} missing while applying an inbound message`);
     const base = { conversationId: conversation.id, contactId: contact.id, organizationId: account.organizationId };
     if (!messageId) return { ...base, inserted: false, messageId: null, mediaAssetId: await this.pendingMedia(manager, account.id, event.providerMessageId) };
     await this.applyMessageEffects(manager, account, event, contact.id);
