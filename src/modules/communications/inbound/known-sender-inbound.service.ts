@@ -8,13 +8,16 @@ import { ROOT_LOGGER } from '../../../common/logging/logging.module';
 import type { WhatsappAccount } from '../../../database/entities/whatsapp-account.entity';
 import type { InboundMessageEvent } from '../../webhooks/normalizer/normalized-event.types';
 import { detectOptKeyword } from '../../webhooks/normalizer/opt-keyword';
-import { contactMatch, identityPatch } from '../contacts/contacts.service';
+import { type ContactIdentity, contactMatch, identityPatch } from '../contacts/contacts.service';
 import type { AppliedMessage } from './inbound-messages.service';
 import { inboundRow, senderIdentity, writeInboundRows } from './inbound-rows';
 
 interface Pending {
   account: Pick<WhatsappAccount, 'id' | 'organizationId'>;
   event: InboundMessageEvent;
+  /** Worked out once per message (phone parsing is not free): who wrote, and how to find them. */
+  identity: ContactIdentity;
+  match: NonNullable<ReturnType<typeof contactMatch>>;
 }
 
 interface KnownSender {
@@ -62,8 +65,11 @@ export class KnownSenderInbound {
   ) {}
 
   apply(account: Pick<WhatsappAccount, 'id' | 'organizationId'>, event: InboundMessageEvent): Promise<AppliedMessage | null> {
-    if (!isPlainMessage(event) || !contactMatch(senderIdentity(event.from))) return Promise.resolve(null);
-    return this.batches.submit({ account, event });
+    if (!isPlainMessage(event)) return Promise.resolve(null);
+    const identity = senderIdentity(event.from);
+    const match = contactMatch(identity);
+    if (!match) return Promise.resolve(null);
+    return this.batches.submit({ account, event, identity, match });
   }
 
   private async applyBatch(items: Pending[]): Promise<Array<AppliedMessage | null>> {
@@ -75,7 +81,7 @@ export class KnownSenderInbound {
         const known = senders.get(i);
         // One row per provider id: a message delivered twice at once is settled by the general path.
         const key = `${item.account.id}:${item.event.providerMessageId}`;
-        if (!known?.conversationId || Object.keys(identityPatch(known, senderIdentity(item.event.from))).length > 0 || seen.has(key)) return [];
+        if (!known?.conversationId || Object.keys(identityPatch(known, item.identity)).length > 0 || seen.has(key)) return [];
         seen.add(key);
         return [{ i, item, contactId: known.id, conversationId: known.conversationId }];
       });
@@ -102,12 +108,11 @@ export class KnownSenderInbound {
     const query: { i: number[]; organization: string[]; account: string[]; phone: Array<string | null>; bsuid: Array<string | null>; waId: Array<string | null> } = {
       i: [], organization: [], account: [], phone: [], bsuid: [], waId: [],
     };
-    items.forEach((item, i) => {
-      const match = contactMatch(senderIdentity(item.event.from))!;
+    items.forEach(({ account, match }, i) => {
       for (const phone of match.phones.length > 0 ? match.phones : [null]) {
         query.i.push(i);
-        query.organization.push(item.account.organizationId);
-        query.account.push(item.account.id);
+        query.organization.push(account.organizationId);
+        query.account.push(account.id);
         query.phone.push(phone);
         query.bsuid.push(match.bsuid);
         query.waId.push(match.waId);

@@ -110,7 +110,7 @@ export class WebhookEventProcessor {
     return this.claims.submit(id);
   }
 
-  /** Concurrent jobs claim their events in one statement (async commit: losing a claim to a crash only re-runs it). */
+  /** Async commit: losing a claim to a crash only re-runs the event. */
   private async claimBatch(ids: string[]): Promise<Array<WebhookEvent | null>> {
     const rows = await CLAIM_EVENTS.run<Record<string, unknown>>(this.dataSource.manager, [ids]);
     const byId = new Map(rows.map((row) => [row.id as string, row]));
@@ -154,7 +154,7 @@ export class WebhookEventProcessor {
     await this.marks.submit({ id, status, error, itemErrors, phoneNumberIds });
   }
 
-  /** The outcomes of concurrent jobs in one statement (async commit: a lost outcome only re-runs an idempotent event). */
+  /** Async commit: a lost outcome only re-runs an idempotent event. */
   private async markBatch(outcomes: EventOutcome[]): Promise<void[]> {
     await MARK_EVENTS.run(this.dataSource.manager, [
       outcomes.map((o) => o.id),
