@@ -5,7 +5,8 @@
  * (WORKER_QUEUES=outbound), another child is the Graph simulator (stamping each send when it arrives, as
  * Meta would, off the sender's event loop). Stops by itself and cleans up.
  * Reports accepted/s at the API, sent/s at the provider (whole run, and the steady middle 80 %), the busiest
- * 1-second window against the account limit, and duplicates (simulator outbox grouped by
+ * 1-second window against the account limit, the sends in each second, the CPU share a shared virtual machine
+ * lost to its hypervisor meanwhile, and duplicates (simulator outbox grouped by
  * biz_opaque_callback_data = message id, and by recipient). On failure it prints the error and the app's
  * last error log lines (the app logs into an in-memory buffer).
  * Usage: npm run bench:outbound [-- --fast-count 20000 --slow-count 1200 --concurrency 96 --existing-contacts --one-process]
@@ -26,6 +27,7 @@ import { TemplateCategory } from '../../src/database/entities/enums';
 import { MessageTemplate } from '../../src/database/entities/message-template.entity';
 import type { SentRecord, SimulatorChildMessage } from './graph-simulator.child';
 import type { WorkerReply, WorkerRequest, WorkerStats } from './outbound-worker.child';
+import { readCpuTimes, stealPercent } from './cpu-steal';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -73,6 +75,16 @@ function steadyPerSecond(times: number[]): number | null {
   const to = Math.ceil(times.length * 0.9) - 1;
   const span = times[to] - times[from];
   return span > 0 ? Math.round(((to - from) / span) * 1000) : null;
+}
+
+/** Sends in each whole second after the first send: where a run fell behind its limit. */
+function perSecond(times: number[]): number[] {
+  const counts: number[] = [];
+  for (const t of times) {
+    const second = Math.floor((t - times[0]) / 1000);
+    counts[second] = (counts[second] ?? 0) + 1;
+  }
+  return Array.from(counts, (n) => n ?? 0);
 }
 
 function duplicates(values: string[]): number {
@@ -177,6 +189,7 @@ async function runScenario(app: TestApp, worker: SendWorker | null, outbox: Sent
     await app.dataSource.query(`INSERT INTO contact (organization_id, phone_e164) SELECT $1, p FROM unnest($2::varchar[]) AS p`, [tenant.organization.id, to]);
   }
   await worker?.stats(tenant.account.id); // resets its event-loop histogram
+  const cpuBefore = readCpuTimes();
   const apiStart = Date.now();
   for (let i = 0; i < to.length; i += REQUEST_SIZE) {
     const recipients = to.slice(i, i + REQUEST_SIZE).map((phone, j) => ({ to: phone, variables: [`n${i + j}`] }));
@@ -200,6 +213,7 @@ async function runScenario(app: TestApp, worker: SendWorker | null, outbox: Sent
     }
   }
   await new Promise((r) => setTimeout(r, 1000));
+  const cpuStealPercent = stealPercent(cpuBefore, readCpuTimes());
   const entries = mine();
   const times = entries.map(([, receivedAt]) => receivedAt).sort((a, b) => a - b);
   const sendSeconds = times.length > 1 ? (times[times.length - 1] - times[0]) / 1000 : 0;
@@ -217,6 +231,9 @@ async function runScenario(app: TestApp, worker: SendWorker | null, outbox: Sent
     busiestOneSecondWindow: busiest.count,
     busiestWindowStartsAtSecond: busiest.atSecond,
     observedVsLimit: sentPerSecond === null ? null : Number((sentPerSecond / limit).toFixed(3)),
+    sentEachSecond: perSecond(times),
+    // On a shared virtual machine: the % of CPU time the hypervisor gave to others during the scenario.
+    cpuStealPercent,
     endToEndSeconds: times.length ? Number(((times[times.length - 1] - apiStart) / 1000).toFixed(1)) : null,
     // Jobs that found no slot (`account`: back to the delayed set; `late`: re-booked before calling the provider).
     ...(workerStats ? { sendWorker: workerStats } : {}),

@@ -8,6 +8,7 @@
  *       (verify, one INSERT … ON CONFLICT DO NOTHING, one BullMQ add per request);
  *   (c) Conversa's POST /webhooks/meta, APP_ROLES=api in a child process on its own cloned database
  *       and QUEUE_PREFIX.
+ * First samples how long the disk takes to flush 8 KB (fsync-probe.ts: the floor under a durable p99).
  * Each target runs in its own child process (autocannon stays in this one). Measures p50/p99 at a fixed
  * offered rate (paced, open loop, from a generator process of its own: paced-load.ts), then requests/s and
  * p50/p99 at full load, then posts a burst of events to (c) and times a separate APP_ROLES=worker process
@@ -35,6 +36,8 @@ import { createTestDatabase } from '../../test/support/test-database';
 import { deleteQueueKeys } from '../../test/support/test-app';
 import { baseTestEnv, TEST_REDIS_URL } from '../../test/support/test-env';
 import { newWamid } from '../../src/modules/whatsapp/sandbox/simulator-webhooks';
+import { readCpuTimes, stealPercent } from './cpu-steal';
+import { type FsyncFigures, probeFsync } from './fsync-probe';
 import { type PacedFigures, pacedLoadInChild } from './paced-load';
 import { type BenchPopulation, contactName, PayloadStream, senderWaIds, type SignedBody } from './webhooks-payloads';
 
@@ -78,6 +81,8 @@ const OPTS = {
 };
 const BURST_DEADLINE_MS = 180_000;
 const PAUSE_MS = 2000;
+/** Seconds of disk-flush sampling before the load runs: the floor under a durable server's latency tail. */
+const FSYNC_PROBE_SECONDS = 5;
 const SERVER_FILE = join(__dirname, 'webhooks-bench-server.ts');
 const TARGETS = { a: 'signature only (ceiling)', b: 'naive durable (baseline)', c: 'Conversa /webhooks/meta' } as const;
 
@@ -89,6 +94,8 @@ interface LoadFigures {
   requests: number;
   non2xx: number;
   errors: number;
+  /** Fixed-rate runs: % of CPU time the hypervisor took meanwhile (null where unknown). */
+  cpuStealPercent?: number | null;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -233,12 +240,14 @@ function pacedRun(server: Child, source: BodySource, durationSeconds: number): P
 async function measureFixedRate(target: Target, server: Child, source: BodySource): Promise<LoadFigures> {
   await server.loopStats();
   log(`${TARGETS[target]}: fixed rate ${OPTS.rate} req/s for ${OPTS.rateDuration}s (paced, open loop)`);
+  const cpuBefore = readCpuTimes();
   const paced = await pacedRun(server, source, OPTS.rateDuration);
-  const figures = { rps: paced.rps, p50: paced.p50, p99: paced.p99, requests: paced.completed, non2xx: paced.non2xx, errors: paced.errors };
+  const cpuStealPercent = stealPercent(cpuBefore, readCpuTimes());
+  const figures = { rps: paced.rps, p50: paced.p50, p99: paced.p99, requests: paced.completed, non2xx: paced.non2xx, errors: paced.errors, cpuStealPercent };
   const loop = await server.loopStats();
   log(
     `${TARGETS[target]} @${OPTS.rate}/s: ${figures.rps} req/s, p50 ${figures.p50} ms, p99 ${figures.p99} ms, max ${paced.max} ms, non-2xx ${figures.non2xx}; ` +
-      `event-loop delay p99 (max): server ${loop.p99} (${loop.max}) ms, load generator ${paced.generatorLoopP99} ms`,
+      `event-loop delay p99 (max): server ${loop.p99} (${loop.max}) ms, load generator ${paced.generatorLoopP99} ms; CPU stolen by the hypervisor ${cpuStealPercent ?? '?'} %`,
   );
   return figures;
 }
@@ -451,6 +460,13 @@ async function main(): Promise<void> {
 
     const throughput = {} as Record<Target, LoadFigures>;
     const fixedRate = {} as Partial<Record<Target, LoadFigures>>;
+    let fsync: FsyncFigures | undefined;
+
+    if (!OPTS.burstOnly) {
+      const [{ data_directory: dataDirectory }] = (await db.query('SHOW data_directory').catch(() => ({ rows: [{ data_directory: null }] }))).rows;
+      fsync = await probeFsync(FSYNC_PROBE_SECONDS, dataDirectory);
+      log(`disk flush (8 KB write + fdatasync, ${fsync.samples} samples): p50 ${fsync.p50} ms, p99 ${fsync.p99} ms, p99.9 ${fsync.p999} ms, max ${fsync.max} ms, ${fsync.over10ms} over 10 ms; same device as the database: ${fsync.sameDeviceAsDatabase ?? 'unknown'}`);
+    }
 
     if (!OPTS.burstOnly) {
       const ceiling = await track(startChild('ceiling', childEnv, logFile));
@@ -476,7 +492,7 @@ async function main(): Promise<void> {
       await clearIngested(db, queuePrefix);
     }
     if (OPTS.loadOnly) {
-      process.stdout.write(`${JSON.stringify({ benchmark: 'webhooks', cpus: cpus().length, options: OPTS, throughput, fixedRate })}\n`);
+      process.stdout.write(`${JSON.stringify({ benchmark: 'webhooks', cpus: cpus().length, options: OPTS, fsync, throughput, fixedRate })}\n`);
       return;
     }
     const { figures: burstFigures, worker } = await burst(db, api, population, appSecret, queuePrefix, () =>
@@ -494,6 +510,7 @@ async function main(): Promise<void> {
       options: OPTS,
       throughput,
       fixedRate: { offered: OPTS.rate, a: fixedRate.a, b: fixedRate.b, c: fixedRate.c },
+      fsync,
       ratios: { bOverA: ratio(throughput.b.rps, throughput.a.rps), cOverA: ratio(throughput.c.rps, throughput.a.rps), cOverB: ratio(throughput.c.rps, throughput.b.rps) },
       burst: burstFigures,
       targets: {
@@ -524,6 +541,7 @@ async function main(): Promise<void> {
         [`p99 of (c) at ${OPTS.rate} req/s`, `${fixedRate.c!.p99.toFixed(1)} ms`, '<= 10 ms', summary.targets.p99AtRateAtMost10ms ? 'yes' : 'NO'],
         [`p99 of (b) at ${OPTS.rate} req/s`, `${fixedRate.b!.p99.toFixed(1)} ms`, '-', '-'],
         [`p99 of (a) at ${OPTS.rate} req/s (measurement floor)`, `${fixedRate.a!.p99.toFixed(1)} ms`, '-', '-'],
+        ['disk flush p99.9 / max (durability floor)', `${fsync!.p999} / ${fsync!.max} ms`, '-', '-'],
         [`burst: ${OPTS.burst} events posted`, `${burstFigures.postSeconds} s (${burstFigures.postRps}/s)`, '-', '-'],
         ['burst: worker drain (after boot)', `${burstFigures.drainSeconds} s (${burstFigures.eventsPerSecond} events/s)`, '<= 30 s', summary.targets.burstWithin30s ? 'yes' : 'NO'],
         ['burst: worker boot', `${burstFigures.workerBootSeconds} s`, '-', '-'],
