@@ -40,7 +40,7 @@ export class InboundMessagesService {
     if (messageId === undefined) throw new Error(`conversation ${conversation.id} missing while applying an inbound message`);
     const base = { conversationId: conversation.id, contactId: contact.id, organizationId: account.organizationId };
     if (!messageId) return { ...base, inserted: false, messageId: null, mediaAssetId: await this.pendingMedia(manager, account.id, event.providerMessageId) };
-    await this.applyMessageEffects(manager, account, event, contact.id);
+    if (hasMessageEffects(event)) await this.applyMessageEffects(manager, account, event, contact.id);
     const mediaAssetId = event.media?.id
       ? await this.media.register(manager, { organizationId: account.organizationId, whatsappAccountId: account.id, messageId, media: event.media })
       : undefined;
@@ -68,6 +68,7 @@ export class InboundMessagesService {
     return { ...base, inserted: true, messageId: inserted[0].id };
   }
 
+  /** What `hasMessageEffects` announces; a new effect goes into both. */
   private async applyMessageEffects(manager: EntityManager, account: WhatsappAccount, event: InboundMessageEvent, contactId: string): Promise<void> {
     if (event.edit) await this.applyEdit(manager, account.id, event.edit.targetProviderMessageId, event.edit.newText, event.timestamp);
     if (event.revoke) await this.applyRevoke(manager, account.id, event.revoke.targetProviderMessageId, event.timestamp);
@@ -99,4 +100,15 @@ export class InboundMessagesService {
     );
     return rows[0]?.id;
   }
+}
+
+/**
+ * Whether a new inbound message changes more than its own row, its conversation and its contact's last inbound
+ * time: an edit, a revoke, a number change or an opt-out keyword (`applyMessageEffects`). Only messages without
+ * such effects (and without media) may take KnownSenderInbound's batched path.
+ */
+export function hasMessageEffects(event: InboundMessageEvent): boolean {
+  if (event.edit || event.revoke) return true;
+  if (event.system?.systemType === 'user_changed_number' && event.system.newWaId) return true;
+  return event.type === 'text' && detectOptKeyword(event.text) !== null;
 }

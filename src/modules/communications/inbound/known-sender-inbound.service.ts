@@ -7,9 +7,8 @@ import { PreparedStatement } from '../../../database/prepared-statement';
 import { ROOT_LOGGER } from '../../../common/logging/logging.module';
 import type { WhatsappAccount } from '../../../database/entities/whatsapp-account.entity';
 import type { InboundMessageEvent } from '../../webhooks/normalizer/normalized-event.types';
-import { detectOptKeyword } from '../../webhooks/normalizer/opt-keyword';
 import { type ContactIdentity, contactMatch, identityPatch } from '../contacts/contacts.service';
-import type { AppliedMessage } from './inbound-messages.service';
+import { type AppliedMessage, hasMessageEffects } from './inbound-messages.service';
 import { inboundRow, senderIdentity, writeInboundRows } from './inbound-rows';
 
 interface Pending {
@@ -65,7 +64,7 @@ export class KnownSenderInbound {
   ) {}
 
   apply(account: Pick<WhatsappAccount, 'id' | 'organizationId'>, event: InboundMessageEvent): Promise<AppliedMessage | null> {
-    if (!isPlainMessage(event)) return Promise.resolve(null);
+    if (event.media?.id || hasMessageEffects(event)) return Promise.resolve(null);
     const identity = senderIdentity(event.from);
     const match = contactMatch(identity);
     if (!match) return Promise.resolve(null);
@@ -123,8 +122,3 @@ export class KnownSenderInbound {
   }
 }
 
-/** No side effect beyond the row and its conversation. */
-function isPlainMessage(event: InboundMessageEvent): boolean {
-  if (event.media?.id || event.edit || event.revoke || event.system?.systemType === 'user_changed_number') return false;
-  return !(event.type === 'text' && detectOptKeyword(event.text));
-}
