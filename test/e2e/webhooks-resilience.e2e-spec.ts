@@ -1,5 +1,7 @@
-import { WebhookEventStatus } from '../../src/database/entities/enums';
+import { Conversation } from '../../src/database/entities/conversation.entity';
+import { MessageDirection, WebhookEventStatus } from '../../src/database/entities/enums';
 import { Message } from '../../src/database/entities/message.entity';
+import { PreparedStatement } from '../../src/database/prepared-statement';
 import { WebhookEvent } from '../../src/database/entities/webhook-event.entity';
 import { normalizeMetaPayload } from '../../src/modules/webhooks/normalizer/meta-payload.normalizer';
 import { EventApplier } from '../../src/modules/webhooks/processing/event-applier.service';
@@ -10,7 +12,7 @@ import { ScratchRedis } from '../support/redis-server';
 import { createTestApp, drainQueues, waitFor, type TestApp } from '../support/test-app';
 import { metaMessagesPayload, postMeta } from '../support/webhooks';
 
-/** Breaking things for real: Redis stopped mid-ingest, a worker dying mid-event. */
+/** Breaking things for real: Redis stopped mid-ingest, a worker dying mid-event, a batched write failing. */
 describe('Webhook ingestion under failure', () => {
   let graph: Awaited<ReturnType<typeof startGraphSimulatorServer>>;
 
@@ -81,6 +83,56 @@ describe('Webhook ingestion under failure', () => {
     } finally {
       await worker?.close().catch(() => undefined);
       await api.close();
+    }
+  });
+
+  it('settles known senders message by message when their batched write fails, before or after it committed', async () => {
+    const app = await createTestApp({ env: { META_GRAPH_BASE_URL: graph.url } });
+    const realRun = PreparedStatement.prototype.run;
+    const run = jest.spyOn(PreparedStatement.prototype, 'run');
+    try {
+      const tenant = await createTenant(app);
+      const from = '56995551234';
+      const stamp = Date.now();
+      const post = (round: string) =>
+        Promise.all(
+          Array.from({ length: 5 }, (_, i) =>
+            postMeta(app, metaMessagesPayload({ phoneNumberId: tenant.account.phoneNumberId, messages: [{ id: `wamid.fallback-${stamp}-${round}-${i}`, from, text: `mensaje ${i}` }] })).expect(200),
+          ),
+        );
+      await post('first');
+      await drainQueues(app);
+      const conversation = await app.dataSource.getRepository(Conversation).findOneByOrFail({ organizationId: tenant.organization.id });
+      const inbound = () => app.dataSource.getRepository(Message).countBy({ conversationId: conversation.id, direction: MessageDirection.Inbound });
+      const unread = async () => (await app.dataSource.getRepository(Conversation).findOneByOrFail({ id: conversation.id })).unreadCount;
+      expect(await inbound()).toBe(5);
+
+      // The batched path writes on a pooled connection; the general path inside its own transaction. Each round
+      // fails the first batched write of its five messages, then checks every message was counted exactly once.
+      const roundWithFailedBatch = async (round: string, afterCommit: boolean, expected: number) => {
+        let injected = 0;
+        run.mockImplementation(async function (this: PreparedStatement, manager, values) {
+          if (this.name !== 'inbound-write-rows' || manager.queryRunner || injected > 0) return realRun.call(this, manager, values);
+          injected += 1;
+          if (afterCommit) await realRun.call(this, manager, values);
+          throw Object.assign(new Error(afterCommit ? 'Connection terminated unexpectedly' : 'deadlock detected'), { code: afterCommit ? undefined : '40P01' });
+        });
+        await post(round);
+        await drainQueues(app);
+        expect(injected).toBe(1);
+        expect(await inbound()).toBe(expected);
+        expect(await unread()).toBe(expected);
+      };
+      // Failed outright (a deadlock): nothing of the batch is stored, the general path writes each message.
+      await roundWithFailedBatch('deadlock', false, 10);
+      // Committed, but the answer was lost: the general path finds the rows and counts none of them twice.
+      await roundWithFailedBatch('lost-answer', true, 15);
+      const [{ n }] = await app.dataSource.query(`SELECT count(DISTINCT provider_message_id)::int AS n FROM message WHERE provider_message_id LIKE $1`, [`wamid.fallback-${stamp}-%`]);
+      expect(n).toBe(15);
+      expect(await app.dataSource.getRepository(WebhookEvent).countBy({ status: WebhookEventStatus.Processed })).toBe(15);
+    } finally {
+      run.mockRestore();
+      await app.close();
     }
   });
 });
