@@ -11,6 +11,8 @@ import { createTestApp } from '../../test/support/test-app';
 
 export interface WorkerStats {
   rateLimitWaits: Record<string, number>;
+  /** Sends written out more than LATE_DISPATCH_MS after their window check (their window entry was moved). */
+  lateDispatches: number;
   eventLoopDelayMs: { p50: number; p99: number; max: number };
 }
 
@@ -22,9 +24,12 @@ async function main(): Promise<void> {
   let loopDelay = monitorEventLoopDelay({ resolution: 5 });
   loopDelay.enable();
   process.on('message', async (request: WorkerRequest) => {
-    const waits = (await app.get(OutboundMetrics).rateLimitWaits.get()).values.filter((v) => v.labels.account === request.accountId);
+    const metrics = app.get(OutboundMetrics);
+    const waits = (await metrics.rateLimitWaits.get()).values.filter((v) => v.labels.account === request.accountId);
+    const late = (await metrics.lateDispatches.get()).values.find((v) => v.labels.account === request.accountId);
     const stats: WorkerStats = {
       rateLimitWaits: Object.fromEntries(waits.map((v) => [String(v.labels.limit), v.value])),
+      lateDispatches: late?.value ?? 0,
       eventLoopDelayMs: { p50: Math.round(loopDelay.percentile(50) / 1e6), p99: Math.round(loopDelay.percentile(99) / 1e6), max: Math.round(loopDelay.max / 1e6) },
     };
     loopDelay.disable();

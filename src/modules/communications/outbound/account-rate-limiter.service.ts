@@ -47,7 +47,8 @@ return math.floor(start - now)
 
 /**
  * Sliding-window log of provider calls (member = message id, score = time): admits a call while fewer than
- * `limit` were admitted in the last `window` ms, else answers how long until the oldest leaves the window.
+ * `limit` were admitted in the last `window` ms ({1, now}), else answers how long until the oldest leaves the
+ * window ({0, ms}).
  */
 const ADMIT = `
 local t = redis.call('TIME')
@@ -57,24 +58,43 @@ redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', string.format('%.3f', now - wind
 if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[2]) then
   redis.call('ZADD', KEYS[1], string.format('%.3f', now), ARGV[3])
   redis.call('PEXPIRE', KEYS[1], math.ceil(window) + 1000)
-  return 0
+  return {1, string.format('%.3f', now)}
 end
 local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-return math.max(1, math.ceil(tonumber(oldest[2]) + window - now))
+return {0, math.max(1, math.ceil(tonumber(oldest[2]) + window - now))}
+`;
+
+/** Moves a call's entry in the window log to a later time (re-adding it if it already left the window). */
+const LATE = `
+redis.call('ZADD', KEYS[1], 'GT', ARGV[1], ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
 `;
 
 /**
  * The send window counts 1,000 + JITTER_MARGIN_MS ms as a second: the time from the last check to Meta
- * receiving the request varies by a few ms, and this keeps every 1-second window at the provider within
- * the limit (at the cost of 2 % of it). Pacing is a little slower still (PACE_MARGIN_MS), so that the
+ * receiving the request varies, and this keeps every 1-second window at the provider within the limit (at the
+ * cost of 3 % of it) as long as that variation stays under the margin; longer delays are recorded as they
+ * happen (LATE_DISPATCH_MS). Pacing is a little slower still (PACE_MARGIN_MS), so that the
  * window only holds back the sends that bunched up, not every send.
  */
 export const JITTER_MARGIN_MS = 30;
 export const PACE_MARGIN_MS = 30;
+/**
+ * A call written out later than this after its window check (a busy event loop, a garbage collection) has its
+ * window entry moved to when it really left, so the calls admitted after it still count it in their second.
+ * What stays unaccounted (this, plus the network) must fit in JITTER_MARGIN_MS.
+ */
+export const LATE_DISPATCH_MS = 5;
 export const BULK_MAX_AHEAD_MS = 100;
 export const PRIORITY_MAX_AHEAD_MS = 1000;
 
 export type TrafficClass = 'bulk' | 'priority';
+
+/** A window check that let a call through: when it was asked (local clock) and when Redis admitted it (Redis clock). */
+export interface Admission {
+  askedAt: number;
+  admittedAt: number;
+}
 
 /**
  * `booked`: a slot is `waitMs` from now (sleep, then send). `refused`: come back in `waitMs`.
@@ -107,9 +127,22 @@ export class AccountRateLimiter {
     return { outcome: code === 1 ? 'booked' : 'refused', waitMs: Math.max(0, Number(value)) };
   }
 
-  /** Just before a provider call: 0 = go now, else wait that many ms and ask again. At most `limit` calls per 1,000 + JITTER_MARGIN_MS ms. */
-  async admit(accountId: string, limitPerSecond: number, messageId: string): Promise<number> {
-    return Number(await this.redis.eval(ADMIT, 1, `${this.prefix}:window:${accountId}`, 1000 + JITTER_MARGIN_MS, Math.max(1, limitPerSecond), messageId));
+  /** Just before a provider call: an Admission = go now, else wait `waitMs` and ask again. At most `limit` calls per 1,000 + JITTER_MARGIN_MS ms. */
+  async admit(accountId: string, limitPerSecond: number, messageId: string): Promise<Admission | { waitMs: number }> {
+    const askedAt = Date.now();
+    const [admitted, value] = (await this.redis.eval(ADMIT, 1, this.windowKey(accountId), 1000 + JITTER_MARGIN_MS, Math.max(1, limitPerSecond), messageId)) as [number, number | string];
+    return admitted === 1 ? { askedAt, admittedAt: Number(value) } : { waitMs: Number(value) };
+  }
+
+  /**
+   * Once the call has been written out: if that was more than LATE_DISPATCH_MS after the check, its window entry
+   * moves by the delay, measured from when the check was asked (over- rather than under-stating it). True if late.
+   */
+  async recordDispatch(accountId: string, messageId: string, admission: Admission): Promise<boolean> {
+    const lateMs = Date.now() - admission.askedAt;
+    if (lateMs <= LATE_DISPATCH_MS) return false;
+    await this.redis.eval(LATE, 1, this.windowKey(accountId), (admission.admittedAt + lateMs).toFixed(3), messageId, 2000 + JITTER_MARGIN_MS + lateMs);
+    return true;
   }
 
   /** Bulk fan-out: delays (ms from now) for `n` messages spread at the account's pace. */
@@ -128,6 +161,10 @@ export class AccountRateLimiter {
     const until = Date.now() + waitMs;
     await this.redis.set(this.pairKey(accountId, phone), String(until), 'PX', waitMs);
     return until;
+  }
+
+  private windowKey(accountId: string): string {
+    return `${this.prefix}:window:${accountId}`;
   }
 
   private pairKey(accountId: string, phone: string): string {

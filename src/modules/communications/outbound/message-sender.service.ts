@@ -9,7 +9,7 @@ import { delayJob } from '../../../queues/worker/delay-job';
 import { WhatsappProviderError } from '../../whatsapp/provider/provider-errors';
 import { type ProviderHandle, WhatsappProviders } from '../../whatsapp/whatsapp-providers.service';
 import { MessageStatusService } from '../messages/message-status.service';
-import { AccountRateLimiter } from './account-rate-limiter.service';
+import { AccountRateLimiter, type Admission } from './account-rate-limiter.service';
 import { outboundFromRow } from './outbound-content.restore';
 import { OutboundMetrics } from './outbound-metrics.service';
 import { PRIORITY_BULK } from './outbound-queue.service';
@@ -60,8 +60,8 @@ export class MessageSender implements OnModuleDestroy {
     // Shutting down: a call started now would end ambiguously (SEND_OUTCOME_UNKNOWN); leave it to the next worker.
     if (this.stopping) return this.delay(job, token, Date.now() + 1000);
     if (!(await this.store.claim(row.id))) return { outcome: 'skipped', status: 'claimed-elsewhere' };
-    await this.passSendWindow(row);
-    return this.sendClaimed(job, token, { ...row, attempts: row.attempts + 1 });
+    const admission = await this.passSendWindow(row);
+    return this.sendClaimed(job, token, { ...row, attempts: row.attempts + 1 }, admission);
   }
 
   /**
@@ -83,13 +83,21 @@ export class MessageSender implements OnModuleDestroy {
    * paced slot alone cannot promise that: a job that reaches this point late (a busy event loop, a slow claim)
    * would go out together with the jobs of the following slots. The row is already `sending`; no call yet.
    */
-  private async passSendWindow(row: SendRow): Promise<void> {
+  private async passSendWindow(row: SendRow): Promise<Admission> {
     for (;;) {
-      const waitMs = await this.limiter.admit(row.whatsappAccountId, row.rateLimitPerSecond, row.id);
-      if (waitMs === 0) return;
+      const answer = await this.limiter.admit(row.whatsappAccountId, row.rateLimitPerSecond, row.id);
+      if ('admittedAt' in answer) return answer;
       this.metrics.rateLimitWaits.inc({ account: row.whatsappAccountId, limit: 'window' });
-      await sleep(waitMs);
+      await sleep(answer.waitMs);
     }
+  }
+
+  /** The request left late (a busy event loop): the window must count it when it left, not when it was checked. */
+  private recordDispatch(row: SendRow, admission: Admission): void {
+    this.limiter.recordDispatch(row.whatsappAccountId, row.id, admission).then(
+      (late) => late && this.metrics.lateDispatches.inc({ account: row.whatsappAccountId }),
+      (error: unknown) => this.logger.warn({ messageId: row.id, err: { message: (error as Error).message } }, 'could not record a late send in the rate window'),
+    );
   }
 
   /**
@@ -111,13 +119,13 @@ export class MessageSender implements OnModuleDestroy {
     if (budget.waitMs > 0) await sleep(budget.waitMs);
   }
 
-  private async sendClaimed(job: Job, token: string | undefined, row: SendRow): Promise<SendJobResult> {
+  private async sendClaimed(job: Job, token: string | undefined, row: SendRow, admission: Admission): Promise<SendJobResult> {
     const started = process.hrtime.bigint();
     let providerMessageId: string;
     try {
       const message = outboundFromRow(row);
       const { client, account } = await this.provider(row.whatsappAccountId);
-      providerMessageId = (await client.sendMessage(account, row.phoneE164, message)).providerMessageId;
+      providerMessageId = (await client.sendMessage(account, row.phoneE164, message, { onDispatched: () => this.recordDispatch(row, admission) })).providerMessageId;
       this.metrics.providerLatency.observe({ outcome: 'ok' }, seconds(started));
     } catch (error) {
       this.metrics.providerLatency.observe({ outcome: 'error' }, seconds(started));

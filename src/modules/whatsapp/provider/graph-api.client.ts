@@ -15,6 +15,7 @@ import type {
   ProviderAccountContext,
   ProviderTemplate,
   SendMessageResult,
+  SendOptions,
   UploadMediaInput,
   WhatsappProviderPort,
 } from './whatsapp-provider.port';
@@ -56,13 +57,14 @@ export class GraphApiClient implements WhatsappProviderPort {
     });
   }
 
-  async sendMessage(account: ProviderAccountContext, to: string, msg: OutboundMessage): Promise<SendMessageResult> {
+  async sendMessage(account: ProviderAccountContext, to: string, msg: OutboundMessage, options: SendOptions = {}): Promise<SendMessageResult> {
     const violations = validateOutboundMessage(to, msg);
     if (violations.length > 0) throw providerValidationError(violations);
     const data = await this.request<SendResponse>(account, {
       method: 'POST',
       url: this.url(account, `${account.phoneNumberId}/messages`),
       data: buildMetaMessageBody(to, msg),
+      ...(options.onDispatched ? { transport: reportingWhenWritten(options.onDispatched, this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS) } : {}),
     });
     const message = data?.messages?.[0];
     if (!message?.id) throw unexpectedResponse('send response has no messages[0].id');
@@ -211,6 +213,21 @@ export class GraphApiClient implements WhatsappProviderPort {
     const base = account.baseUrl ? `${trimSlash(account.baseUrl)}${this.options.pathPrefix ?? ''}` : trimSlash(this.options.baseUrl);
     return `${base}/${this.options.apiVersion}/${path}`;
   }
+}
+
+/**
+ * Node's own http(s).request (what axios uses when redirects are off), reporting when the request has been
+ * written out: `finish` fires once the body is handed to the socket. `timeout` also covers connecting, which
+ * axios times itself only for its native transports (it listens for this request's `timeout` event).
+ */
+function reportingWhenWritten(onWritten: () => void, timeoutMs: number) {
+  return {
+    request(options: http.RequestOptions, onResponse: (response: http.IncomingMessage) => void): http.ClientRequest {
+      const request = (options.protocol === 'https:' ? https : http).request({ ...options, timeout: timeoutMs }, onResponse);
+      request.once('finish', onWritten);
+      return request;
+    },
+  };
 }
 
 interface SendResponse {

@@ -134,6 +134,14 @@ describe(MetaCloudClient.name, () => {
       expect(result.waId).toBe('56912345678');
     });
 
+    it('reports when the request has been written out, before the answer arrives', async () => {
+      const events: string[] = [];
+      const sending = client.sendMessage(account, TO, { type: 'text', body: 'hola' }, { onDispatched: () => events.push('dispatched') });
+      await sending.then(() => events.push('answered'));
+      expect(events).toEqual(['dispatched', 'answered']);
+      expect(server.simulator.outbox).toHaveLength(1);
+    });
+
     it('returns the legacy Mexican wa_id Meta answers with when sending to a +52 number', async () => {
       const result = await client.sendMessage(account, '+525512345678', { type: 'text', body: 'hola' });
       expect(result.waId).toBe('5215512345678');
@@ -173,9 +181,12 @@ describe(MetaCloudClient.name, () => {
       await expect(client.sendMessage(account, TO, { type: 'text', body: 'x' })).resolves.toMatchObject({ waId: '56912345678' });
     });
 
-    it('maps a request kept open past the client timeout to a retryable timeout', async () => {
+    it.each([
+      ['', {}],
+      [' (reporting the dispatch)', { onDispatched: () => undefined }],
+    ])('maps a request kept open past the client timeout to a retryable timeout%s', async (_label, options) => {
       server.simulator.injectFault({ kind: 'timeout', delayMs: 2_000 });
-      const error = await client.sendMessage(account, TO, { type: 'text', body: 'x' }).catch((e: unknown) => e);
+      const error = await client.sendMessage(account, TO, { type: 'text', body: 'x' }, options).catch((e: unknown) => e);
       expect(error).toMatchObject({ kind: 'timeout', retryable: true, code: 'PROVIDER_TIMEOUT' });
       expect(JSON.stringify(error)).not.toContain(TOKEN);
     });

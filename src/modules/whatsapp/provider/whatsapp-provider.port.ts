@@ -66,9 +66,14 @@ export interface HealthCheckResult {
   error?: string;
 }
 
+export interface SendOptions {
+  /** Called once the request has been written out to the network (what a rate limit at the provider counts). */
+  onDispatched?: () => void;
+}
+
 /** The only way the rest of the app talks to WhatsApp. Every method throws `WhatsappProviderError`. */
 export interface WhatsappProviderPort {
-  sendMessage(account: ProviderAccountContext, to: string, msg: OutboundMessage): Promise<SendMessageResult>;
+  sendMessage(account: ProviderAccountContext, to: string, msg: OutboundMessage, options?: SendOptions): Promise<SendMessageResult>;
   markAsRead(account: ProviderAccountContext, providerMessageId: string, options?: { typingIndicator?: boolean }): Promise<void>;
   uploadMedia(account: ProviderAccountContext, input: UploadMediaInput): Promise<{ mediaId: string }>;
   getMediaInfo(account: ProviderAccountContext, mediaId: string): Promise<MediaInfo>;
