@@ -138,6 +138,14 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(1)
   OUTBOUND_CONCURRENCY = 96;
 
+  /**
+   * A send that reached the provider but got no answer (timeout, dropped connection) may have been accepted:
+   * it is retried no sooner than this, so that Meta's status webhook naming our message can arrive first and
+   * be adopted instead of sending twice.
+   */
+  @Transform(toInt) @IsInt() @Min(0)
+  OUTBOUND_UNANSWERED_RETRY_MS = 15000;
+
   @Transform(toInt) @IsInt() @Min(1000)
   SHUTDOWN_TIMEOUT_MS = 25000;
 

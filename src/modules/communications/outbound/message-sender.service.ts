@@ -5,6 +5,7 @@ import { type Job, UnrecoverableError } from 'bullmq';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { ROOT_LOGGER } from '../../../common/logging/logging.module';
+import { AppConfig } from '../../../config/app-config';
 import { delayJob } from '../../../queues/worker/delay-job';
 import { WhatsappProviderError } from '../../whatsapp/provider/provider-errors';
 import { type ProviderHandle, WhatsappProviders } from '../../whatsapp/whatsapp-providers.service';
@@ -15,7 +16,7 @@ import { OutboundMetrics } from './outbound-metrics.service';
 import { PRIORITY_BULK } from './outbound-queue.service';
 import { failureFields, MAX_ATTEMPTS, retryDelayMs, SendOutcomeStore, type SendRow, UNKNOWN_OUTCOME } from './send-outcome.store';
 
-const AMBIGUOUS_KINDS = ['network', 'timeout', 'unknown'];
+const NO_ANSWER_KINDS = ['network', 'timeout', 'unknown'];
 const HANDLE_TTL_MS = 5000;
 
 export type SendJobResult = { outcome: 'sent' | 'skipped' | 'failed' | 'reconciled'; status?: string };
@@ -38,6 +39,7 @@ export class MessageSender implements OnModuleDestroy {
     private readonly statuses: MessageStatusService,
     private readonly limiter: AccountRateLimiter,
     private readonly metrics: OutboundMetrics,
+    private readonly config: AppConfig,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -122,14 +124,19 @@ export class MessageSender implements OnModuleDestroy {
   private async sendClaimed(job: Job, token: string | undefined, row: SendRow, admission: Admission): Promise<SendJobResult> {
     const started = process.hrtime.bigint();
     let providerMessageId: string;
+    let written = false;
+    const onDispatched = () => {
+      written = true;
+      this.recordDispatch(row, admission);
+    };
     try {
       const message = outboundFromRow(row);
       const { client, account } = await this.provider(row.whatsappAccountId);
-      providerMessageId = (await client.sendMessage(account, row.phoneE164, message, { onDispatched: () => this.recordDispatch(row, admission) })).providerMessageId;
+      providerMessageId = (await client.sendMessage(account, row.phoneE164, message, { onDispatched })).providerMessageId;
       this.metrics.providerLatency.observe({ outcome: 'ok' }, seconds(started));
     } catch (error) {
       this.metrics.providerLatency.observe({ outcome: 'error' }, seconds(started));
-      return this.onFailure(job, token, row, error);
+      return this.onFailure(job, token, row, error, written);
     }
     // Outside the try: a DB failure here must not mark a delivered message failed (the reconcile path decides).
     await this.store.markSent(row, providerMessageId);
@@ -139,11 +146,16 @@ export class MessageSender implements OnModuleDestroy {
     return { outcome: 'sent' };
   }
 
-  private async onFailure(job: Job, token: string | undefined, row: SendRow, error: unknown): Promise<never> {
+  /**
+   * `written`: the request reached the network. A call that failed without an answer after that (timeout, reset)
+   * may have been accepted by Meta; one that never got that far (connection refused) certainly was not.
+   */
+  private async onFailure(job: Job, token: string | undefined, row: SendRow, error: unknown, written: boolean): Promise<never> {
     const providerError = error instanceof WhatsappProviderError ? error : null;
     const fields = failureFields(error);
+    const unanswered = written && (!providerError || NO_ANSWER_KINDS.includes(providerError.kind));
     // The request may have reached Meta before the client was torn down: never two, so no automatic resend.
-    if (this.stopping && (!providerError || AMBIGUOUS_KINDS.includes(providerError.kind))) {
+    if (this.stopping && unanswered) {
       await this.store.markFailed(row, { ...UNKNOWN_OUTCOME, errorMessage: `${UNKNOWN_OUTCOME.errorMessage} (${fields.errorCode})` });
       this.metrics.sends.inc({ account: row.whatsappAccountId, outcome: 'unknown' });
       throw new UnrecoverableError('SEND_OUTCOME_UNKNOWN: worker stopping during the provider call');
@@ -151,9 +163,11 @@ export class MessageSender implements OnModuleDestroy {
     if (providerError?.retryable && row.attempts < MAX_ATTEMPTS) {
       let at = Date.now() + retryDelayMs(providerError, row.attempts);
       if (providerError.kind === 'pair_rate_limited') at = await this.limiter.blockPair(row.whatsappAccountId, row.phoneE164, providerError.retryAfterMs);
+      // Time for the status webhook of an accepted send to arrive: the retry then adopts it (adoptAcceptedSend).
+      if (unanswered) at = Math.max(at, Date.now() + this.config.OUTBOUND_UNANSWERED_RETRY_MS);
       await this.store.requeue(row.id, fields);
       this.metrics.sends.inc({ account: row.whatsappAccountId, outcome: 'retry' });
-      this.logger.info({ messageId: row.id, attempt: row.attempts, code: fields.errorCode, retryInMs: at - Date.now() }, 'send retry scheduled');
+      this.logger.info({ messageId: row.id, attempt: row.attempts, code: fields.errorCode, unanswered, retryInMs: at - Date.now() }, 'send retry scheduled');
       return this.delay(job, token, at);
     }
     await this.store.markFailed(row, fields);

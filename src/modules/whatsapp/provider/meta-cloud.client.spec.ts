@@ -191,11 +191,14 @@ describe(MetaCloudClient.name, () => {
       expect(JSON.stringify(error)).not.toContain(TOKEN);
     });
 
-    it('maps a refused connection to a retryable network error', async () => {
+    it('maps a refused connection to a retryable network error, with nothing reported written', async () => {
       const closed = await startGraphSimulatorServer();
       await closed.close();
-      const error = await client.sendMessage({ ...account, baseUrl: closed.url }, TO, { type: 'text', body: 'x' }).catch((e: unknown) => e);
+      const onDispatched = jest.fn();
+      const error = await client.sendMessage({ ...account, baseUrl: closed.url }, TO, { type: 'text', body: 'x' }, { onDispatched }).catch((e: unknown) => e);
       expect(error).toMatchObject({ kind: 'network', retryable: true });
+      // Nothing was written: the caller knows this send certainly did not reach the provider.
+      expect(onDispatched).not.toHaveBeenCalled();
     });
   });
 
