@@ -22,7 +22,7 @@ describe('Outbound messages (POST /api/v1/messages)', () => {
 
   beforeAll(async () => {
     sim = await startGraphSimulatorServer();
-    app = await createTestApp({ env: { META_GRAPH_BASE_URL: sim.url, META_HTTP_TIMEOUT_MS: '400', OUTBOUND_UNANSWERED_RETRY_MS: '2500', APP_ROLES: 'api,worker' } });
+    app = await createTestApp({ env: { META_GRAPH_BASE_URL: sim.url, META_HTTP_TIMEOUT_MS: '400', OUTBOUND_UNANSWERED_RETRY_MS: '4000', APP_ROLES: 'api,worker' } });
     tenant = await createTenant(app, { rateLimitPerSecond: 50 });
     await conversationFactory.create(app.dataSource, { organizationId: tenant.organization.id, whatsappAccountId: tenant.account.id, contactId: tenant.contact.id, windowExpiresAt: new Date(Date.now() + HOUR) });
     await insertTemplate('order_update', TemplateCategory.Utility, 'Hola {{1}}, tu pedido {{2}} está listo.');
@@ -217,9 +217,25 @@ describe('Outbound messages (POST /api/v1/messages)', () => {
       const message = await settled(response.body.id, 20000);
       expect(message).toMatchObject({ status: 'sent', attempts: 2, error: null });
       expect(outboxFor(response.body.id)).toHaveLength(1);
-      // A request that got no answer may have been accepted: its retry waits OUTBOUND_UNANSWERED_RETRY_MS (after the 400 ms timeout).
+      // A request that got no answer may have been accepted: its retry waits OUTBOUND_UNANSWERED_RETRY_MS (after
+      // the 400 ms timeout). An error answer is definite: its retry follows the provider's backoff (2–2.5 s here).
       const retriedAfterMs = outboxFor(response.body.id)[0].receivedAt.getTime() - started;
-      expect(retriedAfterMs).toBeGreaterThanOrEqual(kind === 'timeout' ? 400 + 2500 : 1000);
+      if (kind === 'timeout') expect(retriedAfterMs).toBeGreaterThanOrEqual(400 + 4000);
+      else expect(retriedAfterMs).toBeLessThan(4000);
+      expect(retriedAfterMs).toBeGreaterThanOrEqual(1000);
+    });
+
+    it('records a last attempt that got no answer as unknown, not as failed by the provider, and does not resend it', async () => {
+      const { contact } = await newContactWithWindow(true);
+      const response = await post({ to: contact.phoneE164, type: 'text', text: { body: 'última' }, sendAt: new Date(Date.now() + 1500).toISOString() }).expect(202);
+      // Three attempts already used up (as after three unanswered tries): the next one is the last.
+      await app.dataSource.query(`UPDATE message SET attempts = 3 WHERE id = $1 AND status = 'queued'`, [response.body.id]);
+      sim.simulator.injectFault({ kind: 'timeout', match: { to: contact.phoneE164! }, times: 1, delayMs: 60_000 });
+      const message = await settled(response.body.id, 15000);
+      expect(message).toMatchObject({ status: 'failed', attempts: 4, error: { code: 'SEND_OUTCOME_UNKNOWN' } });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(outboxFor(response.body.id)).toHaveLength(0);
+      expect((await getMessage(response.body.id)).status).toBe('failed');
     });
 
     it('does not send again when a timed-out attempt was in fact accepted (its status webhook names our message)', async () => {

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { REDIS } from '../../../common/redis/redis.module';
@@ -80,9 +81,10 @@ redis.call('PEXPIRE', KEYS[1], ARGV[3])
 export const JITTER_MARGIN_MS = 30;
 export const PACE_MARGIN_MS = 30;
 /**
- * A call written out later than this after its window check (a busy event loop, a garbage collection) has its
- * window entry moved to when it really left, so the calls admitted after it still count it in their second.
- * What stays unaccounted (this, plus the network) must fit in JITTER_MARGIN_MS.
+ * A call written out later than this after its window check was asked (a slow check, a busy event loop, a
+ * garbage collection) has its window entry moved to when it really left, so the calls admitted after it still
+ * count it in their second. What stays unaccounted (up to this, plus the spread of network latency to the
+ * provider) must fit in JITTER_MARGIN_MS.
  */
 export const LATE_DISPATCH_MS = 5;
 export const BULK_MAX_AHEAD_MS = 100;
@@ -90,7 +92,7 @@ export const PRIORITY_MAX_AHEAD_MS = 1000;
 
 export type TrafficClass = 'bulk' | 'priority';
 
-/** A window check that let a call through: when it was asked (local clock) and when Redis admitted it (Redis clock). */
+/** A window check that let a call through: when it was asked (`performance.now()`) and when Redis admitted it (Redis clock, epoch ms). */
 export interface Admission {
   askedAt: number;
   admittedAt: number;
@@ -129,19 +131,20 @@ export class AccountRateLimiter {
 
   /** Just before a provider call: an Admission = go now, else wait `waitMs` and ask again. At most `limit` calls per 1,000 + JITTER_MARGIN_MS ms. */
   async admit(accountId: string, limitPerSecond: number, messageId: string): Promise<Admission | { waitMs: number }> {
-    const askedAt = Date.now();
+    const askedAt = performance.now();
     const [admitted, value] = (await this.redis.eval(ADMIT, 1, this.windowKey(accountId), 1000 + JITTER_MARGIN_MS, Math.max(1, limitPerSecond), messageId)) as [number, number | string];
     return admitted === 1 ? { askedAt, admittedAt: Number(value) } : { waitMs: Number(value) };
   }
 
   /**
-   * Once the call has been written out: if that was more than LATE_DISPATCH_MS after the check, its window entry
-   * moves by the delay, measured from when the check was asked (over- rather than under-stating it). True if late.
+   * Once the call has been written out: if that was more than LATE_DISPATCH_MS after the check was asked (which
+   * includes the check's own round trip, so it over- rather than under-states the delay), the call's window
+   * entry moves by that delay. True if it moved.
    */
   async recordDispatch(accountId: string, messageId: string, admission: Admission): Promise<boolean> {
-    const lateMs = Date.now() - admission.askedAt;
+    const lateMs = performance.now() - admission.askedAt;
     if (lateMs <= LATE_DISPATCH_MS) return false;
-    await this.redis.eval(LATE, 1, this.windowKey(accountId), (admission.admittedAt + lateMs).toFixed(3), messageId, 2000 + JITTER_MARGIN_MS + lateMs);
+    await this.redis.eval(LATE, 1, this.windowKey(accountId), (admission.admittedAt + lateMs).toFixed(3), messageId, 2000 + JITTER_MARGIN_MS);
     return true;
   }
 

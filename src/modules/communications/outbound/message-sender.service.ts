@@ -124,19 +124,14 @@ export class MessageSender implements OnModuleDestroy {
   private async sendClaimed(job: Job, token: string | undefined, row: SendRow, admission: Admission): Promise<SendJobResult> {
     const started = process.hrtime.bigint();
     let providerMessageId: string;
-    let written = false;
-    const onDispatched = () => {
-      written = true;
-      this.recordDispatch(row, admission);
-    };
     try {
       const message = outboundFromRow(row);
       const { client, account } = await this.provider(row.whatsappAccountId);
-      providerMessageId = (await client.sendMessage(account, row.phoneE164, message, { onDispatched })).providerMessageId;
+      providerMessageId = (await client.sendMessage(account, row.phoneE164, message, { onDispatched: () => this.recordDispatch(row, admission) })).providerMessageId;
       this.metrics.providerLatency.observe({ outcome: 'ok' }, seconds(started));
     } catch (error) {
       this.metrics.providerLatency.observe({ outcome: 'error' }, seconds(started));
-      return this.onFailure(job, token, row, error, written);
+      return this.onFailure(job, token, row, error);
     }
     // Outside the try: a DB failure here must not mark a delivered message failed (the reconcile path decides).
     await this.store.markSent(row, providerMessageId);
@@ -147,20 +142,22 @@ export class MessageSender implements OnModuleDestroy {
   }
 
   /**
-   * `written`: the request reached the network. A call that failed without an answer after that (timeout, reset)
-   * may have been accepted by Meta; one that never got that far (connection refused) certainly was not.
+   * `unanswered`: the call failed without an HTTP answer after the request may have reached Meta (a timeout, a
+   * reset), so it may have been accepted. A call the client knows it never wrote (`notSent`: connection refused)
+   * was certainly not, and retries like any other error.
    */
-  private async onFailure(job: Job, token: string | undefined, row: SendRow, error: unknown, written: boolean): Promise<never> {
+  private async onFailure(job: Job, token: string | undefined, row: SendRow, error: unknown): Promise<never> {
     const providerError = error instanceof WhatsappProviderError ? error : null;
     const fields = failureFields(error);
-    const unanswered = written && (!providerError || NO_ANSWER_KINDS.includes(providerError.kind));
-    // The request may have reached Meta before the client was torn down: never two, so no automatic resend.
-    if (this.stopping && unanswered) {
+    const unanswered = providerError !== null && !providerError.notSent && providerError.httpStatus === undefined && NO_ANSWER_KINDS.includes(providerError.kind);
+    const canRetry = providerError?.retryable === true && row.attempts < MAX_ATTEMPTS;
+    // Never two: a call that may have reached Meta is not resent by a stopping worker, nor after the last attempt.
+    if (unanswered && (this.stopping || !canRetry)) {
       await this.store.markFailed(row, { ...UNKNOWN_OUTCOME, errorMessage: `${UNKNOWN_OUTCOME.errorMessage} (${fields.errorCode})` });
       this.metrics.sends.inc({ account: row.whatsappAccountId, outcome: 'unknown' });
-      throw new UnrecoverableError('SEND_OUTCOME_UNKNOWN: worker stopping during the provider call');
+      throw new UnrecoverableError(`SEND_OUTCOME_UNKNOWN: ${this.stopping ? 'worker stopping during the provider call' : 'no answer to the last attempt'}`);
     }
-    if (providerError?.retryable && row.attempts < MAX_ATTEMPTS) {
+    if (providerError && canRetry) {
       let at = Date.now() + retryDelayMs(providerError, row.attempts);
       if (providerError.kind === 'pair_rate_limited') at = await this.limiter.blockPair(row.whatsappAccountId, row.phoneE164, providerError.retryAfterMs);
       // Time for the status webhook of an accepted send to arrive: the retry then adopts it (adoptAcceptedSend).

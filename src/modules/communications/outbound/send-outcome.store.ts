@@ -26,7 +26,7 @@ export const SEND_OUTCOME_UNKNOWN = 'SEND_OUTCOME_UNKNOWN';
 export const UNKNOWN_OUTCOME = {
   errorCode: SEND_OUTCOME_UNKNOWN,
   errorTitle: 'Send outcome unknown',
-  errorMessage: 'The worker stopped between the provider call and recording its answer; not resent automatically to avoid a duplicate. Use POST /messages/:id/retry to send again.',
+  errorMessage: 'The provider may have accepted this message but its answer never came (the worker stopped, or the last attempt got no answer); not resent automatically to avoid a duplicate. Use POST /messages/:id/retry to send again.',
 };
 
 export interface SendRow {

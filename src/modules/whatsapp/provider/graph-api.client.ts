@@ -57,15 +57,25 @@ export class GraphApiClient implements WhatsappProviderPort {
     });
   }
 
+  /** Sends are written through a transport that watches the write: a failure before it is marked `notSent`. */
   async sendMessage(account: ProviderAccountContext, to: string, msg: OutboundMessage, options: SendOptions = {}): Promise<SendMessageResult> {
     const violations = validateOutboundMessage(to, msg);
     if (violations.length > 0) throw providerValidationError(violations);
-    const data = await this.request<SendResponse>(account, {
-      method: 'POST',
-      url: this.url(account, `${account.phoneNumberId}/messages`),
-      data: buildMetaMessageBody(to, msg),
-      ...(options.onDispatched ? { transport: reportingWhenWritten(options.onDispatched, this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS) } : {}),
-    });
+    let written = false;
+    const onWritten = () => {
+      written = true;
+      options.onDispatched?.();
+    };
+    const data = await this.request<SendResponse>(
+      account,
+      {
+        method: 'POST',
+        url: this.url(account, `${account.phoneNumberId}/messages`),
+        data: buildMetaMessageBody(to, msg),
+        transport: reportingWhenWritten(onWritten, this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+      },
+      () => !written,
+    );
     const message = data?.messages?.[0];
     if (!message?.id) throw unexpectedResponse('send response has no messages[0].id');
     return stripUndefined({
@@ -194,18 +204,18 @@ export class GraphApiClient implements WhatsappProviderPort {
     return { buffer, mimeType, sha256: createHash('sha256').update(buffer).digest('hex') };
   }
 
-  private async request<T>(account: ProviderAccountContext, config: AxiosRequestConfig): Promise<T> {
-    return (await this.send<T>(account, config)).data;
+  private async request<T>(account: ProviderAccountContext, config: AxiosRequestConfig, notSent?: () => boolean): Promise<T> {
+    return (await this.send<T>(account, config, notSent)).data;
   }
 
-  private async send<T>(account: ProviderAccountContext, config: AxiosRequestConfig): Promise<{ data: T; headers: Record<string, unknown> }> {
+  private async send<T>(account: ProviderAccountContext, config: AxiosRequestConfig, notSent?: () => boolean): Promise<{ data: T; headers: Record<string, unknown> }> {
     const token = account.accessToken();
     const auth = this.options.auth === 'bearer' ? { Authorization: `Bearer ${token}` } : { 'X-API-Key': token };
     try {
       const response = await this.http.request<T>({ ...config, headers: { ...config.headers, ...auth } });
       return { data: response.data, headers: response.headers as Record<string, unknown> };
     } catch (error) {
-      throw mapAxiosError(error, { secrets: [token] });
+      throw mapAxiosError(error, { secrets: [token], notSent: notSent?.() });
     }
   }
 
@@ -217,14 +227,22 @@ export class GraphApiClient implements WhatsappProviderPort {
 
 /**
  * Node's own http(s).request (what axios uses when redirects are off), reporting when the request has been
- * written out: `finish` fires once the body is handed to the socket. `timeout` also covers connecting, which
- * axios times itself only for its native transports (it listens for this request's `timeout` event).
+ * written out: `finish` fires once the body is handed to the socket. `timeout` is set before connecting, so
+ * a hanging connect times out too (axios arms its own connect timer only for its native transports; it
+ * listens for this request's `timeout` event). Waiting for a free socket is not timed: MAX_SOCKETS keeps
+ * sends from queueing for one.
  */
 function reportingWhenWritten(onWritten: () => void, timeoutMs: number) {
   return {
     request(options: http.RequestOptions, onResponse: (response: http.IncomingMessage) => void): http.ClientRequest {
       const request = (options.protocol === 'https:' ? https : http).request({ ...options, timeout: timeoutMs }, onResponse);
-      request.once('finish', onWritten);
+      request.once('finish', () => {
+        try {
+          onWritten();
+        } catch {
+          // A listener that throws would take the process down; the send itself goes on.
+        }
+      });
       return request;
     },
   };

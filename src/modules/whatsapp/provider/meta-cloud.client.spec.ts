@@ -188,6 +188,8 @@ describe(MetaCloudClient.name, () => {
       server.simulator.injectFault({ kind: 'timeout', delayMs: 2_000 });
       const error = await client.sendMessage(account, TO, { type: 'text', body: 'x' }, options).catch((e: unknown) => e);
       expect(error).toMatchObject({ kind: 'timeout', retryable: true, code: 'PROVIDER_TIMEOUT' });
+      // The request was written before the timeout: the provider may have accepted it.
+      expect((error as WhatsappProviderError).notSent).toBeUndefined();
       expect(JSON.stringify(error)).not.toContain(TOKEN);
     });
 
@@ -196,8 +198,8 @@ describe(MetaCloudClient.name, () => {
       await closed.close();
       const onDispatched = jest.fn();
       const error = await client.sendMessage({ ...account, baseUrl: closed.url }, TO, { type: 'text', body: 'x' }, { onDispatched }).catch((e: unknown) => e);
-      expect(error).toMatchObject({ kind: 'network', retryable: true });
-      // Nothing was written: the caller knows this send certainly did not reach the provider.
+      // Nothing was written: this send certainly did not reach the provider, and the error says so.
+      expect(error).toMatchObject({ kind: 'network', retryable: true, notSent: true });
       expect(onDispatched).not.toHaveBeenCalled();
     });
   });

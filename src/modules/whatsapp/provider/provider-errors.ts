@@ -47,6 +47,8 @@ export interface ProviderErrorInit {
   httpStatus?: number;
   fbtraceId?: string;
   violations?: Array<{ field: string; message: string }>;
+  /** The client knows the request never reached the provider (nothing was written before the failure). */
+  notSent?: boolean;
 }
 
 /** Every failure of a provider call. Workers read `retryable` / `retryAfterMs`; the HTTP filter reads `code`/`status`. */
@@ -60,6 +62,7 @@ export class WhatsappProviderError extends DomainError {
   readonly providerDetails?: string;
   readonly httpStatus?: number;
   readonly fbtraceId?: string;
+  readonly notSent?: boolean;
 
   constructor(init: ProviderErrorInit) {
     const details = stripUndefined({
@@ -83,6 +86,7 @@ export class WhatsappProviderError extends DomainError {
     this.providerDetails = init.providerDetails;
     this.httpStatus = init.httpStatus;
     this.fbtraceId = init.fbtraceId;
+    this.notSent = init.notSent;
   }
 
   /** Explicit shape for logs and job failure records: never the request config or headers. */
@@ -101,6 +105,7 @@ export class WhatsappProviderError extends DomainError {
       providerDetails: this.providerDetails,
       httpStatus: this.httpStatus,
       fbtraceId: this.fbtraceId,
+      notSent: this.notSent,
       details: this.details,
     });
   }
@@ -182,6 +187,8 @@ export interface MapErrorOptions {
   secrets?: readonly string[];
   /** Value of a `Retry-After` header, if the provider sent one. */
   retryAfterHeader?: string;
+  /** The request was never written to the network (known only to clients that watch their writes). */
+  notSent?: boolean;
 }
 
 /** An HTTP error answer from the Graph API (or Kapso's proxy) → a typed provider error. */
@@ -230,13 +237,14 @@ export function mapAxiosError(err: unknown, options: MapErrorOptions = {}): What
   if (e.message?.includes('maxContentLength')) {
     return new WhatsappProviderError({ kind: 'validation', retryable: false, message: 'Media download exceeded the size limit' });
   }
+  const notSent = options.notSent || undefined;
   if (e.code && TIMEOUT_CODES.includes(e.code)) {
-    return new WhatsappProviderError({ kind: 'timeout', retryable: true, retryAfterMs: 1_000, message: `WhatsApp provider timed out (${reason})` });
+    return new WhatsappProviderError({ kind: 'timeout', retryable: true, retryAfterMs: 1_000, notSent, message: `WhatsApp provider timed out (${reason})` });
   }
   if (e.code && NETWORK_CODES.includes(e.code)) {
-    return new WhatsappProviderError({ kind: 'network', retryable: true, retryAfterMs: 1_000, message: `WhatsApp provider unreachable (${reason})` });
+    return new WhatsappProviderError({ kind: 'network', retryable: true, retryAfterMs: 1_000, notSent, message: `WhatsApp provider unreachable (${reason})` });
   }
-  return new WhatsappProviderError({ kind: 'unknown', retryable: false, message: `WhatsApp provider call failed (${reason})` });
+  return new WhatsappProviderError({ kind: 'unknown', retryable: false, notSent, message: `WhatsApp provider call failed (${reason})` });
 }
 
 function extractGraphError(body: unknown): GraphErrorBody {

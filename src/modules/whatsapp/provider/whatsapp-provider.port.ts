@@ -73,6 +73,7 @@ export interface SendOptions {
 
 /** The only way the rest of the app talks to WhatsApp. Every method throws `WhatsappProviderError`. */
 export interface WhatsappProviderPort {
+  /** A failure with `notSent: true` certainly did not reach the provider; any other failure without an HTTP answer may have been accepted. */
   sendMessage(account: ProviderAccountContext, to: string, msg: OutboundMessage, options?: SendOptions): Promise<SendMessageResult>;
   markAsRead(account: ProviderAccountContext, providerMessageId: string, options?: { typingIndicator?: boolean }): Promise<void>;
   uploadMedia(account: ProviderAccountContext, input: UploadMediaInput): Promise<{ mediaId: string }>;
