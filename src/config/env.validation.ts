@@ -139,7 +139,7 @@ export class EnvironmentVariables {
   OUTBOUND_CONCURRENCY = 96;
 
   /**
-   * A send that reached the provider but got no answer (timeout, dropped connection) may have been accepted:
+   * A send that reached the provider but got no answer (timeout, dropped connection, a gateway's bare 502/504) may have been accepted:
    * it is retried no sooner than this, so that Meta's status webhook naming our message can arrive first and
    * be adopted instead of sending twice.
    */

@@ -257,6 +257,25 @@ describe('Outbound messages (POST /api/v1/messages)', () => {
       }
     });
 
+    it('does not send again when a gateway answered 504 but the provider had accepted the send', async () => {
+      const { contact } = await newContactWithWindow(true);
+      // The `sent` status comes 3 s later: after an ordinary 5xx backoff (2–2.5 s), before OUTBOUND_UNANSWERED_RETRY_MS (4 s).
+      sim.simulator.configureStatusWebhook({ url: `${app.baseUrl}/webhooks/meta`, appSecret: app.config.META_APP_SECRET, delaysMs: { sent: 3000, delivered: 3050, read: null } });
+      try {
+        sim.simulator.injectFault({ kind: 'gateway504', match: { to: contact.phoneE164! }, times: 1 });
+        const response = await post({ to: contact.phoneE164, type: 'text', text: { body: 'detrás de un proxy' } }).expect(202);
+        const message = await waitFor(async () => {
+          const m = await getMessage(response.body.id);
+          return ['delivered', 'read', 'failed'].includes(m.status) ? m : null;
+        }, 20000, 'adopted and delivered');
+        expect(message).toMatchObject({ status: 'delivered', attempts: 2 });
+        expect(outboxFor(response.body.id)).toHaveLength(1);
+        expect(message.providerMessageId).toBe(outboxFor(response.body.id)[0].id);
+      } finally {
+        sim.simulator.configureStatusWebhook(undefined);
+      }
+    });
+
     it('backs off only the recipient hit by the pair limit (131056)', async () => {
       const slow = await newContactWithWindow(true);
       const other = await newContactWithWindow(true);

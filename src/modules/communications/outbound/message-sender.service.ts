@@ -17,6 +17,19 @@ import { PRIORITY_BULK } from './outbound-queue.service';
 import { failureFields, MAX_ATTEMPTS, retryDelayMs, SendOutcomeStore, type SendRow, UNKNOWN_OUTCOME } from './send-outcome.store';
 
 const NO_ANSWER_KINDS = ['network', 'timeout', 'unknown'];
+/** A gateway in front of the Graph API (Kapso's proxy, a load balancer) that gave up waiting or lost the upstream. */
+const GATEWAY_GAVE_UP = [502, 504];
+
+/**
+ * Whether a failed send may nonetheless have been accepted by Meta: no HTTP answer after the request may have
+ * left (a timeout, a reset), or a gateway's 502/504 without a Graph error. A request the client knows it never
+ * wrote (`notSent`: connection refused) certainly was not.
+ */
+function mayHaveBeenAccepted(error: WhatsappProviderError): boolean {
+  if (error.notSent) return false;
+  if (error.httpStatus === undefined) return NO_ANSWER_KINDS.includes(error.kind);
+  return GATEWAY_GAVE_UP.includes(error.httpStatus) && error.providerCode === undefined;
+}
 const HANDLE_TTL_MS = 5000;
 
 export type SendJobResult = { outcome: 'sent' | 'skipped' | 'failed' | 'reconciled'; status?: string };
@@ -141,15 +154,11 @@ export class MessageSender implements OnModuleDestroy {
     return { outcome: 'sent' };
   }
 
-  /**
-   * `unanswered`: the call failed without an HTTP answer after the request may have reached Meta (a timeout, a
-   * reset), so it may have been accepted. A call the client knows it never wrote (`notSent`: connection refused)
-   * was certainly not, and retries like any other error.
-   */
+  /** `unanswered`: Meta's answer is unknown and the send may have been accepted (`mayHaveBeenAccepted`). */
   private async onFailure(job: Job, token: string | undefined, row: SendRow, error: unknown): Promise<never> {
     const providerError = error instanceof WhatsappProviderError ? error : null;
     const fields = failureFields(error);
-    const unanswered = providerError !== null && !providerError.notSent && providerError.httpStatus === undefined && NO_ANSWER_KINDS.includes(providerError.kind);
+    const unanswered = providerError !== null && mayHaveBeenAccepted(providerError);
     const canRetry = providerError?.retryable === true && row.attempts < MAX_ATTEMPTS;
     // Never two: a call that may have reached Meta is not resent by a stopping worker, nor after the last attempt.
     if (unanswered && (this.stopping || !canRetry)) {

@@ -100,6 +100,10 @@ export class GraphSimulator {
       return dispatch();
     }
     if (fault.delayMs) await this.sleep(fault.delayMs);
+    if (fault.kind === 'gateway504') {
+      dispatch();
+      return { status: 504, body: Buffer.from('<html><body><h1>504 Gateway Time-out</h1></body></html>'), headers: { 'content-type': 'text/html' } };
+    }
     return faultResponse(fault.kind);
   }
 
@@ -207,7 +211,7 @@ export class GraphSimulator {
   }
 }
 
-function faultResponse(kind: Exclude<FaultKind, 'timeout'>): SimulatorResponse {
+function faultResponse(kind: Exclude<FaultKind, 'timeout' | 'gateway504'>): SimulatorResponse {
   switch (kind) {
     case 'http500':
       return graphError(500, 131000, 'Something went wrong', 'Internal error. Please retry.');

@@ -25,7 +25,9 @@ export type FaultKind =
   | 'auth190'
   | 'pair131056'
   | 'undeliverable131026'
-  | 'kapso409';
+  | 'kapso409'
+  /** The send is accepted (statuses follow), but a gateway in front answers 504 with no Graph error. */
+  | 'gateway504';
 
 export interface FaultSpec {
   match?: { to?: string; phoneNumberId?: string; path?: string };
