@@ -16,6 +16,7 @@ import { OutboundMetrics } from './outbound-metrics.service';
 import { PRIORITY_BULK } from './outbound-queue.service';
 import { failureFields, MAX_ATTEMPTS, retryDelayMs, SendOutcomeStore, type SendRow, UNKNOWN_OUTCOME } from './send-outcome.store';
 
+const HANDLE_TTL_MS = 5000;
 const NO_ANSWER_KINDS = ['network', 'timeout', 'unknown'];
 /** A gateway in front of the Graph API (Kapso's proxy, a load balancer) that gave up waiting or lost the upstream. */
 const GATEWAY_GAVE_UP = [502, 504];
@@ -30,7 +31,6 @@ function mayHaveBeenAccepted(error: WhatsappProviderError): boolean {
   if (error.httpStatus === undefined) return NO_ANSWER_KINDS.includes(error.kind);
   return GATEWAY_GAVE_UP.includes(error.httpStatus) && error.providerCode === undefined;
 }
-const HANDLE_TTL_MS = 5000;
 
 export type SendJobResult = { outcome: 'sent' | 'skipped' | 'failed' | 'reconciled'; status?: string };
 
