@@ -45,10 +45,12 @@ export class GraphApiClient implements WhatsappProviderPort {
   private readonly http: AxiosInstance;
   private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS });
   private readonly httpsAgent = new https.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS });
+  private readonly timeoutMs: number;
 
   constructor(private readonly options: GraphApiClientOptions) {
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.http = axios.create({
-      timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      timeout: this.timeoutMs,
       httpAgent: this.httpAgent,
       httpsAgent: this.httpsAgent,
       maxRedirects: 0,
@@ -72,7 +74,7 @@ export class GraphApiClient implements WhatsappProviderPort {
         method: 'POST',
         url: this.url(account, `${account.phoneNumberId}/messages`),
         data: buildMetaMessageBody(to, msg),
-        transport: reportingWhenWritten(onWritten, this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+        transport: reportingWhenWritten(onWritten, this.timeoutMs),
       },
       () => !written,
     );
@@ -196,7 +198,7 @@ export class GraphApiClient implements WhatsappProviderPort {
       url: info.url,
       responseType: 'arraybuffer',
       maxContentLength: maxBytes,
-      timeout: this.options.downloadTimeoutMs ?? Math.max(this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS, 60_000),
+      timeout: this.options.downloadTimeoutMs ?? Math.max(this.timeoutMs, 60_000),
     });
     const buffer = Buffer.from(response.data);
     assertSize(buffer.length, maxBytes);
