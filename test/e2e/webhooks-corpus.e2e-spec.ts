@@ -9,7 +9,7 @@ import { startGraphSimulatorServer } from '../../src/modules/whatsapp/sandbox/gr
 import { createTestApp, drainQueues, type TestApp } from '../support/test-app';
 import { postKapso, postMeta } from '../support/webhooks';
 
-/** Every third-party payload in ../shared/whatsapp-corpus goes through the real HTTP endpoint and the worker. */
+/** Every third-party payload in test/fixtures/whatsapp-corpus goes through the real HTTP endpoint and the worker. */
 describe('Webhook corpus through /webhooks/meta and /webhooks/kapso', () => {
   let app: TestApp;
   let graph: Awaited<ReturnType<typeof startGraphSimulatorServer>>;
@@ -33,7 +33,7 @@ describe('Webhook corpus through /webhooks/meta and /webhooks/kapso', () => {
     await graph.close();
   });
 
-  it('finds the shared corpus', () => {
+  it('finds the corpus', () => {
     expect(meta.length).toBeGreaterThan(100);
     expect(kapso.length).toBeGreaterThanOrEqual(15);
   });

@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
-/** The shared third-party webhook corpus (read-only, beside the checkout on every machine and in CI). */
-export const CORPUS_DIR = resolve(__dirname, '../../../shared/whatsapp-corpus');
+/** The third-party webhook conformance corpus, kept in the repository (origins in its SOURCES.md). */
+export const CORPUS_DIR = resolve(__dirname, '../fixtures/whatsapp-corpus');
 
 type Json = Record<string, unknown>;
 

@@ -1,11 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { CORPUS_DIR } from '../../../../test/support/corpus';
 import { normalizeKapsoPayload } from './kapso-payload.normalizer';
 import { normalizeMetaPayload } from './meta-payload.normalizer';
 import type { NormalizedEvent, NormalizedEventKind, NormalizedItem } from './normalized-event.types';
 
 /** Table-driven over every corpus file, discovered at run time so new files are covered. */
-const CORPUS_DIR = resolve(__dirname, '../../../../../shared/whatsapp-corpus');
 const META_DIR = resolve(CORPUS_DIR, 'meta');
 const KAPSO_DIR = resolve(CORPUS_DIR, 'kapso');
 
@@ -76,7 +76,7 @@ const KIND_BY_PREFIX: ReadonlyArray<readonly [string, NormalizedEventKind[]]> = 
 const metaFiles = jsonFiles(META_DIR);
 
 describe('normalizeMetaPayload (corpus)', () => {
-  it('finds the corpus files when the shared corpus is checked out', () => {
+  it('finds the Meta corpus files', () => {
     expect(metaFiles.length).toBeGreaterThan(100);
   });
 
@@ -139,7 +139,7 @@ const KAPSO_KINDS: ReadonlyArray<readonly [RegExp, NormalizedEventKind[]]> = [
 const kapsoFiles = jsonFiles(KAPSO_DIR);
 
 describe('normalizeKapsoPayload (corpus)', () => {
-  it('finds the Kapso corpus files when the shared corpus is checked out', () => {
+  it('finds the Kapso corpus files', () => {
     expect(kapsoFiles.length).toBeGreaterThan(10);
   });
 
