@@ -26,7 +26,19 @@ describe('phone', () => {
       expect(normalizePhone(input, region)).toBe(expected);
     });
 
-    it.each([['abc'], [''], ['+1 415 555 267'], ['123'], ['+999 1234567']])('throws INVALID_PHONE_NUMBER when input is %j', (input) => {
+    // Possible (country code and length right) although outside libphonenumber's assigned ranges: Meta decides (131026).
+    it.each([
+      ['the README sample CL mobile', '+56912345678', undefined, '+56912345678'],
+      ['a CL mobile typed nationally', '9 1234 5678', 'CL', '+56912345678'],
+      ['a US number in an unassigned area code', '+1 200 555 0123', undefined, '+12005550123'],
+      ['an AR mobile in an unassigned area', '+54 9 20 1234 5678', undefined, '+5492012345678'],
+      ['a MX legacy mobile +521 in an unassigned range', '+52 1 20 0000 0000', undefined, '+522000000000'],
+      ['a BR legacy mobile in an unassigned range', '+55 11 6000 0000', undefined, '+5511960000000'],
+    ] as const)('accepts %s when it is possible but not valid', (_label, input, region, expected) => {
+      expect(normalizePhone(input, region)).toBe(expected);
+    });
+
+    it.each([['abc'], [''], ['+1 415 555 267'], ['123'], ['+999 1234567'], ['+56 9 1234 567'], ['+56123'], ['+52 55 1234 56789']])('throws INVALID_PHONE_NUMBER when input is %j', (input) => {
       expect(() => normalizePhone(input, 'US')).toThrow(DomainError);
       try {
         normalizePhone(input, 'US');
@@ -34,6 +46,27 @@ describe('phone', () => {
         expect((error as DomainError).code).toBe('INVALID_PHONE_NUMBER');
         expect((error as DomainError).status).toBe(400);
       }
+    });
+
+    it.each([
+      ['no default region', '573103391854', undefined],
+      ['a default region it is too long for', '573103391854', 'CL'],
+      ['a 00 prefix and no default region', '0057 310 339 1854', undefined],
+    ] as const)('hints at the country code when it is missing with %s', (_label, input, region) => {
+      const error = thrown(() => normalizePhone(input, region));
+      expect(error.code).toBe('INVALID_PHONE_NUMBER');
+      expect(error.message).toContain('add the country code, e.g. +57…');
+      expect(error.details).toMatchObject({ hint: 'add the country code, e.g. +57…' });
+    });
+
+    it('asks for a country code when there is no default region and the digits name no country', () => {
+      expect(thrown(() => normalizePhone('999 123 4567', undefined)).message).toContain('add the country code after a +');
+    });
+
+    it('gives no country-code hint when the number starts with + and is impossible', () => {
+      const error = thrown(() => normalizePhone('+56 9 1234 567'));
+      expect(error.message).not.toContain('country code');
+      expect(error.details).not.toHaveProperty('hint');
     });
 
     it('does not put the full number in the error details when invalid', () => {
@@ -99,3 +132,13 @@ describe('phone', () => {
     });
   });
 });
+
+function thrown(fn: () => unknown): DomainError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof DomainError) return error;
+    throw error;
+  }
+  throw new Error('expected a DomainError');
+}

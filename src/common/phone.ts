@@ -1,4 +1,4 @@
-import { parsePhoneNumberWithError, type CountryCode } from 'libphonenumber-js/max';
+import { parsePhoneNumberWithError, type CountryCode, type PhoneNumber } from 'libphonenumber-js/max';
 import { DomainError } from './errors/domain-error';
 
 export type { CountryCode };
@@ -7,27 +7,38 @@ const E164_DIGITS = /^\+[1-9]\d{5,14}$/;
 
 /**
  * Any user-typed or provider-given number → canonical E.164 with `+`.
- * Throws `INVALID_PHONE_NUMBER` when libphonenumber (full metadata) rejects it.
+ * Accepts every *possible* number (known country code, a length that country uses): whether a number
+ * is assigned and reachable is Meta's call (error 131026), and libphonenumber's ranges lag behind reality.
+ * Throws `INVALID_PHONE_NUMBER` only for impossible input, with a hint when the country code is missing.
  */
 export function normalizePhone(input: string, defaultRegion?: CountryCode): string {
   const raw = (input ?? '').trim();
   if (!raw) throw invalidPhone(input, 'empty');
-  let parsed;
+  const parsed = parseOrNull(raw, defaultRegion);
+  const e164 = parsed && `+${parsed.countryCallingCode}${parsed.nationalNumber}`;
+  // Canonicalise before checking: `+521…` is one digit too long for Mexico's current numbering.
+  const canonical = e164 && E164_DIGITS.test(e164) ? canonicalWaPhone(e164) : null;
+  if (canonical && parseOrNull(canonical)?.isPossible()) return canonical;
+  const hint = missingCountryCodeHint(raw, defaultRegion);
+  if (hint) throw invalidPhone(input, `no country code: ${hint}`, hint);
+  throw invalidPhone(input, parsed ? 'not a possible number' : 'unparseable');
+}
+
+function parseOrNull(text: string, defaultRegion?: CountryCode): PhoneNumber | null {
   try {
-    parsed = parsePhoneNumberWithError(raw, defaultRegion);
-  } catch (error) {
-    throw invalidPhone(input, error instanceof Error ? error.message : 'unparseable');
+    return parsePhoneNumberWithError(text, defaultRegion);
+  } catch {
+    return null;
   }
-  // Canonicalise before validating: `+521…` and BR mobiles without the 9 are not valid per libphonenumber.
-  const canonical = canonicalWaPhone(`+${parsed.countryCallingCode}${parsed.nationalNumber}`);
-  let reparsed;
-  try {
-    reparsed = parsePhoneNumberWithError(canonical);
-  } catch (error) {
-    throw invalidPhone(input, error instanceof Error ? error.message : 'unparseable');
-  }
-  if (!reparsed.isValid()) throw invalidPhone(input, 'not a valid number');
-  return canonical;
+}
+
+/** Input without `+` that only makes sense as an international number (or cannot be read without one). */
+function missingCountryCodeHint(raw: string, defaultRegion?: CountryCode): string | null {
+  if (raw.startsWith('+')) return null;
+  const digits = raw.replace(/\D/g, '').replace(/^00/, '');
+  const international = digits ? parseOrNull(`+${digits}`) : null;
+  if (international?.isPossible()) return `add the country code, e.g. +${international.countryCallingCode}…`;
+  return defaultRegion || !digits ? null : 'add the country code after a +';
 }
 
 /** A WhatsApp `wa_id` (digits, no `+`) → the canonical E.164 used as the contact key. */
@@ -88,8 +99,9 @@ function assertE164(e164: string): string {
   return value;
 }
 
-function invalidPhone(input: string, reason: string): DomainError {
+function invalidPhone(input: string, reason: string, hint?: string): DomainError {
   // Only a masked tail goes into details: full phone numbers are personal data in logs.
   const masked = typeof input === 'string' && input.length > 4 ? `…${input.slice(-4)}` : '…';
-  return new DomainError('INVALID_PHONE_NUMBER', `Invalid phone number (${reason})`, { input: masked }, 400);
+  const details = hint ? { input: masked, hint } : { input: masked };
+  return new DomainError('INVALID_PHONE_NUMBER', `Invalid phone number (${reason})`, details, 400);
 }
