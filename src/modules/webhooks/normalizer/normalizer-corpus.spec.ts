@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { normalizeKapsoPayload } from './kapso-payload.normalizer';
 import { normalizeMetaPayload } from './meta-payload.normalizer';
-import type { NormalizedEvent, NormalizedEventKind, NormalizedItem } from './normalized-event.types';
+import type { NormalizedEvent, NormalizedEventKind, NormalizedItem } from '../../../domain/normalized-event.types';
 
 /** Table-driven over every corpus file, discovered at run time so new files are covered. */
 const CORPUS_DIR = resolve(__dirname, '../../../../../shared/whatsapp-corpus');

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { WhatsappAccount } from '../../../database/entities/whatsapp-account.entity';
-import type { AccountUpdateEvent, BusinessCapabilityEvent, PhoneQualityEvent, SecurityEvent } from '../normalizer/normalized-event.types';
+import type { AccountUpdateEvent, BusinessCapabilityEvent, PhoneQualityEvent, SecurityEvent } from '../../../domain/normalized-event.types';
 
 /** Every webhook item names its phone number; the account behind it rarely changes. */
 const ACCOUNT_TTL_MS = 10_000;

@@ -10,7 +10,7 @@ import { KnownSenderInbound } from '../../communications/inbound/known-sender-in
 import { MessageStatusService, type StatusUpdate } from '../../communications/messages/message-status.service';
 import type { RealtimeEvent } from '../../realtime/realtime.events';
 import { TemplateEventsService } from '../../templates/template-events.service';
-import type { NormalizedEvent, StatusEvent, UserPreferenceEvent } from '../normalizer/normalized-event.types';
+import type { NormalizedEvent, StatusEvent, UserPreferenceEvent } from '../../../domain/normalized-event.types';
 import { AccountLookup } from './account-lookup.service';
 
 /** What applying one item produced, for work that must wait until its transaction commits. */

@@ -13,7 +13,7 @@ import { MetricsService } from '../../metrics/metrics.service';
 import { RealtimePublisher } from '../../realtime/realtime.publisher';
 import { normalizeKapsoPayload } from '../normalizer/kapso-payload.normalizer';
 import { isMetaShapedPayload, normalizeMetaPayload } from '../normalizer/meta-payload.normalizer';
-import type { NormalizedItem } from '../normalizer/normalized-event.types';
+import type { NormalizedItem } from '../../../domain/normalized-event.types';
 import { ASYNC_COMMIT } from '../../../database/async-commit';
 import { PreparedStatement } from '../../../database/prepared-statement';
 import { EventApplier, type ItemEffects, UnknownAccountError } from './event-applier.service';
