@@ -5,7 +5,7 @@ import { toOutboundTemplateMessage } from '../../src/modules/templates/template-
 import { SYNC_PAGE_SIZE, TemplateSyncService } from '../../src/modules/templates/template-sync.service';
 import { TemplatesService } from '../../src/modules/templates/templates.service';
 import { listTemplateSets } from '../../src/modules/templates/default-template-sets';
-import type { NormalizedEvent } from '../../src/modules/webhooks/normalizer/normalized-event.types';
+import type { NormalizedEvent } from '../../src/domain/normalized-event.types';
 import { buildMetaMessageBody } from '../../src/modules/whatsapp/provider/meta-request-builder';
 import { startGraphSimulatorServer, type GraphSimulatorServer } from '../../src/modules/whatsapp/sandbox/graph-simulator.server';
 import { WhatsappProviders } from '../../src/modules/whatsapp/whatsapp-providers.service';

@@ -4,7 +4,7 @@ import { Message } from '../../src/database/entities/message.entity';
 import { PreparedStatement } from '../../src/database/prepared-statement';
 import { WebhookEvent } from '../../src/database/entities/webhook-event.entity';
 import { normalizeMetaPayload } from '../../src/modules/webhooks/normalizer/meta-payload.normalizer';
-import { EventApplier } from '../../src/modules/webhooks/processing/event-applier.service';
+import { InboundService } from '../../src/modules/communications/inbound/inbound.service';
 import { WebhookMaintenanceService } from '../../src/modules/webhooks/processing/webhook-maintenance.service';
 import { startGraphSimulatorServer } from '../../src/modules/whatsapp/sandbox/graph-simulator.server';
 import { createTenant, type Tenant } from '../factories/tenant.factory';
@@ -68,7 +68,7 @@ describe('Webhook ingestion under failure', () => {
       await api.dataSource.query(`UPDATE webhook_event SET status = 'processing', attempts = 1 WHERE id = $1`, [event.id]);
       const items = normalizeMetaPayload(JSON.parse(body));
       const effects = { realtime: [], inboundConversations: new Set<string>(), mediaAssetIds: [] };
-      for (const item of items.slice(0, 3)) if (item.ok) await worker.get(EventApplier).apply(item.event, effects);
+      for (const item of items.slice(0, 3)) if (item.ok) await worker.get(InboundService).apply(item.event, effects);
       await worker.close();
 
       // A new worker on the real queue; the sweep finds the stuck event and re-enqueues it.

@@ -10,7 +10,7 @@ import type {
   TemplateCategoryEvent,
   TemplateQualityEvent,
   TemplateStatusEvent,
-} from '../webhooks/normalizer/normalized-event.types';
+} from '../../domain/normalized-event.types';
 import { asCategory, REMOVED_STATUS } from './templates.service';
 
 export type TemplateEvent = TemplateStatusEvent | TemplateQualityEvent | TemplateCategoryEvent;

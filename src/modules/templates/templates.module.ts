@@ -9,7 +9,7 @@ export { TemplatesService } from './templates.service';
 /**
  * Templates API: CRUD, preview, submit, sync, default sets. Importers get `TemplatesService`
  * (`resolveForSend` for the send pipeline and agents) and `TemplateEventsService` (`apply` for the
- * inbound processor) through the re-exported core module.
+ * inbound entry point) through the re-exported core module.
  */
 @Module({
   imports: [TemplatesCoreModule],

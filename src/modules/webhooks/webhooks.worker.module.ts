@@ -1,19 +1,17 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { CommunicationsModule } from '../communications/communications.module';
+import { InboundModule } from '../communications/inbound/inbound.module';
 import { MediaDownloadsService } from '../communications/inbound/media-downloads.service';
-import { TemplatesModule } from '../templates/templates.module';
 import { JobName } from '../../queues/job-names';
 import { JobHandlers } from '../../queues/worker/job-handlers.service';
-import { AccountLookup } from './processing/account-lookup.service';
-import { EventApplier } from './processing/event-applier.service';
 import { WebhookEventProcessor } from './processing/webhook-event.processor';
 import { WebhookMaintenanceService } from './processing/webhook-maintenance.service';
 import { WebhooksModule } from './webhooks.module';
 
 /** Processing of stored webhook events, inbound media downloads, sweeps and retention. */
 @Module({
-  imports: [WebhooksModule, CommunicationsModule, TemplatesModule],
-  providers: [AccountLookup, EventApplier, WebhookEventProcessor],
+  imports: [WebhooksModule, CommunicationsModule, InboundModule],
+  providers: [WebhookEventProcessor],
 })
 export class WebhooksWorkerModule implements OnModuleInit {
   constructor(

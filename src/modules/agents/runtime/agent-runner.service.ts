@@ -15,7 +15,7 @@ import { SendMessageService } from '../../communications/outbound/send-message.s
 import type { SendMessageDto } from '../../communications/outbound/dto/send-message.dto';
 import { MetricsService } from '../../metrics/metrics.service';
 import { RealtimePublisher } from '../../realtime/realtime.publisher';
-import { detectOptKeyword } from '../../webhooks/normalizer/opt-keyword';
+import { detectOptKeyword } from '../../communications/contacts/opt-keyword';
 import { AgentFlowsService } from '../config/agent-flows.service';
 import { AgentSettingsService } from '../config/agent-settings.service';
 import type { RoutingResult } from '../engine/agent-registry';

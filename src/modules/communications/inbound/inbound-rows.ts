@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { waIdToE164OrNull } from '../../../common/phone';
 import { PreparedStatement } from '../../../database/prepared-statement';
 import type { WhatsappAccount } from '../../../database/entities/whatsapp-account.entity';
-import type { CustomerIdentity, InboundMessageEvent } from '../../webhooks/normalizer/normalized-event.types';
+import type { CustomerIdentity, InboundMessageEvent } from '../../../domain/normalized-event.types';
 import type { ContactIdentity } from '../contacts/contacts.service';
 import { SERVICE_WINDOW_MS } from '../conversations/conversations.service';
 

@@ -6,7 +6,7 @@ import { GroupCommit } from '../../../common/batching/group-commit';
 import { PreparedStatement } from '../../../database/prepared-statement';
 import { ROOT_LOGGER } from '../../../common/logging/logging.module';
 import type { WhatsappAccount } from '../../../database/entities/whatsapp-account.entity';
-import type { InboundMessageEvent } from '../../webhooks/normalizer/normalized-event.types';
+import type { InboundMessageEvent } from '../../../domain/normalized-event.types';
 import { type ContactIdentity, contactMatch, identityPatch } from '../contacts/contacts.service';
 import { type AppliedMessage, hasMessageEffects } from './inbound-messages.service';
 import { inboundRow, senderIdentity, writeInboundRows } from './inbound-rows';

@@ -11,7 +11,7 @@ import { ROOT_LOGGER } from '../../../common/logging/logging.module';
 import { AppConfig } from '../../../config/app-config';
 import { MediaStatus } from '../../../database/entities/enums';
 import { MediaAsset } from '../../../database/entities/media-asset.entity';
-import type { MediaRef } from '../../webhooks/normalizer/normalized-event.types';
+import type { MediaRef } from '../../../domain/normalized-event.types';
 import { WhatsappProviderError } from '../../whatsapp/provider/provider-errors';
 import { WhatsappProviders } from '../../whatsapp/whatsapp-providers.service';
 

@@ -4,7 +4,7 @@ import { DataSource, type EntityManager, type FindOptionsWhere, IsNull } from 't
 import { MessageStatus } from '../../../database/entities/enums';
 import { type MessageError, Message } from '../../../database/entities/message.entity';
 import { ParkedStatus } from '../../../database/entities/parked-status.entity';
-import { shouldApplyStatus } from '../../webhooks/normalizer/status-rank';
+import { shouldApplyStatus } from './status-rank';
 
 export interface StatusUpdate {
   whatsappAccountId: string;

@@ -1,5 +1,5 @@
 import { conversationKey } from './conversation-key';
-import type { InboundMessageEvent, StatusEvent, TemplateStatusEvent } from './normalized-event.types';
+import type { InboundMessageEvent, StatusEvent, TemplateStatusEvent } from '../../../domain/normalized-event.types';
 
 const inbound = (from: InboundMessageEvent['from']): InboundMessageEvent => ({
   kind: 'inbound_message',

@@ -1,4 +1,4 @@
-import type { CustomerIdentity, NormalizedEvent, StatusRecipient } from './normalized-event.types';
+import type { CustomerIdentity, NormalizedEvent, StatusRecipient } from '../../../domain/normalized-event.types';
 
 type CustomerIds = Pick<CustomerIdentity, 'waId' | 'bsuid' | 'phone'> | StatusRecipient;
 

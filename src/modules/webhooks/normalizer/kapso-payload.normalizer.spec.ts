@@ -1,5 +1,5 @@
 import { normalizeKapsoPayload } from './kapso-payload.normalizer';
-import type { NormalizedItem } from './normalized-event.types';
+import type { NormalizedItem } from '../../../domain/normalized-event.types';
 
 function receivedEvent(id: string, body: string): Record<string, unknown> {
   return {

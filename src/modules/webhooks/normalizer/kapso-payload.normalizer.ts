@@ -12,7 +12,7 @@ import type {
   ProviderStatus,
   StatusEvent,
   WorkflowEvent,
-} from './normalized-event.types';
+} from '../../../domain/normalized-event.types';
 import {
   asRecord,
   compact,

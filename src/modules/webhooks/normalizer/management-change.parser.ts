@@ -11,7 +11,7 @@ import type {
   TemplateQualityEvent,
   TemplateRef,
   TemplateStatusEvent,
-} from './normalized-event.types';
+} from '../../../domain/normalized-event.types';
 import { compact, parseTimestamp, readRecord, readString } from './payload-readers';
 
 function base(scope: ChangeScope) {

@@ -7,7 +7,7 @@ import {
   type MessageType,
   type ProviderItemError,
   type Referral,
-} from './normalized-event.types';
+} from '../../../domain/normalized-event.types';
 import {
   asArray,
   asRecord,

@@ -10,7 +10,7 @@ import type {
   ProviderStatus,
   StatusEvent,
   UserPreferenceEvent,
-} from './normalized-event.types';
+} from '../../../domain/normalized-event.types';
 import {
   asRecord,
   compact,

@@ -1,5 +1,5 @@
 import { normalizeMetaPayload } from './meta-payload.normalizer';
-import type { NormalizedItem } from './normalized-event.types';
+import type { NormalizedItem } from '../../../domain/normalized-event.types';
 
 function textMessage(id: string, body: string): Record<string, unknown> {
   return { from: '15551234567', id, timestamp: '1735689800', type: 'text', text: { body } };

@@ -9,7 +9,7 @@ import {
   parseUserPreference,
   type ChangeScope,
 } from './message-item.parser';
-import type { JsonRecord, NormalizedEvent, NormalizedItem, Provider } from './normalized-event.types';
+import type { JsonRecord, NormalizedEvent, NormalizedItem, Provider } from '../../../domain/normalized-event.types';
 import {
   asArray,
   asRecord,

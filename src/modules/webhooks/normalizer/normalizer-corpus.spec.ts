@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { CORPUS_DIR } from '../../../../test/support/corpus';
 import { normalizeKapsoPayload } from './kapso-payload.normalizer';
 import { normalizeMetaPayload } from './meta-payload.normalizer';
-import type { NormalizedEvent, NormalizedEventKind, NormalizedItem } from './normalized-event.types';
+import type { NormalizedEvent, NormalizedEventKind, NormalizedItem } from '../../../domain/normalized-event.types';
 
 /** Table-driven over every corpus file, discovered at run time so new files are covered. */
 const META_DIR = resolve(CORPUS_DIR, 'meta');

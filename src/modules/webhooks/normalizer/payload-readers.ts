@@ -1,4 +1,4 @@
-import type { JsonRecord, NormalizedEvent, NormalizedItem } from './normalized-event.types';
+import type { JsonRecord, NormalizedEvent, NormalizedItem } from '../../../domain/normalized-event.types';
 
 /** A required field is missing or has the wrong shape; the walker turns it into `{ok:false}`. */
 export class PayloadShapeError extends Error {

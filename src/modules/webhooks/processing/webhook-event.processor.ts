@@ -9,14 +9,14 @@ import { WebhookEventStatus, WebhookProvider } from '../../../database/entities/
 import { WebhookEvent } from '../../../database/entities/webhook-event.entity';
 import { JobName } from '../../../queues/job-names';
 import { JobProducer } from '../../../queues/job-producer.service';
+import { InboundService, type ItemEffects, UnknownAccountError } from '../../communications/inbound/inbound.service';
 import { MetricsService } from '../../metrics/metrics.service';
 import { RealtimePublisher } from '../../realtime/realtime.publisher';
 import { normalizeKapsoPayload } from '../normalizer/kapso-payload.normalizer';
 import { isMetaShapedPayload, normalizeMetaPayload } from '../normalizer/meta-payload.normalizer';
-import type { NormalizedItem } from '../normalizer/normalized-event.types';
+import type { NormalizedItem } from '../../../domain/normalized-event.types';
 import { ASYNC_COMMIT } from '../../../database/async-commit';
 import { PreparedStatement } from '../../../database/prepared-statement';
-import { EventApplier, type ItemEffects, UnknownAccountError } from './event-applier.service';
 
 export type ProcessOutcome = 'processed' | 'failed' | 'skipped';
 
@@ -56,7 +56,7 @@ export class WebhookEventProcessor {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly applier: EventApplier,
+    private readonly inbound: InboundService,
     private readonly jobs: JobProducer,
     private readonly realtime: RealtimePublisher,
     private readonly config: AppConfig,
@@ -82,7 +82,7 @@ export class WebhookEventProcessor {
         continue;
       }
       try {
-        await this.applier.apply(item.event, effects, event.whatsappAccountId);
+        await this.inbound.apply(item.event, effects, event.whatsappAccountId);
         this.processed.inc({ provider: event.provider, kind: item.event.kind, outcome: 'applied' });
       } catch (error) {
         const permanent = error instanceof UnknownAccountError;

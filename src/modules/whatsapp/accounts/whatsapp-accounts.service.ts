@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
-import { DataSource, Not, Repository } from 'typeorm';
+import { DataSource, type EntityManager, Not, Repository } from 'typeorm';
 import { decryptSecret, encryptSecret } from '../../../common/crypto';
 import { DomainError, NotFoundError } from '../../../common/errors/domain-error';
 import { AppConfig } from '../../../config/app-config';
 import { WhatsappProviderKind } from '../../../database/entities/enums';
 import { WhatsappAccount } from '../../../database/entities/whatsapp-account.entity';
+import type { AccountUpdateEvent, BusinessCapabilityEvent, PhoneQualityEvent, SecurityEvent } from '../../../domain/normalized-event.types';
 import { WhatsappProviders } from '../whatsapp-providers.service';
 
 export interface CreateAccountInput {
@@ -23,9 +24,17 @@ export interface CreateAccountInput {
   isDefault?: boolean;
 }
 
+export type ProviderStateEvent = AccountUpdateEvent | PhoneQualityEvent | BusinessCapabilityEvent | SecurityEvent;
+
+/** Every webhook item names its phone number; the account behind it rarely changes. */
+const PHONE_NUMBER_TTL_MS = 10_000;
+
 /** Owns whatsapp_account rows; the only place tokens and app secrets are encrypted or decrypted. */
 @Injectable()
 export class WhatsappAccountsService {
+  /** Found accounts only: an unknown number is looked up again, so a replay finds an account created since. */
+  private readonly byPhoneNumber = new Map<string, { account: WhatsappAccount; expires: number }>();
+
   constructor(
     @InjectRepository(WhatsappAccount) private readonly accounts: Repository<WhatsappAccount>,
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -75,6 +84,7 @@ export class WhatsappAccountsService {
         ...(appSecret ? { appSecretEncrypted: encryptSecret(appSecret, this.config.encryptionKey) } : {}),
       });
     });
+    this.byPhoneNumber.clear();
     return this.get(organizationId, id);
   }
 
@@ -84,6 +94,7 @@ export class WhatsappAccountsService {
     const [{ count }] = await this.dataSource.query(`SELECT count(*)::int AS count FROM conversation WHERE whatsapp_account_id = $1`, [id]);
     if (count > 0) throw new DomainError('WHATSAPP_ACCOUNT_IN_USE', `The account has ${count} conversations; it cannot be deleted`, { conversations: count }, 409);
     await this.accounts.delete({ id, organizationId });
+    this.byPhoneNumber.clear();
   }
 
   async test(organizationId: string, id: string) {
@@ -117,8 +128,28 @@ export class WhatsappAccountsService {
     return account;
   }
 
-  findByPhoneNumberId(phoneNumberId: string): Promise<WhatsappAccount | null> {
-    return this.accounts.findOne({ where: { phoneNumberId } });
+  /** For webhook items, which name their number: cached for PHONE_NUMBER_TTL_MS (other processes' edits show within it). */
+  async findByPhoneNumberId(phoneNumberId: string, manager: EntityManager = this.dataSource.manager): Promise<WhatsappAccount | null> {
+    const hit = this.byPhoneNumber.get(phoneNumberId);
+    if (hit && hit.expires > Date.now()) return hit.account;
+    const account = await manager.getRepository(WhatsappAccount).findOne({ where: { phoneNumberId } });
+    if (account) this.byPhoneNumber.set(phoneNumberId, { account, expires: Date.now() + PHONE_NUMBER_TTL_MS });
+    else this.byPhoneNumber.delete(phoneNumberId);
+    return account;
+  }
+
+  /** Keeps the latest fact per event kind on the account(s) of that phone number or WABA. */
+  async recordProviderState(event: ProviderStateEvent): Promise<void> {
+    const phoneNumberId = event.kind === 'account_update' ? event.phoneNumberId : undefined;
+    const fact = { ...event, recordedAt: new Date().toISOString() };
+    const where = phoneNumberId ? 'phone_number_id = $2' : event.wabaId ? 'waba_id = $2' : null;
+    if (!where) return;
+    const quality = event.kind === 'phone_quality' ? (event.currentLimit ?? event.event ?? null) : null;
+    await this.dataSource.query(
+      `UPDATE whatsapp_account SET provider_state = provider_state || jsonb_build_object($1::text, $3::jsonb),
+         quality_rating = COALESCE($4, quality_rating), updated_at = now() WHERE ${where}`,
+      [event.kind, phoneNumberId ?? event.wabaId, JSON.stringify(fact), quality],
+    );
   }
 
   /** Decrypted only at call time, never cached, never logged. */

@@ -2,6 +2,8 @@
  * One internal model for Meta and Kapso webhook payloads. Everything here is
  * plain data (no classes) so the worker can re-derive it from the stored raw
  * event at any time; `content`/`details` keep the provider's object as received.
+ * A contract between `webhooks` (which parses into it) and the modules that apply
+ * it (communications, templates, whatsapp), so it imports nothing.
  */
 export type Provider = 'meta' | 'kapso';
 

@@ -4,14 +4,14 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { waIdToE164OrNull } from '../../../common/phone';
 import { MessageStatus } from '../../../database/entities/enums';
 import type { WhatsappAccount } from '../../../database/entities/whatsapp-account.entity';
-import { ContactsService } from '../../communications/contacts/contacts.service';
-import { InboundMessagesService } from '../../communications/inbound/inbound-messages.service';
-import { KnownSenderInbound } from '../../communications/inbound/known-sender-inbound.service';
-import { MessageStatusService, type StatusUpdate } from '../../communications/messages/message-status.service';
+import type { NormalizedEvent, StatusEvent, UserPreferenceEvent } from '../../../domain/normalized-event.types';
 import type { RealtimeEvent } from '../../realtime/realtime.events';
 import { TemplateEventsService } from '../../templates/template-events.service';
-import type { NormalizedEvent, StatusEvent, UserPreferenceEvent } from '../normalizer/normalized-event.types';
-import { AccountLookup } from './account-lookup.service';
+import { WhatsappAccountsService } from '../../whatsapp/accounts/whatsapp-accounts.service';
+import { ContactsService } from '../contacts/contacts.service';
+import { MessageStatusService, type StatusUpdate } from '../messages/message-status.service';
+import { InboundMessagesService } from './inbound-messages.service';
+import { KnownSenderInbound } from './known-sender-inbound.service';
 
 /** What applying one item produced, for work that must wait until its transaction commits. */
 export interface ItemEffects {
@@ -23,12 +23,20 @@ export interface ItemEffects {
 
 export class UnknownAccountError extends Error {}
 
-/** Applies one normalised webhook item to the domain. Every branch is idempotent. */
+/** The organisation switch changes rarely; a change takes effect within this. */
+const ORG_SWITCH_TTL_MS = 10_000;
+
+/**
+ * The one entry point for a normalised webhook item: it chooses the batched fast path or the general
+ * path (one transaction per message) and owns those transactions. Every branch is idempotent.
+ */
 @Injectable()
-export class EventApplier {
+export class InboundService {
+  private readonly orgAutoReplies = new Map<string, { enabled: boolean; expires: number }>();
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly accounts: AccountLookup,
+    private readonly accounts: WhatsappAccountsService,
     private readonly inbound: InboundMessagesService,
     private readonly knownSenders: KnownSenderInbound,
     private readonly statuses: MessageStatusService,
@@ -49,7 +57,7 @@ export class EventApplier {
         // Follow-up work is requested again on a retry too (the first attempt may have died before
         // enqueueing it): agent runs and media downloads are idempotent. No agent job at all while
         // auto-replies are off for the account or the organisation.
-        if (await this.accounts.autoRepliesEnabled(account)) effects.inboundConversations.add(applied.conversationId);
+        if (await this.autoRepliesEnabled(account)) effects.inboundConversations.add(applied.conversationId);
         if (applied.mediaAssetId) effects.mediaAssetIds.push(applied.mediaAssetId);
         if (!applied.inserted) return;
         effects.realtime.push(
@@ -124,12 +132,23 @@ export class EventApplier {
   }
 
   private async accountFor(phoneNumberId: string, manager: EntityManager, routeAccountId: string | null): Promise<WhatsappAccount> {
-    const account = await this.accounts.byPhoneNumberId(phoneNumberId, manager);
+    const account = await this.accounts.findByPhoneNumberId(phoneNumberId, manager);
     if (!account) throw new UnknownAccountError(`No WhatsApp account with phone_number_id ${phoneNumberId}`);
     if (routeAccountId && account.id !== routeAccountId) {
       throw new UnknownAccountError(`phone_number_id ${phoneNumberId} does not belong to the account this event was posted for`);
     }
     return account;
+  }
+
+  /** Whether inbound messages of this account should reach the agents at all (account and organisation switches). */
+  private async autoRepliesEnabled(account: WhatsappAccount): Promise<boolean> {
+    if (!account.autoRepliesEnabled) return false;
+    const hit = this.orgAutoReplies.get(account.organizationId);
+    if (hit && hit.expires > Date.now()) return hit.enabled;
+    const [row] = await this.dataSource.query(`SELECT settings->>'autoRepliesEnabled' AS flag FROM organization WHERE id = $1`, [account.organizationId]);
+    const enabled = row?.flag !== 'false';
+    this.orgAutoReplies.set(account.organizationId, { enabled, expires: Date.now() + ORG_SWITCH_TTL_MS });
+    return enabled;
   }
 
   private inTransaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
