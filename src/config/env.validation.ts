@@ -135,6 +135,10 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(0) @Max(100)
   WEBHOOK_INGEST_BATCH_MS = 0;
 
+  /** A webhook not stored within this is answered 503 WEBHOOK_STORE_TIMEOUT, so the provider retries it. */
+  @Transform(toInt) @IsInt() @Min(100)
+  WEBHOOK_STORE_TIMEOUT_MS = 2000;
+
   @IsString() @Matches(/^[a-z,-]*$/)
   WORKER_QUEUES = '';
 
