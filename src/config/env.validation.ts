@@ -50,6 +50,25 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(2) @Max(500)
   DATABASE_POOL_SIZE = 20;
 
+  /**
+   * PostgreSQL cancels a statement running longer than this; the client gives up 1 s later (a network that drops
+   * packets never answers) and replaces the connection. Migrations run by the TypeORM CLI have no limit.
+   */
+  @Transform(toInt) @IsInt() @Min(100)
+  DB_STATEMENT_TIMEOUT_MS = 30000;
+
+  /** A statement waiting this long for a row or advisory lock fails (and its job retries). */
+  @Transform(toInt) @IsInt() @Min(100)
+  DB_LOCK_TIMEOUT_MS = 10000;
+
+  /** PostgreSQL ends a session left idle inside a transaction this long, releasing its locks. */
+  @Transform(toInt) @IsInt() @Min(1000)
+  DB_IDLE_IN_TRANSACTION_TIMEOUT_MS = 60000;
+
+  /** Opening a connection, or waiting for a free one in the pool, fails after this. */
+  @Transform(toInt) @IsInt() @Min(100)
+  DB_CONNECT_TIMEOUT_MS = 5000;
+
   @IsString() @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
   JWT_SECRET: string;
 
@@ -115,6 +134,10 @@ export class EnvironmentVariables {
   /** Extra wait to grow webhook insert batches; 0 = natural group commit (batches form while inserts run). */
   @Transform(toInt) @IsInt() @Min(0) @Max(100)
   WEBHOOK_INGEST_BATCH_MS = 0;
+
+  /** A webhook not stored within this is answered 503 WEBHOOK_STORE_TIMEOUT, so the provider retries it. */
+  @Transform(toInt) @IsInt() @Min(100)
+  WEBHOOK_STORE_TIMEOUT_MS = 2000;
 
   @IsString() @Matches(/^[a-z,-]*$/)
   WORKER_QUEUES = '';

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { LoggingModule } from '../common/logging/logging.module';
 import { RedisModule } from '../common/redis/redis.module';
 import { AppConfig } from '../config/app-config';
-import { dataSourceOptions } from '../database/data-source-options';
+import { type DatabaseTimeouts, dataSourceOptions } from '../database/data-source-options';
 import { MetricsModule } from '../modules/metrics/metrics.module';
 import { RealtimePublisherModule } from '../modules/realtime/realtime-publisher.module';
 import { QueuesModule } from '../queues/queues.module';
@@ -26,7 +26,7 @@ export class CoreModule {
       imports: [
         ConfigHolderModule.forRoot(config),
         LoggingModule.forRoot(logger),
-        TypeOrmModule.forRoot({ ...dataSourceOptions(config.DATABASE_URL, config.DATABASE_POOL_SIZE), migrationsRun: config.DB_MIGRATIONS_RUN, logging: false }),
+        TypeOrmModule.forRoot({ ...dataSourceOptions(config.DATABASE_URL, config.DATABASE_POOL_SIZE, databaseTimeouts(config)), migrationsRun: config.DB_MIGRATIONS_RUN, logging: false }),
         RedisModule,
         QueuesModule,
         MetricsModule,
@@ -34,4 +34,13 @@ export class CoreModule {
       ],
     };
   }
+}
+
+function databaseTimeouts(config: AppConfig): DatabaseTimeouts {
+  return {
+    statementMs: config.DB_STATEMENT_TIMEOUT_MS,
+    lockMs: config.DB_LOCK_TIMEOUT_MS,
+    idleInTransactionMs: config.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    connectMs: config.DB_CONNECT_TIMEOUT_MS,
+  };
 }

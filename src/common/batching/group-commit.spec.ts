@@ -80,4 +80,27 @@ describe('GroupCommit', () => {
     expect(batches[0]).toEqual([1, 2]);
     expect(committer.waiting).toBe(0);
   });
+
+  it('answers an aborted caller at once, dropping its item if no batch has taken it yet', async () => {
+    const gate = deferred();
+    const batches: number[][] = [];
+    const committer = new GroupCommit(async (items: number[]) => {
+      batches.push(items);
+      await gate.promise;
+      return items;
+    }, { maxBatch: 10, maxInFlight: 1 });
+    const running = new AbortController();
+    const waiting = new AbortController();
+    const first = committer.submit(1, running.signal);
+    await new Promise(setImmediate);
+    const second = committer.submit(2, waiting.signal);
+    running.abort(new Error('gave up'));
+    waiting.abort(new Error('gave up'));
+    await expect(first).rejects.toThrow('gave up');
+    await expect(second).rejects.toThrow('gave up');
+    expect(committer.waiting).toBe(0);
+    gate.resolve();
+    await expect(committer.submit(3)).resolves.toBe(3);
+    expect(batches).toEqual([[1], [3]]);
+  });
 });

@@ -30,9 +30,18 @@ export class GroupCommit<I, O> {
     private readonly options: GroupCommitOptions,
   ) {}
 
-  submit(item: I): Promise<O> {
+  /**
+   * `signal`: the caller stops waiting when it aborts (rejected with its reason). An item still waiting is dropped;
+   * one already in a running batch stays in it, only its answer is no longer awaited.
+   */
+  submit(item: I, signal?: AbortSignal): Promise<O> {
     return new Promise<O>((resolve, reject) => {
-      this.pending.push({ item, resolve, reject });
+      if (signal?.aborted) return reject(signal.reason);
+      const onAbort = () => this.abandon(entry, signal?.reason);
+      const settled = () => signal?.removeEventListener('abort', onAbort);
+      const entry: Pending<I, O> = { item, resolve: (result) => (settled(), resolve(result)), reject: (error) => (settled(), reject(error)) };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.pending.push(entry);
       this.schedule();
     });
   }
@@ -45,6 +54,12 @@ export class GroupCommit<I, O> {
   /** Runs everything still waiting (shutdown). */
   async drain(): Promise<void> {
     while (this.pending.length > 0) await this.flush();
+  }
+
+  private abandon(entry: Pending<I, O>, reason: unknown): void {
+    const index = this.pending.indexOf(entry);
+    if (index >= 0) this.pending.splice(index, 1);
+    entry.reject(reason);
   }
 
   private schedule(): void {

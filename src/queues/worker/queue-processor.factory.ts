@@ -4,6 +4,7 @@ import { DelayedError, type Job, UnrecoverableError, WaitingChildrenError } from
 import type { Logger } from 'pino';
 import { ROOT_LOGGER } from '../../common/logging/logging.module';
 import { AppConfig } from '../../config/app-config';
+import { isDataError } from '../../database/sql-errors';
 import { MetricsService } from '../../modules/metrics/metrics.service';
 import { QueueName } from '../queue-names';
 import { JobHandlers } from './job-handlers.service';
@@ -50,10 +51,12 @@ export function createQueueProcessor(queue: QueueName): Type<WorkerHost> {
           this.metrics.jobOutcomes.inc({ queue, job: job.name, outcome: 'delayed' });
           throw error;
         }
-        const outcome = error instanceof UnrecoverableError ? 'failed' : 'retrying';
+        // A value PostgreSQL rejects (SQLSTATE 22xxx) is rejected again on every retry: fail at once with the reason.
+        const unrecoverable = error instanceof UnrecoverableError || isDataError(error);
+        const outcome = unrecoverable ? 'failed' : 'retrying';
         this.metrics.jobOutcomes.inc({ queue, job: job.name, outcome });
         this.rootLogger.warn({ ...context(), outcome, err: { message: (error as Error).message, code: (error as { code?: string }).code } }, 'job failed');
-        throw error;
+        throw unrecoverable && !(error instanceof UnrecoverableError) ? new UnrecoverableError((error as Error).message) : error;
       }
     }
   }

@@ -58,7 +58,7 @@ export class WebhookIngestService implements OnModuleDestroy {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly jobs: JobProducer,
-    config: AppConfig,
+    private readonly config: AppConfig,
     metrics: MetricsService,
     @Inject(ROOT_LOGGER) private readonly rootLogger: Logger,
   ) {
@@ -68,9 +68,20 @@ export class WebhookIngestService implements OnModuleDestroy {
     this.committer = new GroupCommit((batch) => this.storeBatch(batch), { maxBatch: MAX_BATCH, maxInFlight: MAX_IN_FLIGHT, lingerMs: () => config.WEBHOOK_INGEST_BATCH_MS });
   }
 
-  /** Resolves true when the event is new (stored now), false for a duplicate; rejects when storage failed. */
-  store(webhook: IncomingWebhook): Promise<boolean> {
-    return this.committer.submit(webhook);
+  /**
+   * Resolves true when the event is new (stored now), false for a duplicate; rejects when storage failed or took
+   * longer than WEBHOOK_STORE_TIMEOUT_MS (a stalled database): the provider retries, and a late commit is harmless
+   * because the retry is a duplicate.
+   */
+  async store(webhook: IncomingWebhook): Promise<boolean> {
+    const signal = AbortSignal.timeout(this.config.WEBHOOK_STORE_TIMEOUT_MS);
+    try {
+      return await this.committer.submit(webhook, signal);
+    } catch (error) {
+      if (error !== signal.reason) throw error;
+      this.receivedTotal.inc({ provider: webhook.provider, outcome: 'timeout' });
+      throw new DomainError('WEBHOOK_STORE_TIMEOUT', 'The event could not be stored in time; retry later', undefined, 503);
+    }
   }
 
   private async storeBatch(batch: IncomingWebhook[]): Promise<boolean[]> {

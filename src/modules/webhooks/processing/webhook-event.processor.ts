@@ -17,6 +17,7 @@ import { isMetaShapedPayload, normalizeMetaPayload } from '../normalizer/meta-pa
 import type { NormalizedItem } from '../../../domain/normalized-event.types';
 import { ASYNC_COMMIT } from '../../../database/async-commit';
 import { PreparedStatement } from '../../../database/prepared-statement';
+import { isDataError } from '../../../database/sql-errors';
 
 export type ProcessOutcome = 'processed' | 'failed' | 'skipped';
 
@@ -74,7 +75,7 @@ export class WebhookEventProcessor {
     const effects: ItemEffects = { realtime: [], inboundConversations: new Set(), mediaAssetIds: [] };
     const itemErrors: Array<{ path: string; error: string }> = [];
     let transientError: Error | null = null;
-    let rejected = false;
+    let permanentError: Error | null = null;
     for (const [index, item] of orderForApplication(items).entries()) {
       if (!item.ok) {
         itemErrors.push({ path: item.path, error: item.error });
@@ -85,10 +86,11 @@ export class WebhookEventProcessor {
         await this.inbound.apply(item.event, effects, event.whatsappAccountId);
         this.processed.inc({ provider: event.provider, kind: item.event.kind, outcome: 'applied' });
       } catch (error) {
-        const permanent = error instanceof UnknownAccountError;
+        // An unknown account, or a value PostgreSQL rejects (SQLSTATE 22xxx): another attempt would fail the same way.
+        const permanent = error instanceof UnknownAccountError || isDataError(error);
         itemErrors.push({ path: `items[${index}]:${item.event.kind}`, error: (error as Error).message });
         this.processed.inc({ provider: event.provider, kind: item.event.kind, outcome: permanent ? 'rejected' : 'failed' });
-        if (permanent) rejected = true;
+        if (permanent) permanentError ??= error as Error;
         else transientError = error as Error;
       }
     }
@@ -98,8 +100,8 @@ export class WebhookEventProcessor {
       throw transientError;
     }
     // Items for an unknown account stay visible as a failed event, replayable once the account exists.
-    const status = transientError || rejected ? WebhookEventStatus.Failed : WebhookEventStatus.Processed;
-    await this.mark(event.id, status, transientError?.message ?? (rejected ? 'Some items could not be applied' : null), itemErrors, phoneNumberIdsOf(items));
+    const status = transientError || permanentError ? WebhookEventStatus.Failed : WebhookEventStatus.Processed;
+    await this.mark(event.id, status, (transientError ?? permanentError)?.message ?? null, itemErrors, phoneNumberIdsOf(items));
     this.lag.observe({ provider: event.provider }, (Date.now() - event.receivedAt.getTime()) / 1000);
     if (itemErrors.length > 0) this.logger.warn({ webhookEventId, itemErrors: itemErrors.length, status }, 'webhook event had items that could not be applied');
     return status === WebhookEventStatus.Processed ? 'processed' : 'failed';
