@@ -4,7 +4,8 @@ import { ApiBearerAuth, ApiExcludeEndpoint, ApiOperation, ApiProperty, ApiProper
 import { SkipThrottle } from '@nestjs/throttler';
 import { IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { CurrentPrincipal, Public, type Principal } from '../../auth/principal';
+import { UserRole } from '../../../database/entities/enums';
+import { CurrentPrincipal, MinRole, Public, type Principal } from '../../auth/principal';
 import { SANDBOX_GRAPH_PATH } from '../whatsapp-providers.service';
 import { GraphSimulator } from './graph-simulator';
 import { SandboxService } from './sandbox.service';
@@ -77,6 +78,7 @@ export class SandboxController {
   }
 
   @Post('inbound')
+  @MinRole(UserRole.Agent)
   @HttpCode(202)
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Make a simulated customer message arrive as a signed Meta webhook' })
