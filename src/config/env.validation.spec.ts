@@ -34,6 +34,15 @@ describe('validateEnv', () => {
     expect(() => validateEnv({ ...valid, JWT_SECRET: '' })).toThrow(/JWT_SECRET/);
   });
 
+  it('turns the sandbox on by default only outside production', () => {
+    expect(validateEnv(valid).SANDBOX_ENABLED).toBe(true);
+    expect(validateEnv({ ...valid, NODE_ENV: 'test' }).SANDBOX_ENABLED).toBe(true);
+    expect(validateEnv({ ...valid, NODE_ENV: 'production' }).SANDBOX_ENABLED).toBe(false);
+    expect(validateEnv({ ...valid, NODE_ENV: 'production', SANDBOX_ENABLED: '' }).SANDBOX_ENABLED).toBe(false);
+    expect(validateEnv({ ...valid, NODE_ENV: 'production', SANDBOX_ENABLED: 'true' }).SANDBOX_ENABLED).toBe(true);
+    expect(validateEnv({ ...valid, SANDBOX_ENABLED: 'false' }).SANDBOX_ENABLED).toBe(false);
+  });
+
   it('parses booleans and numbers from strings', () => {
     expect(validateEnv({ ...valid, DB_MIGRATIONS_RUN: 'false', PORT: '8080' })).toMatchObject({ DB_MIGRATIONS_RUN: false, PORT: 8080 });
   });

@@ -94,8 +94,9 @@ export class EnvironmentVariables {
   @IsUrl(url)
   PUBLIC_BASE_URL = 'http://127.0.0.1:3000';
 
+  /** The built-in Graph API simulator; unset means on outside production (see validateEnv). */
   @Transform(toBool) @IsBoolean()
-  SANDBOX_ENABLED = true;
+  SANDBOX_ENABLED: boolean;
 
   @Transform(toInt) @IsInt() @Min(0)
   SANDBOX_STATUS_DELAY_MS = 500;
@@ -196,6 +197,8 @@ function exampleSecretsInProduction(env: EnvironmentVariables): string[] {
 export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables {
   // An empty value means "not set", so defaults and @IsOptional apply.
   const present = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== '' && v !== undefined));
+  // A simulator that signs webhooks is a development tool: production has it only when asked for.
+  present.SANDBOX_ENABLED ??= String((present.NODE_ENV ?? 'development') !== 'production');
   const env = plainToInstance(EnvironmentVariables, present, { exposeDefaultValues: true });
   const errors = validateSync(env, { skipMissingProperties: false, whitelist: false });
   const lines = errors.map((e) => `  ${e.property}: ${Object.values(e.constraints ?? { invalid: 'is invalid' }).join('; ')}`);

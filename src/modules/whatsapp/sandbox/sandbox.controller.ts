@@ -53,13 +53,16 @@ export class SandboxController {
     private readonly sandbox: SandboxService,
   ) {}
 
+  /** No user principal: a sandbox account's own token authenticates it, as Meta's would (anything else gets Meta's 401). */
   @All('graph/*')
   @Public()
   @ApiExcludeEndpoint()
   async graph(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     this.sandbox.assertEnabled();
     const path = request.url.slice(SANDBOX_GRAPH_PATH.length) || '/';
+    const caller = await this.sandbox.graphCaller(request.headers.authorization);
     const response = await this.simulator.handle({
+      caller: caller ?? undefined,
       method: request.method,
       path,
       headers: request.headers,
