@@ -1,3 +1,6 @@
+import { parse } from 'dotenv';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { EnvValidationError, validateEnv } from './env.validation';
 
 const valid = {
@@ -31,7 +34,32 @@ describe('validateEnv', () => {
     expect(() => validateEnv({ ...valid, JWT_SECRET: '' })).toThrow(/JWT_SECRET/);
   });
 
+  it('turns the sandbox on by default only outside production', () => {
+    expect(validateEnv(valid).SANDBOX_ENABLED).toBe(true);
+    expect(validateEnv({ ...valid, NODE_ENV: 'test' }).SANDBOX_ENABLED).toBe(true);
+    expect(validateEnv({ ...valid, NODE_ENV: 'production' }).SANDBOX_ENABLED).toBe(false);
+    expect(validateEnv({ ...valid, NODE_ENV: 'production', SANDBOX_ENABLED: '' }).SANDBOX_ENABLED).toBe(false);
+    expect(validateEnv({ ...valid, NODE_ENV: 'production', SANDBOX_ENABLED: 'true' }).SANDBOX_ENABLED).toBe(true);
+    expect(validateEnv({ ...valid, SANDBOX_ENABLED: 'false' }).SANDBOX_ENABLED).toBe(false);
+  });
+
   it('parses booleans and numbers from strings', () => {
     expect(validateEnv({ ...valid, DB_MIGRATIONS_RUN: 'false', PORT: '8080' })).toMatchObject({ DB_MIGRATIONS_RUN: false, PORT: 8080 });
+  });
+
+  describe('production', () => {
+    const example = parse(readFileSync(join(__dirname, '../../.env.example')));
+
+    it('refuses the .env.example JWT_SECRET and ENCRYPTION_KEY, naming both', () => {
+      const attempt = () => validateEnv({ ...example, NODE_ENV: 'production' });
+      expect(attempt).toThrow(EnvValidationError);
+      expect(attempt).toThrow(/JWT_SECRET[\s\S]*ENCRYPTION_KEY/);
+      expect(() => validateEnv({ ...example, NODE_ENV: 'production', ENCRYPTION_KEY: example.ENCRYPTION_KEY.toUpperCase() })).toThrow(/ENCRYPTION_KEY/);
+    });
+
+    it('accepts the .env.example values in development and its own secrets in production', () => {
+      expect(validateEnv(example).NODE_ENV).toBe('development');
+      expect(validateEnv({ ...example, NODE_ENV: 'production', JWT_SECRET: 'y'.repeat(40), ENCRYPTION_KEY: 'ab'.repeat(32) }).NODE_ENV).toBe('production');
+    });
   });
 });

@@ -113,8 +113,9 @@ export class EnvironmentVariables {
   @IsUrl(url)
   PUBLIC_BASE_URL = 'http://127.0.0.1:3000';
 
+  /** The built-in Graph API simulator; unset means on outside production (see validateEnv). */
   @Transform(toBool) @IsBoolean()
-  SANDBOX_ENABLED = true;
+  SANDBOX_ENABLED: boolean;
 
   @Transform(toInt) @IsInt() @Min(0)
   SANDBOX_STATUS_DELAY_MS = 500;
@@ -202,15 +203,29 @@ export class EnvironmentVariables {
 
 export class EnvValidationError extends Error {}
 
+/** The published `.env.example` secrets: with them anyone can forge tokens or decrypt stored credentials. */
+const EXAMPLE_SECRETS: Partial<Record<keyof EnvironmentVariables, string>> = {
+  JWT_SECRET: 'change-me-local-development-jwt-secret-0123456789',
+  ENCRYPTION_KEY: '000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f',
+};
+
+function exampleSecretsInProduction(env: EnvironmentVariables): string[] {
+  if (env.NODE_ENV !== 'production') return [];
+  return Object.entries(EXAMPLE_SECRETS)
+    .filter(([name, example]) => String(env[name as keyof EnvironmentVariables]).toLowerCase() === example.toLowerCase())
+    .map(([name]) => `  ${name}: must not be the .env.example value in production`);
+}
+
 /** Validates the environment; the message names every bad or missing variable. */
 export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables {
   // An empty value means "not set", so defaults and @IsOptional apply.
   const present = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== '' && v !== undefined));
+  // A simulator that signs webhooks is a development tool: production has it only when asked for.
+  present.SANDBOX_ENABLED ??= String((present.NODE_ENV ?? 'development') !== 'production');
   const env = plainToInstance(EnvironmentVariables, present, { exposeDefaultValues: true });
   const errors = validateSync(env, { skipMissingProperties: false, whitelist: false });
-  if (errors.length > 0) {
-    const lines = errors.map((e) => `  ${e.property}: ${Object.values(e.constraints ?? { invalid: 'is invalid' }).join('; ')}`);
-    throw new EnvValidationError(`Invalid environment configuration:\n${lines.join('\n')}`);
-  }
+  const lines = errors.map((e) => `  ${e.property}: ${Object.values(e.constraints ?? { invalid: 'is invalid' }).join('; ')}`);
+  lines.push(...exampleSecretsInProduction(env));
+  if (lines.length > 0) throw new EnvValidationError(`Invalid environment configuration:\n${lines.join('\n')}`);
   return env;
 }

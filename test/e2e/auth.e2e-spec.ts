@@ -14,6 +14,11 @@ describe('Authentication and roles', () => {
   });
   afterAll(() => app.close());
 
+  async function ownerRow(): Promise<{ id: string; organizationId: string }> {
+    const users = await http(app).get('/api/v1/users').set('Authorization', `Bearer ${ownerToken}`).expect(200);
+    return users.body.data.find((u: { email: string }) => u.email === app.config.ADMIN_EMAIL);
+  }
+
   describe('POST /api/v1/auth/login', () => {
     it('returns a JWT for the bootstrapped owner', async () => {
       const response = await http(app).post('/api/v1/auth/login').send({ email: app.config.ADMIN_EMAIL, password: app.config.ADMIN_PASSWORD }).expect(200);
@@ -44,6 +49,21 @@ describe('Authentication and roles', () => {
         { sub: owner.id, org: owner.organizationId, role: 'owner', exp: Math.floor(Date.now() / 1000) - 60 },
       );
       const response = await http(app).get('/api/v1/users').set('Authorization', `Bearer ${expired}`).expect(401);
+      expect(response.body.code).toBe('UNAUTHORIZED');
+    });
+
+    it('answers 401, not 500, for a correctly signed token whose sub is not a UUID', async () => {
+      const owner = await ownerRow();
+      const token = await new JwtService({ secret: app.config.JWT_SECRET }).signAsync({ sub: 'not-a-uuid', org: owner.organizationId, role: 'owner' }, { expiresIn: '1h' });
+      const response = await http(app).get('/api/v1/users').set('Authorization', `Bearer ${token}`).expect(401);
+      expect(response.body.code).toBe('UNAUTHORIZED');
+    });
+
+    it('rejects a correctly signed token that never expires (no exp claim)', async () => {
+      const owner = await ownerRow();
+      const token = await new JwtService({ secret: app.config.JWT_SECRET }).signAsync({ sub: owner.id, org: owner.organizationId, role: 'owner' });
+      expect(JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString())).not.toHaveProperty('exp');
+      const response = await http(app).get('/api/v1/users').set('Authorization', `Bearer ${token}`).expect(401);
       expect(response.body.code).toBe('UNAUTHORIZED');
     });
 

@@ -4,9 +4,9 @@ import type { FastifyRequest } from 'fastify';
 import { UserRole } from '../../database/entities/enums';
 import { AuthErrors } from './auth.errors';
 import { AuthService } from './auth.service';
-import { IS_PUBLIC, type Principal, REQUIRED_ROLES, ROLE_RANK } from './principal';
+import { IS_PUBLIC, type Principal, REQUIRED_ROLES, ROLE_RANK, SAFE_METHODS } from './principal';
 
-/** Global guard: every route needs a JWT or an API key unless marked @Public(); @MinRole limits by role. */
+/** Global guard: every route needs a JWT or an API key unless marked @Public(); @MinRole limits by role (required off GET). */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
@@ -21,6 +21,8 @@ export class AuthGuard implements CanActivate {
     const principal = await this.authenticate(request);
     request.principal = principal;
     const minRole = this.reflector.getAllAndOverride<UserRole | undefined>(REQUIRED_ROLES, targets);
+    // Default-deny: a route that changes data and forgot its @MinRole is refused to everyone, not opened to viewers.
+    if (!minRole && !SAFE_METHODS.has(request.method)) throw AuthErrors.roleNotDeclared();
     if (minRole && ROLE_RANK[principal.role] < ROLE_RANK[minRole]) throw AuthErrors.forbidden();
     return true;
   }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { InjectRepository } from '@nestjs/typeorm';
+import { isUUID } from 'class-validator';
 import { timingSafeEqual } from 'node:crypto';
 import { IsNull, Repository } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
@@ -15,6 +16,7 @@ interface JwtClaims {
   sub: string;
   org: string;
   role: UserRole;
+  exp?: number;
 }
 
 const API_KEY_PATTERN = /^cvk_([A-Za-z0-9]{12})_([A-Za-z0-9_-]{32,})$/;
@@ -45,10 +47,11 @@ export class AuthService {
   async authenticateJwt(token: string): Promise<Principal> {
     let claims: JwtClaims;
     try {
-      claims = await this.jwt.verifyAsync<JwtClaims>(token);
+      claims = await this.jwt.verifyAsync<JwtClaims>(token, { algorithms: ['HS256'] });
     } catch {
       throw AuthErrors.unauthorized('Invalid or expired token');
     }
+    if (!hasWellFormedClaims(claims)) throw AuthErrors.unauthorized('Invalid or expired token');
     // Reload so deactivation and role changes take effect at once.
     const user = await this.users.findOne({ where: { id: claims.sub }, select: { id: true, organizationId: true, role: true, isActive: true } });
     if (!user || !user.isActive || user.organizationId !== claims.org) throw AuthErrors.unauthorized('Invalid or expired token');
@@ -76,6 +79,11 @@ export class AuthService {
     const secret = randomToken(32);
     return { plaintext: `cvk_${prefix}_${secret}`, prefix, keyHash: sha256Hex(secret) };
   }
+}
+
+/** A signature only proves who issued the token: a token that never expires, or whose ids are not ours, is refused. */
+function hasWellFormedClaims(claims: JwtClaims): boolean {
+  return typeof claims.exp === 'number' && isUUID(claims.sub) && isUUID(claims.org);
 }
 
 function sameHash(a: string, b: string): boolean {

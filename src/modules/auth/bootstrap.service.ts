@@ -29,6 +29,7 @@ export class BootstrapService implements OnApplicationBootstrap {
     await this.dataSource.query(`SELECT pg_advisory_lock(hashtext('conversa:bootstrap'))`);
     try {
       await this.ensureAdmin();
+      if (this.config.SANDBOX_ENABLED) await this.accounts.reissueLegacySandboxCredentials();
     } finally {
       await this.dataSource.query(`SELECT pg_advisory_unlock(hashtext('conversa:bootstrap'))`);
     }

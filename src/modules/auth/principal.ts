@@ -1,4 +1,5 @@
-import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
+import { ApiExtension } from '@nestjs/swagger';
 import { UserRole } from '../../database/entities/enums';
 
 /** Who is calling: a user (JWT) or an API key, always inside one organisation. */
@@ -12,11 +13,17 @@ export interface Principal {
 export const IS_PUBLIC = 'conversa:public';
 export const REQUIRED_ROLES = 'conversa:roles';
 
-/** Skips authentication (login, health, webhooks). */
-export const Public = () => SetMetadata(IS_PUBLIC, true);
+/** Skips authentication (login, health, webhooks); shown as `x-public` in the OpenAPI document. */
+export const Public = () => applyDecorators(SetMetadata(IS_PUBLIC, true), ApiExtension('x-public', true));
 
-/** Least role allowed: owner > admin > agent > viewer. */
-export const MinRole = (role: UserRole) => SetMetadata(REQUIRED_ROLES, role);
+/**
+ * Least role allowed: owner > admin > agent > viewer. Every authenticated route that is not GET must declare
+ * one (the guard refuses it otherwise); shown as `x-min-role` in the OpenAPI document.
+ */
+export const MinRole = (role: UserRole) => applyDecorators(SetMetadata(REQUIRED_ROLES, role), ApiExtension('x-min-role', role));
+
+/** Methods that read: allowed to any authenticated role unless the route asks for more. */
+export const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export const ROLE_RANK: Record<UserRole, number> = {
   [UserRole.Viewer]: 0,

@@ -36,6 +36,7 @@ export class InboxContactsController {
   }
 
   @Post()
+  @MinRole(UserRole.Agent)
   @ApiOperation({ summary: 'Create a contact by phone and name (409 CONTACT_CONFLICT when the number exists)' })
   @ApiCreatedResponse({ type: ContactDto })
   create(@CurrentPrincipal() principal: Principal, @Body() body: CreateContactDto) {
@@ -49,6 +50,7 @@ export class InboxContactsController {
   }
 
   @Patch(':id')
+  @MinRole(UserRole.Agent)
   @ApiOperation({ summary: 'Edit name, labels and custom attributes' })
   @ApiOkResponse({ type: ContactDto })
   update(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateContactDto) {
@@ -71,6 +73,7 @@ export class InboxContactsController {
   }
 
   @Post(':id/notes')
+  @MinRole(UserRole.Agent)
   @ApiOperation({ summary: 'Add an internal note (author and time recorded)' })
   @ApiCreatedResponse({ type: ContactNoteDto })
   addNote(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: CreateNoteDto) {
@@ -85,6 +88,7 @@ export class InboxContactsController {
   }
 
   @Post(':id/opt-out')
+  @MinRole(UserRole.Agent)
   @HttpCode(200)
   @ApiOperation({ summary: 'Opt the contact out of marketing (source: admin)' })
   @ApiOkResponse({ type: ContactDto })
@@ -93,6 +97,7 @@ export class InboxContactsController {
   }
 
   @Post(':id/opt-in')
+  @MinRole(UserRole.Agent)
   @HttpCode(200)
   @ApiOperation({ summary: 'Opt the contact back in to marketing (source: admin)' })
   @ApiOkResponse({ type: ContactDto })

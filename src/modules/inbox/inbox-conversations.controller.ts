@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, type Principal } from '../auth/principal';
+import { UserRole } from '../../database/entities/enums';
+import { CurrentPrincipal, MinRole, type Principal } from '../auth/principal';
 import { ConversationActionsService } from './conversation-actions.service';
 import {
   AssignConversationDto,
@@ -46,6 +47,7 @@ export class InboxConversationsController {
   }
 
   @Post(':id/read')
+  @MinRole(UserRole.Agent)
   @HttpCode(200)
   @ApiOperation({ summary: 'Mark read: zero the unread count and send the read receipt of the latest inbound message (best effort)' })
   @ApiOkResponse({ type: ReadReceiptResultDto })
@@ -54,6 +56,7 @@ export class InboxConversationsController {
   }
 
   @Post(':id/close')
+  @MinRole(UserRole.Agent)
   @HttpCode(200)
   @ApiOperation({ summary: 'Close the conversation (a new inbound message reopens it)' })
   @ApiOkResponse({ type: ConversationDto })
@@ -62,6 +65,7 @@ export class InboxConversationsController {
   }
 
   @Post(':id/reopen')
+  @MinRole(UserRole.Agent)
   @HttpCode(200)
   @ApiOperation({ summary: 'Reopen a closed conversation' })
   @ApiOkResponse({ type: ConversationDto })
@@ -70,6 +74,7 @@ export class InboxConversationsController {
   }
 
   @Post(':id/assign')
+  @MinRole(UserRole.Agent)
   @HttpCode(200)
   @ApiOperation({ summary: 'Assign to a user of the organisation, or unassign with null' })
   @ApiOkResponse({ type: ConversationDto })
@@ -78,6 +83,7 @@ export class InboxConversationsController {
   }
 
   @Post(':id/bot/pause')
+  @MinRole(UserRole.Agent)
   @HttpCode(200)
   @ApiOperation({ summary: 'Hand the conversation to a person: the bot stops answering' })
   @ApiOkResponse({ type: ConversationDto })
@@ -86,6 +92,7 @@ export class InboxConversationsController {
   }
 
   @Post(':id/bot/resume')
+  @MinRole(UserRole.Agent)
   @HttpCode(200)
   @ApiOperation({ summary: 'Give the conversation back to the bot (clears the handoff request)' })
   @ApiOkResponse({ type: ConversationDto })
@@ -94,6 +101,7 @@ export class InboxConversationsController {
   }
 
   @Post(':id/labels')
+  @MinRole(UserRole.Agent)
   @HttpCode(200)
   @ApiOperation({ summary: 'Add and/or remove conversation labels' })
   @ApiOkResponse({ type: ConversationDto })

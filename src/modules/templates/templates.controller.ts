@@ -141,6 +141,7 @@ export class TemplatesController {
   }
 
   @Post(':id/preview')
+  @MinRole(UserRole.Agent)
   @HttpCode(200)
   @ApiOperation({ summary: 'Fill the template: rendered text and the exact `template` object a send carries' })
   @ApiBody({ type: PreviewTemplateDto, examples: { positional: { value: { variables: { '1': 'Pablo', '2': '30 de abril' }, headerMedia: { link: 'https://cdn.example.com/renta.jpg' }, buttonParams: { '0': 'abc123' } } }, named: { value: { variables: { nombre: 'Pablo' } } } } })

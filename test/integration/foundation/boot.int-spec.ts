@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { parse } from 'dotenv';
 
 const ROOT = resolve(__dirname, '../../..');
 
@@ -37,5 +38,15 @@ describe('boot', () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/PostgreSQL is not reachable at 127\.0\.0\.1:1/);
     expect(result.stderr).toMatch(/Redis is not reachable at 127\.0\.0\.1:2/);
+  });
+
+  it('refuses to start in production with the .env.example JWT_SECRET and ENCRYPTION_KEY', () => {
+    const example = parse(readFileSync(join(ROOT, '.env.example')));
+    // Unreachable services: should the check be missing, the process stops there instead of starting on shared ones.
+    const unreachable = { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/x', REDIS_URL: 'redis://127.0.0.1:2' };
+    const result = boot({ ...base, ...unreachable, NODE_ENV: 'production', JWT_SECRET: example.JWT_SECRET, ENCRYPTION_KEY: example.ENCRYPTION_KEY });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/JWT_SECRET: .*\.env\.example/);
+    expect(result.stderr).toMatch(/ENCRYPTION_KEY: .*\.env\.example/);
   });
 });

@@ -51,6 +51,7 @@ export class AgentsController {
   }
 
   @Post('agents/test-response')
+  @MinRole(UserRole.Agent)
   @HttpCode(200)
   @ApiOperation({ summary: 'Route a text through the agents exactly like an inbound message, without sending anything' })
   testResponse(@CurrentPrincipal() principal: Principal, @Body() body: TestResponseDto) {

@@ -43,6 +43,7 @@ export class WhatsappAccountsController {
   }
 
   @Post(':id/test')
+  @MinRole(UserRole.Agent)
   @HttpCode(200)
   @ApiOperation({ summary: "Health check against the provider: reachability, credentials and response time" })
   test(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string) {

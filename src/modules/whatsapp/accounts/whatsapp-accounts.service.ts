@@ -1,14 +1,23 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { DataSource, type EntityManager, Not, Repository } from 'typeorm';
 import { decryptSecret, encryptSecret } from '../../../common/crypto';
-import { DomainError, NotFoundError } from '../../../common/errors/domain-error';
+import { DomainError, NotFoundError, ValidationFailedError } from '../../../common/errors/domain-error';
 import { AppConfig } from '../../../config/app-config';
 import { WhatsappProviderKind } from '../../../database/entities/enums';
 import { WhatsappAccount } from '../../../database/entities/whatsapp-account.entity';
 import type { AccountUpdateEvent, BusinessCapabilityEvent, PhoneQualityEvent, SecurityEvent } from '../../../domain/normalized-event.types';
+import { issueSandboxCredentials, sandboxAccountIdOf } from '../sandbox/sandbox-credentials';
 import { WhatsappProviders } from '../whatsapp-providers.service';
+
+/** What the sandbox's simulated Graph API knows about the account a token belongs to. */
+export interface SandboxCaller {
+  accountId: string;
+  phoneNumberId: string;
+  wabaId: string | null;
+  appSecret: string;
+}
 
 export interface CreateAccountInput {
   name: string;
@@ -16,7 +25,8 @@ export interface CreateAccountInput {
   phoneNumberId: string;
   wabaId?: string | null;
   displayPhoneNumber?: string | null;
-  accessToken: string;
+  /** Required except for sandbox accounts, whose credentials the sandbox issues. */
+  accessToken?: string;
   appSecret?: string | null;
   defaultRegion?: string;
   rateLimitPerSecond?: number;
@@ -46,19 +56,15 @@ export class WhatsappAccountsService {
     const { accessToken, appSecret, ...rest } = input;
     const isFirst = !(await this.accounts.exists({ where: { organizationId } }));
     if (await this.accounts.exists({ where: { phoneNumberId: input.phoneNumberId } })) throw phoneNumberTaken();
-    const saved = await this.accounts.save(
-      this.accounts.create({
-        ...rest,
-        organizationId,
-        isDefault: input.isDefault ?? isFirst,
-        accessTokenEncrypted: encryptSecret(accessToken, this.config.encryptionKey),
-        appSecretEncrypted: appSecret ? encryptSecret(appSecret, this.config.encryptionKey) : null,
-      }),
-    );
-    return this.get(organizationId, saved.id);
+    const id = randomUUID();
+    // The simulator accepts only credentials it issued, so whatever a sandbox account was given is replaced.
+    const secrets = input.provider === WhatsappProviderKind.Sandbox ? issueSandboxCredentials(id) : { accessToken, appSecret };
+    if (!secrets.accessToken) throw new ValidationFailedError('accessToken is required', [{ field: 'accessToken', message: 'accessToken is required' }]);
+    await this.accounts.insert(this.accounts.create({ ...rest, id, organizationId, isDefault: input.isDefault ?? isFirst, appSecretEncrypted: null, ...this.encrypted(secrets) }));
+    return this.get(organizationId, id);
   }
 
-  /** A sandbox account: the built-in simulator plays Meta for it. */
+  /** A sandbox account: the built-in simulator plays Meta for it, with a token and webhook secret of its own. */
   createSandbox(organizationId: string, name = 'Sandbox'): Promise<WhatsappAccount> {
     const digits = String(100000000000000 + (randomBytes(6).readUIntBE(0, 6) % 899999999999999));
     return this.create(organizationId, {
@@ -67,25 +73,35 @@ export class WhatsappAccountsService {
       phoneNumberId: digits,
       wabaId: String(BigInt(digits) + 1n),
       displayPhoneNumber: '+56 9 0000 0000',
-      accessToken: `sandbox-${randomBytes(16).toString('hex')}`,
       defaultRegion: 'CL',
     });
   }
 
   async update(organizationId: string, id: string, input: Partial<CreateAccountInput>): Promise<WhatsappAccount> {
-    await this.get(organizationId, id);
+    const current = await this.get(organizationId, id);
     const { accessToken, appSecret, ...rest } = input;
+    const sandbox = (input.provider ?? current.provider) === WhatsappProviderKind.Sandbox;
+    const wasSandbox = current.provider === WhatsappProviderKind.Sandbox;
+    const secrets = !sandbox ? { accessToken, appSecret } : wasSandbox ? {} : issueSandboxCredentials(id);
     if (input.phoneNumberId && (await this.accounts.exists({ where: { phoneNumberId: input.phoneNumberId, id: Not(id) } }))) throw phoneNumberTaken();
     await this.dataSource.transaction(async (manager) => {
       if (input.isDefault) await manager.update(WhatsappAccount, { organizationId }, { isDefault: false });
       await manager.update(WhatsappAccount, { id, organizationId }, {
         ...rest,
-        ...(accessToken ? { accessTokenEncrypted: encryptSecret(accessToken, this.config.encryptionKey) } : {}),
-        ...(appSecret ? { appSecretEncrypted: encryptSecret(appSecret, this.config.encryptionKey) } : {}),
+        ...this.encrypted(secrets),
       });
     });
     this.byPhoneNumber.clear();
     return this.get(organizationId, id);
+  }
+
+  /** Column values for the secrets given; an absent one is left as it is. */
+  private encrypted(secrets: { accessToken?: string; appSecret?: string | null }): Partial<Pick<WhatsappAccount, 'accessTokenEncrypted' | 'appSecretEncrypted'>> {
+    const key = this.config.encryptionKey;
+    return {
+      ...(secrets.accessToken ? { accessTokenEncrypted: encryptSecret(secrets.accessToken, key) } : {}),
+      ...(secrets.appSecret ? { appSecretEncrypted: encryptSecret(secrets.appSecret, key) } : {}),
+    };
   }
 
   /** Refused while conversations exist: their history belongs to the number (erase contacts first). */
@@ -159,10 +175,34 @@ export class WhatsappAccountsService {
     return decryptSecret(row.accessTokenEncrypted, this.config.encryptionKey);
   }
 
+  /** The sandbox account a bearer token belongs to, or null: the token must be one the sandbox issued, compared whole. */
+  async sandboxCaller(token: string): Promise<SandboxCaller | null> {
+    const accountId = sandboxAccountIdOf(token);
+    if (!accountId) return null;
+    const row = await this.accounts.findOne({
+      where: { id: accountId, provider: WhatsappProviderKind.Sandbox },
+      select: { id: true, phoneNumberId: true, wabaId: true, accessTokenEncrypted: true, appSecretEncrypted: true },
+    });
+    if (!row?.appSecretEncrypted || !sameSecret(decryptSecret(row.accessTokenEncrypted, this.config.encryptionKey), token)) return null;
+    return { accountId: row.id, phoneNumberId: row.phoneNumberId, wabaId: row.wabaId, appSecret: decryptSecret(row.appSecretEncrypted, this.config.encryptionKey) };
+  }
+
+  /** Sandbox accounts made before the sandbox issued its own credentials get a token and webhook secret now. */
+  async reissueLegacySandboxCredentials(): Promise<number> {
+    const rows = await this.accounts.find({ where: { provider: WhatsappProviderKind.Sandbox }, select: { id: true, accessTokenEncrypted: true, appSecretEncrypted: true } });
+    const legacy = rows.filter((row) => !row.appSecretEncrypted || sandboxAccountIdOf(decryptSecret(row.accessTokenEncrypted, this.config.encryptionKey)) !== row.id);
+    for (const row of legacy) await this.accounts.update(row.id, this.encrypted(issueSandboxCredentials(row.id)));
+    return legacy.length;
+  }
+
   async appSecret(accountId: string): Promise<string | null> {
     const row = await this.accounts.findOne({ where: { id: accountId }, select: { id: true, appSecretEncrypted: true } });
     return row?.appSecretEncrypted ? decryptSecret(row.appSecretEncrypted, this.config.encryptionKey) : null;
   }
+}
+
+function sameSecret(a: string, b: string): boolean {
+  return a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 }
 
 /** Meta's phone number id identifies one number worldwide; webhooks are routed by it. */

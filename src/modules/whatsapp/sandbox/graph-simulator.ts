@@ -5,6 +5,7 @@ import {
   type FaultSpec,
   type OutboxEntry,
   type ReadReceipt,
+  type SimulatorCaller,
   type SimulatorRequest,
   type SimulatorResponse,
   type StatusWebhookOptions,
@@ -17,7 +18,7 @@ export interface GraphSimulatorOptions {
   publicBaseUrl?: string;
   /** Media URL lifetime; Meta's is 5 minutes. */
   mediaUrlTtlMs?: number;
-  /** When set, only these tokens authenticate (else any non-empty bearer does). */
+  /** When set, only these tokens authenticate (else any non-empty bearer does); a request with a `caller` needs none. */
   acceptedTokens?: string[];
   statusWebhook?: StatusWebhookOptions;
   /** Display number / WABA per phone number id, for webhook metadata. */
@@ -110,7 +111,9 @@ export class GraphSimulator {
   private dispatch(req: SimulatorRequest & { query: Record<string, string | undefined> }, rest: string[], versionBase: string): SimulatorResponse {
     const [id, edge] = rest;
     const method = req.method;
-    if (rest.length === 2 && edge === 'messages' && method === 'POST') return this.messages(id, req.body);
+    // Like Meta: an object the token has no permission on "does not exist".
+    if (req.caller && !this.owns(req.caller, id)) return unsupported(method, rest.join('/'));
+    if (rest.length === 2 && edge === 'messages' && method === 'POST') return this.messages(id, req.body, req.caller);
     if (rest.length === 2 && edge === 'media' && method === 'POST') return this.resources.upload(id, req);
     if (rest.length === 2 && edge === 'message_templates') {
       if (method === 'GET') return this.resources.listTemplates(id, req.query, `${versionBase}/${id}/message_templates`);
@@ -124,7 +127,12 @@ export class GraphSimulator {
     return unsupported(method, rest.join('/'));
   }
 
-  private messages(phoneNumberId: string, body: unknown): SimulatorResponse {
+  private owns(caller: SimulatorCaller, id: string | undefined): boolean {
+    if (id === caller.phoneNumberId || (caller.wabaId && id === caller.wabaId)) return true;
+    return id !== undefined && this.resources.media.get(id)?.phoneNumberId === caller.phoneNumberId;
+  }
+
+  private messages(phoneNumberId: string, body: unknown, caller?: SimulatorCaller): SimulatorResponse {
     const b = (body ?? {}) as Record<string, unknown>;
     if (b.status === 'read') return this.markRead(phoneNumberId, b);
     const rejection = validateGraphSendBody(body);
@@ -133,7 +141,7 @@ export class GraphSimulator {
     const waId = simulatedWaId(to);
     const id = newWamid(waId);
     this.outbox.push({ id, phoneNumberId, body: b, receivedAt: new Date() });
-    this.scheduleStatuses(phoneNumberId, id, waId, b.biz_opaque_callback_data as string | undefined);
+    this.scheduleStatuses(phoneNumberId, id, waId, b.biz_opaque_callback_data as string | undefined, caller);
     const message: Record<string, unknown> = { id };
     if (b.type === 'template') message.message_status = 'accepted';
     return { status: 200, body: { messaging_product: 'whatsapp', contacts: [{ input: to, wa_id: waId }], messages: [message] } };
@@ -155,6 +163,7 @@ export class GraphSimulator {
   }
 
   private checkAuth(req: SimulatorRequest, kapso: boolean): SimulatorResponse | null {
+    if (req.caller) return null;
     const bearer = /^Bearer\s+(\S+)$/.exec(header(req, 'authorization') ?? '')?.[1];
     const token = bearer ?? (kapso ? header(req, 'x-api-key') : undefined);
     const accepted = this.options.acceptedTokens;
@@ -175,9 +184,10 @@ export class GraphSimulator {
     return fault;
   }
 
-  private scheduleStatuses(phoneNumberId: string, messageId: string, waId: string, callbackData?: string): void {
+  private scheduleStatuses(phoneNumberId: string, messageId: string, waId: string, callbackData?: string, caller?: SimulatorCaller): void {
     const hook = this.options.statusWebhook;
-    if (!hook || hook.enabled === false) return;
+    const target = caller?.statusWebhook ?? (hook?.url && hook.appSecret ? { url: hook.url, appSecret: hook.appSecret } : undefined);
+    if (!hook || hook.enabled === false || !target) return;
     const failing = (hook.failNumbers ?? []).some((n) => digits(n) === waId || simulatedWaId(n) === waId);
     const delays = { sent: 20, delivered: 60, read: 120, ...hook.delaysMs };
     const plan: Array<[SimulatedStatus, number | null | undefined]> = failing
@@ -189,7 +199,7 @@ export class GraphSimulator {
       const error = status === 'failed' ? { code: 131026, title: 'Message undeliverable', details: 'Message Undeliverable.' } : undefined;
       const payload = buildStatusWebhook({ business, messageId, recipientId: waId, status, bizOpaqueCallbackData: callbackData, error });
       this.later(delay, async () => {
-        this.webhookDeliveries.push(await postSignedWebhook(hook.url, payload, hook.appSecret));
+        this.webhookDeliveries.push(await postSignedWebhook(target.url, payload, target.appSecret));
       });
     }
   }

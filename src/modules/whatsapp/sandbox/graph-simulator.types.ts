@@ -8,6 +8,14 @@ export interface SimulatorRequest {
   headers: Record<string, string | string[] | undefined>;
   body?: unknown;
   rawBody?: Buffer;
+  /** Set by a host that authenticated the request itself: the only ids it may use, and where its statuses go. */
+  caller?: SimulatorCaller;
+}
+
+export interface SimulatorCaller {
+  phoneNumberId: string;
+  wabaId?: string | null;
+  statusWebhook: { url: string; appSecret: string };
 }
 
 export interface SimulatorResponse {
@@ -39,8 +47,9 @@ export interface FaultSpec {
 }
 
 export interface StatusWebhookOptions {
-  url: string;
-  appSecret: string;
+  /** Where statuses go and what signs them, unless the request's caller names its own. */
+  url?: string;
+  appSecret?: string;
   /** Delay after the send for each status; `read: null` stops at delivered. */
   delaysMs?: { sent?: number; delivered?: number; read?: number | null };
   /** Recipients (E.164 or digits) whose messages end `failed` with error 131026. */

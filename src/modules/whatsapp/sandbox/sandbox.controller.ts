@@ -4,7 +4,8 @@ import { ApiBearerAuth, ApiExcludeEndpoint, ApiOperation, ApiProperty, ApiProper
 import { SkipThrottle } from '@nestjs/throttler';
 import { IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { CurrentPrincipal, Public, type Principal } from '../../auth/principal';
+import { UserRole } from '../../../database/entities/enums';
+import { CurrentPrincipal, MinRole, Public, type Principal } from '../../auth/principal';
 import { SANDBOX_GRAPH_PATH } from '../whatsapp-providers.service';
 import { GraphSimulator } from './graph-simulator';
 import { SandboxService } from './sandbox.service';
@@ -52,13 +53,16 @@ export class SandboxController {
     private readonly sandbox: SandboxService,
   ) {}
 
+  /** No user principal: a sandbox account's own token authenticates it, as Meta's would (anything else gets Meta's 401). */
   @All('graph/*')
   @Public()
   @ApiExcludeEndpoint()
   async graph(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     this.sandbox.assertEnabled();
     const path = request.url.slice(SANDBOX_GRAPH_PATH.length) || '/';
+    const caller = await this.sandbox.graphCaller(request.headers.authorization);
     const response = await this.simulator.handle({
+      caller: caller ?? undefined,
       method: request.method,
       path,
       headers: request.headers,
@@ -77,6 +81,7 @@ export class SandboxController {
   }
 
   @Post('inbound')
+  @MinRole(UserRole.Agent)
   @HttpCode(202)
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Make a simulated customer message arrive as a signed Meta webhook' })

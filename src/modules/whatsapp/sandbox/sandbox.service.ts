@@ -5,7 +5,9 @@ import { DomainError, NotFoundError } from '../../../common/errors/domain-error'
 import { AppConfig } from '../../../config/app-config';
 import { WhatsappProviderKind } from '../../../database/entities/enums';
 import { WhatsappAccount } from '../../../database/entities/whatsapp-account.entity';
+import { WhatsappAccountsService } from '../accounts/whatsapp-accounts.service';
 import { GraphSimulator } from './graph-simulator';
+import type { SimulatorCaller } from './graph-simulator.types';
 import { buildInboundWebhook, postSignedWebhook } from './simulator-webhooks';
 
 export interface SimulatedInbound {
@@ -22,6 +24,7 @@ export class SandboxService {
   constructor(
     private readonly simulator: GraphSimulator,
     private readonly config: AppConfig,
+    private readonly accountSecrets: WhatsappAccountsService,
     @InjectRepository(WhatsappAccount) private readonly accounts: Repository<WhatsappAccount>,
   ) {}
 
@@ -29,17 +32,26 @@ export class SandboxService {
     if (!this.config.SANDBOX_ENABLED) throw new DomainError('SANDBOX_DISABLED', 'The sandbox is disabled (SANDBOX_ENABLED=false)', undefined, 404);
   }
 
+  /** The sandbox account a simulated Graph API call authenticates as; null when the token is not one the sandbox issued. */
+  async graphCaller(authorization: string | undefined): Promise<SimulatorCaller | null> {
+    const token = /^Bearer\s+(\S+)$/.exec(authorization ?? '')?.[1];
+    const account = token ? await this.accountSecrets.sandboxCaller(token) : null;
+    if (!account) return null;
+    return { phoneNumberId: account.phoneNumberId, wabaId: account.wabaId, statusWebhook: { url: this.webhookUrl(account.accountId), appSecret: account.appSecret } };
+  }
+
   async outbox(organizationId: string) {
     const numbers = new Set((await this.sandboxAccounts(organizationId)).map((a) => a.phoneNumberId));
     return this.simulator.outbox.filter((entry) => numbers.has(entry.phoneNumberId));
   }
 
-  /** Signs with META_APP_SECRET and posts to this service's own /webhooks/meta, exactly as Meta would. */
+  /** Signs with the sandbox account's own secret and posts to this service's /webhooks/meta/:accountId, as Meta would. */
   async simulateInbound(organizationId: string, input: SimulatedInbound): Promise<{ providerMessageId: string; webhookStatus: number | null }> {
     const accounts = await this.sandboxAccounts(organizationId);
     const account = input.accountId ? accounts.find((a) => a.id === input.accountId) : accounts[0];
     if (!account) throw new NotFoundError('sandbox account');
-    if (!this.config.META_APP_SECRET) throw new DomainError('SANDBOX_NOT_CONFIGURED', 'META_APP_SECRET must be set to sign sandbox webhooks', undefined, 409);
+    const secret = await this.accountSecrets.appSecret(account.id);
+    if (!secret) throw new DomainError('SANDBOX_NOT_CONFIGURED', 'The sandbox account has no webhook secret; restart to issue one', undefined, 409);
     const payload = buildInboundWebhook({
       phoneNumberId: account.phoneNumberId,
       displayPhoneNumber: account.displayPhoneNumber ?? '+56900000000',
@@ -49,9 +61,13 @@ export class SandboxService {
       text: input.text,
       ...(input.buttonReplyId ? { interactive: { type: 'button_reply', id: input.buttonReplyId, title: input.buttonReplyTitle ?? input.buttonReplyId } } : {}),
     });
-    const delivery = await postSignedWebhook(`${this.config.PUBLIC_BASE_URL.replace(/\/+$/, '')}/webhooks/meta`, payload, this.config.META_APP_SECRET);
+    const delivery = await postSignedWebhook(this.webhookUrl(account.id), payload, secret);
     const message = ((payload.entry as Array<{ changes: Array<{ value: { messages: Array<{ id: string }> } }> }>)[0].changes[0].value.messages[0]);
     return { providerMessageId: message.id, webhookStatus: delivery.status ?? null };
+  }
+
+  private webhookUrl(accountId: string): string {
+    return `${this.config.PUBLIC_BASE_URL.replace(/\/+$/, '')}/webhooks/meta/${accountId}`;
   }
 
   private sandboxAccounts(organizationId: string): Promise<WhatsappAccount[]> {

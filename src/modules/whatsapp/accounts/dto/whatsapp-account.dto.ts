@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { IsBoolean, IsEnum, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsEnum, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
 import { WhatsappProviderKind } from '../../../../database/entities/enums';
 
 export class CreateWhatsappAccountDto {
@@ -28,13 +28,14 @@ export class CreateWhatsappAccountDto {
   @MaxLength(32)
   displayPhoneNumber?: string;
 
-  @ApiProperty({ description: 'System-user token (Meta) or project API key (Kapso). Write-only: never returned.', example: 'EAAG…' })
+  @ApiPropertyOptional({ description: 'System-user token (Meta) or project API key (Kapso); required for both. Ignored for sandbox accounts: the sandbox issues its own. Write-only: never returned.', example: 'EAAG…' })
+  @ValidateIf((dto: CreateWhatsappAccountDto) => dto.provider !== WhatsappProviderKind.Sandbox)
   @IsString()
   @MinLength(8)
   @MaxLength(1024)
-  accessToken: string;
+  accessToken?: string;
 
-  @ApiPropertyOptional({ description: 'App secret for /webhooks/meta/:accountId. Write-only.' })
+  @ApiPropertyOptional({ description: 'App secret for /webhooks/meta/:accountId (ignored for sandbox accounts). Write-only.' })
   @IsOptional()
   @IsString()
   @MinLength(8)

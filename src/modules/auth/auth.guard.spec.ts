@@ -1,0 +1,57 @@
+import type { ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { UserRole } from '../../database/entities/enums';
+import { AuthGuard } from './auth.guard';
+import type { AuthService } from './auth.service';
+import { MinRole, type Principal, Public } from './principal';
+
+class Routes {
+  @MinRole(UserRole.Agent)
+  declared(): void {}
+
+  undeclared(): void {}
+
+  @Public()
+  open(): void {}
+}
+
+function contextFor(handler: keyof Routes, method: string): ExecutionContext {
+  const request = { method, headers: { authorization: 'Bearer token' } };
+  return {
+    getHandler: () => Routes.prototype[handler],
+    getClass: () => Routes,
+    switchToHttp: () => ({ getRequest: () => request }),
+  } as unknown as ExecutionContext;
+}
+
+function guardFor(role: UserRole): AuthGuard {
+  const principal: Principal = { kind: 'user', id: 'u', organizationId: 'o', role };
+  const auth = { authenticateJwt: async () => principal } as unknown as AuthService;
+  return new AuthGuard(new Reflector(), auth);
+}
+
+describe(AuthGuard.name, () => {
+  describe('canActivate', () => {
+    it('refuses a mutating route without a declared role to every role, the owner included', async () => {
+      for (const method of ['POST', 'PUT', 'PATCH', 'DELETE']) {
+        await expect(guardFor(UserRole.Owner).canActivate(contextFor('undeclared', method))).rejects.toMatchObject({ code: 'ROLE_NOT_DECLARED', status: 403 });
+      }
+    });
+
+    it('lets any role read a route without a declared role', async () => {
+      await expect(guardFor(UserRole.Viewer).canActivate(contextFor('undeclared', 'GET'))).resolves.toBe(true);
+      await expect(guardFor(UserRole.Viewer).canActivate(contextFor('undeclared', 'HEAD'))).resolves.toBe(true);
+    });
+
+    it('applies the declared role: below it is FORBIDDEN, at or above it passes', async () => {
+      await expect(guardFor(UserRole.Viewer).canActivate(contextFor('declared', 'POST'))).rejects.toMatchObject({ code: 'FORBIDDEN', status: 403 });
+      await expect(guardFor(UserRole.Agent).canActivate(contextFor('declared', 'POST'))).resolves.toBe(true);
+      await expect(guardFor(UserRole.Owner).canActivate(contextFor('declared', 'POST'))).resolves.toBe(true);
+    });
+
+    it('lets a public route through without a principal, whatever its method', async () => {
+      const guard = new AuthGuard(new Reflector(), {} as AuthService);
+      await expect(guard.canActivate(contextFor('open', 'POST'))).resolves.toBe(true);
+    });
+  });
+});
