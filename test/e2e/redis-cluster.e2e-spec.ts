@@ -104,4 +104,14 @@ describe('Redis Cluster: the inbound and outbound paths on three masters', () =>
     await expect(budget.tryConsume(tenant.organization.id, 120)).resolves.toBe(true);
     expect(await budget.used(tenant.organization.id)).toBe(120);
   });
+
+  it('registers the job schedulers on the cluster (scheduler role, its own prefix so this file\'s worker never runs them)', async () => {
+    const scheduler = await createTestApp({ databaseUrl: app.databaseUrl, queuePrefix: `{conversa-sched-${process.pid}}`, env: { REDIS_URL: cluster.url, APP_ROLES: 'scheduler' } });
+    try {
+      const maintenance = scheduler.get(JobProducer).queue(QueueName.Maintenance);
+      expect((await maintenance.getJobSchedulers()).length).toBeGreaterThan(0);
+    } finally {
+      await scheduler.close();
+    }
+  });
 });
