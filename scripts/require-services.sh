@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Fails fast, with one clear line each, when PostgreSQL or Redis is not reachable.
-# Reads DATABASE_URL / REDIS_URL (or the test defaults) and checks the TCP port only.
+# Reads DATABASE_URL / REDIS_URL (or the test defaults) and checks the TCP port only (a cluster's first node).
 set -u
 db_url="${1:-${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}}"
 redis_url="${2:-${REDIS_URL:-redis://127.0.0.1:6379}}"
-hostport() { local rest="${1#*://}"; rest="${rest##*@}"; rest="${rest%%/*}"; local host="${rest%%:*}"; local port="${rest##*:}"; [ "$port" = "$rest" ] && port="$2"; echo "$host $port"; }
+hostport() { local rest="${1#*://}"; rest="${rest##*@}"; rest="${rest%%/*}"; rest="${rest%%,*}"; local host="${rest%%:*}"; local port="${rest##*:}"; [ "$port" = "$rest" ] && port="$2"; echo "$host $port"; }
 ok=0
 read -r h p <<<"$(hostport "$db_url" 5432)"
 if ! (exec 3<>"/dev/tcp/$h/$p") 2>/dev/null; then

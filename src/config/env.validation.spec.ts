@@ -47,6 +47,14 @@ describe('validateEnv', () => {
     expect(validateEnv({ ...valid, DB_MIGRATIONS_RUN: 'false', PORT: '8080' })).toMatchObject({ DB_MIGRATIONS_RUN: false, PORT: 8080 });
   });
 
+  it('accepts a Redis Cluster URL, and on a cluster requires QUEUE_PREFIX to carry a hash tag', () => {
+    const cluster = { ...valid, REDIS_URL: 'redis+cluster://127.0.0.1:7000,127.0.0.1:7001' };
+    expect(validateEnv(cluster).QUEUE_PREFIX).toBe('{conversa}');
+    expect(() => validateEnv({ ...cluster, QUEUE_PREFIX: 'conversa' })).toThrow(/QUEUE_PREFIX must start with a hash tag/);
+    expect(validateEnv({ ...valid, QUEUE_PREFIX: 'conversa' }).QUEUE_PREFIX).toBe('conversa');
+    expect(() => validateEnv({ ...valid, REDIS_URL: 'redis://a:1,b:2' })).toThrow(/REDIS_URL: .*redis\+cluster/);
+  });
+
   describe('production', () => {
     const example = parse(readFileSync(join(__dirname, '../../.env.example')));
 

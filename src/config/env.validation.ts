@@ -11,12 +11,49 @@ import {
   Max,
   Min,
   MinLength,
+  Validate,
+  type ValidationArguments,
+  ValidatorConstraint,
+  type ValidatorConstraintInterface,
   validateSync,
 } from 'class-validator';
+import { hasHashTag, isClusterUrl, parseRedisUrl } from '../common/redis/redis-url';
 
 const toBool = ({ value }: { value: unknown }) => (typeof value === 'string' ? ['1', 'true', 'yes'].includes(value.toLowerCase()) : value);
 const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value);
 const url = { require_tld: false, require_protocol: true };
+
+@ValidatorConstraint({ name: 'redisUrl' })
+class RedisUrl implements ValidatorConstraintInterface {
+  validate(url: string): boolean {
+    return redisUrlProblem(url) === undefined;
+  }
+
+  defaultMessage(args: ValidationArguments): string {
+    return redisUrlProblem(args.value as string) ?? '';
+  }
+}
+
+function redisUrlProblem(url: string): string | undefined {
+  try {
+    parseRedisUrl(url);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+@ValidatorConstraint({ name: 'hashTagOnCluster' })
+class HashTagOnCluster implements ValidatorConstraintInterface {
+  validate(prefix: string, args: ValidationArguments): boolean {
+    const url = (args.object as { REDIS_URL?: unknown }).REDIS_URL;
+    return typeof url !== 'string' || !isClusterUrl(url) || hasHashTag(prefix);
+  }
+
+  defaultMessage(): string {
+    return 'QUEUE_PREFIX must start with a hash tag such as {conversa} on a Redis Cluster (multi-key scripts need one slot)';
+  }
+}
 
 /** The one environment schema. Nothing else reads process.env. */
 export class EnvironmentVariables {
@@ -36,11 +73,12 @@ export class EnvironmentVariables {
   @IsString() @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL: string;
 
-  @IsString() @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// URL' })
+  /** `redis://host:port[/db]`, or `redis+cluster://host:port,host:port,…` (startup nodes) for a Redis Cluster. */
+  @IsString() @Validate(RedisUrl)
   REDIS_URL: string;
 
-  /** Prefix of every BullMQ key; the braces keep BullMQ's multi-key scripts on one Redis Cluster slot. */
-  @IsString()
+  /** Prefix of every Redis key; the braces keep every multi-key script (BullMQ's and ours) on one Redis Cluster slot. */
+  @IsString() @Validate(HashTagOnCluster)
   QUEUE_PREFIX = '{conversa}';
 
   @Transform(toBool) @IsBoolean()

@@ -4,18 +4,16 @@ import { Global, Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { JobProducer } from './job-producer.service';
 import { ALL_QUEUES } from './queue-names';
-import { redisConnectionOptions } from './redis-connection';
+import { QUEUE_CONNECTION, QueueConnectionModule } from './redis-connection';
 
 /** Queue producers (no workers): safe for every role. */
 @Global()
 @Module({
   imports: [
     BullModule.forRootAsync({
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) => ({
-        connection: redisConnectionOptions(config.REDIS_URL) as ConnectionOptions,
-        prefix: config.QUEUE_PREFIX,
-      }),
+      imports: [QueueConnectionModule],
+      inject: [AppConfig, QUEUE_CONNECTION],
+      useFactory: (config: AppConfig, connection: ConnectionOptions) => ({ connection, prefix: config.QUEUE_PREFIX }),
     }),
     BullModule.registerQueue(...ALL_QUEUES.map((name) => ({ name }))),
   ],

@@ -25,7 +25,7 @@ export class ScratchRedis {
   }
 }
 
-async function waitForPort(port: number, open: boolean, timeoutMs = 5000): Promise<void> {
+export async function waitForPort(port: number, open: boolean, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const isOpen = await new Promise<boolean>((resolve) => {

@@ -1,7 +1,8 @@
 import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
-import Redis from 'ioredis';
+import { Cluster, type Redis } from 'ioredis';
+import { createRedisClient } from '../../src/common/redis/redis-client';
 import { DataSource } from 'typeorm';
 import { createRootLogger } from '../../src/common/logging/logger';
 import { type AppConfig, loadConfig } from '../../src/config/app-config';
@@ -93,15 +94,24 @@ export async function drainQueues(testApp: TestApp, timeoutMs = 20000): Promise<
 }
 
 export async function deleteQueueKeys(redisUrl: string, prefix: string): Promise<void> {
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  const client = createRedisClient(redisUrl, { maxRetriesPerRequest: 1 });
+  // SCAN walks one node: on a cluster, walk every master (the prefix's hash tag puts its keys on one of them).
+  const nodes: Redis[] = client instanceof Cluster ? await mastersOf(client) : [client];
   try {
-    const stream = redis.scanStream({ match: `${prefix}*`, count: 500 });
-    for await (const keys of stream as AsyncIterable<string[]>) {
-      if (keys.length) await redis.unlink(...keys);
+    for (const node of nodes) {
+      const stream = node.scanStream({ match: `${prefix}*`, count: 500 });
+      for await (const keys of stream as AsyncIterable<string[]>) {
+        if (keys.length) await client.unlink(...keys);
+      }
     }
   } finally {
-    redis.disconnect();
+    client.disconnect();
   }
+}
+
+async function mastersOf(cluster: Cluster): Promise<Redis[]> {
+  if (cluster.status !== 'ready') await new Promise((resolve, reject) => cluster.once('ready', resolve).once('error', reject));
+  return cluster.nodes('master');
 }
 
 /** Polls until `check` returns a truthy value. */

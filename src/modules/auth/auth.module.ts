@@ -3,7 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import type Redis from 'ioredis';
+import type { RedisClient } from '../../common/redis/redis-client';
 import { REDIS } from '../../common/redis/redis.module';
 import { AppConfig } from '../../config/app-config';
 import { ApiKey } from '../../database/entities/api-key.entity';
@@ -34,7 +34,7 @@ import { UsersService } from './users.service';
     }),
     ThrottlerModule.forRootAsync({
       inject: [AppConfig, REDIS],
-      useFactory: (config: AppConfig, redis: Redis) => ({
+      useFactory: (config: AppConfig, redis: RedisClient) => ({
         throttlers: [
           { name: 'api', ttl: 60_000, limit: config.API_RATE_LIMIT_PER_MINUTE },
           {

@@ -1,6 +1,6 @@
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import type { ThrottlerStorageRecord } from '@nestjs/throttler/dist/throttler-storage-record.interface';
-import type Redis from 'ioredis';
+import type { RedisClient } from '../../common/redis/redis-client';
 
 // Fixed window counter plus an optional block key, atomically, so limits hold across api replicas.
 const INCREMENT = `
@@ -21,8 +21,8 @@ return { hits, ttl, blockTtl }
  */
 export class RedisThrottlerStorage implements ThrottlerStorage {
   constructor(
-    private readonly redis: Redis,
-    private readonly prefix = 'conversa:throttle:',
+    private readonly redis: RedisClient,
+    private readonly prefix = '{conversa}:throttle:',
   ) {}
 
   async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<ThrottlerStorageRecord> {

@@ -4,7 +4,7 @@ import { JobName } from '../../queues/job-names';
 import { JobHandlers } from '../../queues/worker/job-handlers.service';
 import { REDIS } from '../../common/redis/redis.module';
 import { Inject } from '@nestjs/common';
-import type Redis from 'ioredis';
+import type { RedisClient } from '../../common/redis/redis-client';
 
 /**
  * Maintenance jobs owned by no feature module. `noop` exists for operations checks and the
@@ -14,7 +14,7 @@ import type Redis from 'ioredis';
 export class MaintenanceWorkerModule implements OnModuleInit {
   constructor(
     private readonly handlers: JobHandlers,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
   ) {}
 
   onModuleInit(): void {

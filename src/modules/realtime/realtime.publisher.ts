@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type Redis from 'ioredis';
+import type { RedisClient } from '../../common/redis/redis-client';
 import { REDIS } from '../../common/redis/redis.module';
 import { AppConfig } from '../../config/app-config';
 import { type RealtimeEnvelope, type RealtimeEvent, realtimeChannel } from './realtime.events';
@@ -11,7 +11,7 @@ import { type RealtimeEnvelope, type RealtimeEvent, realtimeChannel } from './re
 @Injectable()
 export class RealtimePublisher {
   constructor(
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
     private readonly config: AppConfig,
   ) {}
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import type Redis from 'ioredis';
+import { duplicateRedisClient, type RedisClient } from '../../common/redis/redis-client';
 import type { Logger } from 'pino';
 import { ROOT_LOGGER } from '../../common/logging/logging.module';
 import { REDIS } from '../../common/redis/redis.module';
@@ -16,10 +16,10 @@ export type RealtimeListener = (envelope: RealtimeEnvelope) => void;
 export class RealtimeSubscriber implements OnModuleInit, OnApplicationShutdown {
   private readonly listeners = new Map<string, Set<RealtimeListener>>();
   private readonly logger: Logger;
-  private subscriber?: Redis;
+  private subscriber?: RedisClient;
 
   constructor(
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
     private readonly config: AppConfig,
     @Inject(ROOT_LOGGER) rootLogger: Logger,
   ) {
@@ -29,7 +29,7 @@ export class RealtimeSubscriber implements OnModuleInit, OnApplicationShutdown {
   async onModuleInit(): Promise<void> {
     const channel = realtimeChannel(this.config.QUEUE_PREFIX);
     // A subscriber connection must not fail commands while reconnecting: ioredis re-subscribes on its own.
-    this.subscriber = this.redis.duplicate({ maxRetriesPerRequest: null, enableAutoPipelining: false });
+    this.subscriber = duplicateRedisClient(this.redis, { maxRetriesPerRequest: null, enableAutoPipelining: false });
     this.subscriber.on('message', (received: string, payload: string) => {
       if (received === channel) this.dispatch(payload);
     });

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type Redis from 'ioredis';
+import type { RedisClient } from '../../../common/redis/redis-client';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { ROOT_LOGGER } from '../../../common/logging/logging.module';
@@ -29,7 +29,7 @@ export class RedisLlmBudget implements LlmBudget {
   private readonly exhausted;
 
   constructor(
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: AppConfig,
     metrics: MetricsService,

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
-import type Redis from 'ioredis';
+import type { RedisClient } from '../../../common/redis/redis-client';
 import { DataSource, type EntityManager } from 'typeorm';
 import { DomainError } from '../../../common/errors/domain-error';
 import { ROOT_LOGGER } from '../../../common/logging/logging.module';
@@ -83,7 +83,7 @@ export class AgentRunner {
     private readonly realtime: RealtimePublisher,
     metrics: MetricsService,
     @Inject(ROOT_LOGGER) rootLogger: Logger,
-    @Inject(REDIS) redis: Redis,
+    @Inject(REDIS) redis: RedisClient,
     config: AppConfig,
   ) {
     this.lock = new ConversationLock(redis, config.QUEUE_PREFIX);

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { Inject, Injectable } from '@nestjs/common';
-import type Redis from 'ioredis';
+import type { RedisClient } from '../../../common/redis/redis-client';
 import { REDIS } from '../../../common/redis/redis.module';
 import { AppConfig } from '../../../config/app-config';
 
@@ -114,7 +114,7 @@ export class AccountRateLimiter {
   private readonly prefix: string;
 
   constructor(
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
     config: AppConfig,
   ) {
     this.prefix = `${config.QUEUE_PREFIX}:outbound`;

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type Redis from 'ioredis';
+import type { RedisClient } from '../../../common/redis/redis-client';
 import { REDIS } from '../../../common/redis/redis.module';
 import { JobName } from '../../../queues/job-names';
 import { jobIdFor } from '../../../queues/job-options';
@@ -27,7 +27,7 @@ export const PRIORITY_BULK = 10;
 export class OutboundQueue {
   constructor(
     private readonly jobs: JobProducer,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
   ) {}
 
   async enqueue(messages: SendJobSpec[]): Promise<void> {
