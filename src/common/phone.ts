@@ -1,5 +1,6 @@
 import { parsePhoneNumberWithError, type CountryCode } from 'libphonenumber-js/max';
 import { DomainError } from './errors/domain-error';
+import { CommonErrorCode } from './errors/common.errors';
 
 export type { CountryCode };
 
@@ -91,5 +92,5 @@ function assertE164(e164: string): string {
 function invalidPhone(input: string, reason: string): DomainError {
   // Only a masked tail goes into details: full phone numbers are personal data in logs.
   const masked = typeof input === 'string' && input.length > 4 ? `…${input.slice(-4)}` : '…';
-  return new DomainError('INVALID_PHONE_NUMBER', `Invalid phone number (${reason})`, { input: masked }, 400);
+  return new DomainError(CommonErrorCode.InvalidPhoneNumber, `Invalid phone number (${reason})`, { input: masked });
 }

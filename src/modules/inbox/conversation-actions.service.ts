@@ -9,6 +9,8 @@ import { RealtimePublisher } from '../realtime/realtime.publisher';
 import { WhatsappProviders } from '../whatsapp/whatsapp-providers.service';
 import type { ConversationDto, ConversationLabelsDto, ReadReceiptResultDto } from './dto/conversation.dto';
 import { InboxConversationsService } from './inbox-conversations.service';
+import { AuthErrorCode } from '../auth/auth.errors';
+import { CommunicationsErrorCode } from '../communications/communications.errors';
 
 /** What a person does to a conversation from the dashboard; every change is pushed as `conversation.updated`. */
 @Injectable()
@@ -64,7 +66,7 @@ export class ConversationActionsService {
   async assign(organizationId: string, id: string, userId: string | null): Promise<ConversationDto> {
     if (userId) {
       const found: unknown[] = await this.dataSource.query(`SELECT 1 FROM "user" WHERE id = $1 AND organization_id = $2`, [userId, organizationId]);
-      if (found.length === 0) throw new NotFoundError('user');
+      if (found.length === 0) throw new NotFoundError(AuthErrorCode.UserNotFound, 'user');
     }
     await this.update(organizationId, id, `assignee_user_id = $3`, [userId], userId ? 'assigned' : 'unassigned');
     return this.conversations.get(organizationId, id);
@@ -99,7 +101,7 @@ export class ConversationActionsService {
       `UPDATE conversation SET ${set}, updated_at = now() WHERE id = $1 AND organization_id = $2 RETURNING whatsapp_account_id`,
       [id, organizationId, ...params],
     )) as [Array<{ whatsapp_account_id: string }>, number];
-    if (!rows[0]) throw new NotFoundError('conversation');
+    if (!rows[0]) throw new NotFoundError(CommunicationsErrorCode.ConversationNotFound, 'conversation');
     await this.realtime.publish(organizationId, { type: 'conversation.updated', conversationId: id, reason });
     return rows[0].whatsapp_account_id;
   }

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { MessageDirection } from '../../database/entities/enums';
 import type { MessageSearchHitDto, SearchMessagesQueryDto } from './dto/message.dto';
-import { decodeCursor, type Page, pageLimit, toPage } from './inbox-cursor';
+import { decodeCursor, type Page, pageLimit, toPage } from '../../common/pagination';
 import { SqlParams } from './sql-params';
 
 // ts_headline does not escape HTML: mark with sentinels, escape the text, then turn the sentinels into <mark>.

@@ -7,6 +7,7 @@ import { ROOT_LOGGER } from '../../../common/logging/logging.module';
 import { RealtimePublisher } from '../../realtime/realtime.publisher';
 import { OUT_OF_HOURS_KEY } from '../engine/agents/business-hours.agent';
 import { FLOW_STATE_KEY } from '../flows/flow.agent';
+import { CommunicationsErrorCode } from '../../communications/communications.errors';
 
 /** Keys the reset clears: the active flow (state, slots), the unsure streak and the out-of-hours notice marker. */
 const RESET_KEYS = [FLOW_STATE_KEY, 'unsureStreak', OUT_OF_HOURS_KEY];
@@ -30,7 +31,7 @@ export class BotStateService {
       [conversationId, organizationId, RESET_KEYS],
     )) as [Array<{ id: string; bot_state: Record<string, unknown>; bot_paused: boolean }>, number];
     const row = rows[0]?.[0];
-    if (!row) throw new NotFoundError('conversation');
+    if (!row) throw new NotFoundError(CommunicationsErrorCode.ConversationNotFound, 'conversation');
     this.logger.info({ organizationId, conversationId }, 'bot state reset');
     await this.realtime.publish(organizationId, { type: 'conversation.updated', conversationId, reason: 'bot_reset' });
     return { conversationId: row.id, botState: row.bot_state, botPaused: row.bot_paused };

@@ -11,6 +11,8 @@ import type { OutboundMessage } from '../../whatsapp/provider/outbound-message';
 import { validateOutboundMessage } from '../../whatsapp/provider/outbound-message.validator';
 import type { MessageContentDto, TemplateRefDto } from './dto/send-message.dto';
 import { contentText, mapRequestContent, metaTemplateToOutbound, type OutboundRequestType } from './outbound-content.mapper';
+import { TemplatesErrorCode } from '../../templates/templates.errors';
+import { CommunicationsErrorCode } from '../communications.errors';
 
 /** What the row stores: the type's object (camelCase) or, for templates, the reference plus the rendered Meta object. */
 export interface ComposedMessage {
@@ -68,9 +70,9 @@ export class MessageComposer {
     const row = await this.dataSource.getRepository(MessageTemplate).findOne({
       where: { whatsappAccountId: accountId, name: ref.name, language: ref.language, removedAt: IsNull() },
     });
-    if (!row) throw new DomainError('TEMPLATE_NOT_FOUND', `Template ${ref.name} (${ref.language}) does not exist on this account`, { name: ref.name, language: ref.language }, 422);
+    if (!row) throw new DomainError(TemplatesErrorCode.TemplateNotFound, `Template ${ref.name} (${ref.language}) does not exist on this account`, { name: ref.name, language: ref.language });
     if (row.status !== 'APPROVED') {
-      throw new DomainError('TEMPLATE_NOT_APPROVED', `Template ${ref.name} (${ref.language}) is ${row.status}, not APPROVED`, { status: row.status }, 422);
+      throw new DomainError(TemplatesErrorCode.TemplateNotApproved, `Template ${ref.name} (${ref.language}) is ${row.status}, not APPROVED`, { status: row.status });
     }
     return row;
   }
@@ -92,7 +94,7 @@ export class MessageComposer {
     this.assertValid(dto.type, recipient.phoneE164, mapped.message, mapped.violations);
     if (!recipient.windowOpen) {
       if (!dto.fallbackTemplate) {
-        throw new DomainError('WINDOW_CLOSED', 'The 24-hour customer service window is closed: only templates can be sent (or give a fallbackTemplate)', undefined, 422);
+        throw new DomainError(CommunicationsErrorCode.WindowClosed, 'The 24-hour customer service window is closed: only templates can be sent (or give a fallbackTemplate)');
       }
       return this.composeTemplate(accountId, dto.fallbackTemplate, recipient, dto.fallbackTemplate.variables, true, templates);
     }
@@ -121,7 +123,7 @@ export class MessageComposer {
     const row = templates.get(cacheKey) ?? (await this.loadTemplate(accountId, ref));
     templates.set(cacheKey, row);
     if (row.category === 'MARKETING' && recipient.optedOut) {
-      throw new DomainError('CONTACT_OPTED_OUT', 'The contact opted out of marketing messages', undefined, 422);
+      throw new DomainError(CommunicationsErrorCode.ContactOptedOut, 'The contact opted out of marketing messages');
     }
     const variables = variablesOverride ?? ref.variables ?? [];
     const def = { name: row.name, language: row.language, category: row.category, parameterFormat: row.parameterFormat, components: row.components } as unknown as TemplateDefinition;

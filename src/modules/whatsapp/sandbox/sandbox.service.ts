@@ -7,6 +7,7 @@ import { WhatsappProviderKind } from '../../../database/entities/enums';
 import { WhatsappAccount } from '../../../database/entities/whatsapp-account.entity';
 import { GraphSimulator } from './graph-simulator';
 import { buildInboundWebhook, postSignedWebhook } from './simulator-webhooks';
+import { WhatsappErrorCode } from '../whatsapp.errors';
 
 export interface SimulatedInbound {
   from: string;
@@ -26,7 +27,7 @@ export class SandboxService {
   ) {}
 
   assertEnabled(): void {
-    if (!this.config.SANDBOX_ENABLED) throw new DomainError('SANDBOX_DISABLED', 'The sandbox is disabled (SANDBOX_ENABLED=false)', undefined, 404);
+    if (!this.config.SANDBOX_ENABLED) throw new DomainError(WhatsappErrorCode.SandboxDisabled, 'The sandbox is disabled (SANDBOX_ENABLED=false)');
   }
 
   async outbox(organizationId: string) {
@@ -38,8 +39,8 @@ export class SandboxService {
   async simulateInbound(organizationId: string, input: SimulatedInbound): Promise<{ providerMessageId: string; webhookStatus: number | null }> {
     const accounts = await this.sandboxAccounts(organizationId);
     const account = input.accountId ? accounts.find((a) => a.id === input.accountId) : accounts[0];
-    if (!account) throw new NotFoundError('sandbox account');
-    if (!this.config.META_APP_SECRET) throw new DomainError('SANDBOX_NOT_CONFIGURED', 'META_APP_SECRET must be set to sign sandbox webhooks', undefined, 409);
+    if (!account) throw new NotFoundError(WhatsappErrorCode.SandboxAccountNotFound, 'sandbox account');
+    if (!this.config.META_APP_SECRET) throw new DomainError(WhatsappErrorCode.SandboxNotConfigured, 'META_APP_SECRET must be set to sign sandbox webhooks');
     const payload = buildInboundWebhook({
       phoneNumberId: account.phoneNumberId,
       displayPhoneNumber: account.displayPhoneNumber ?? '+56900000000',
