@@ -244,7 +244,7 @@ export class TemplatesService {
 
   /**
    * For the send pipeline and agents: the APPROVED template of the account by name and language,
-   * filled with `variables`. Throws 422 `TEMPLATE_NOT_FOUND`, `TEMPLATE_NOT_APPROVED` (details:
+   * filled with `variables`. Throws `TEMPLATE_NOT_FOUND` (404), `TEMPLATE_NOT_APPROVED` (422) (details:
    * status, rejectionReason) or `TEMPLATE_VARIABLES_INVALID` (details: missing, extra, malformed).
    * Send `toOutboundTemplateMessage(rendered.metaTemplate)` to get exactly the previewed request.
    */
@@ -256,7 +256,13 @@ export class TemplatesService {
     variables: TemplateVariables,
     options: PreviewOptions = {},
   ): Promise<ResolvedTemplate> {
-    const template = await this.templates.findOne({ where: { organizationId, whatsappAccountId: accountId, name, language } });
+    const template = await this.approvedTemplate(accountId, name, language, organizationId);
+    return { template, rendered: renderTemplate(toDefinition(template), variables ?? {}, normaliseOptions(options)) };
+  }
+
+  /** The one rule "the template exists on the account and is APPROVED": the send pipeline and agents ask here. */
+  async approvedTemplate(accountId: string, name: string, language: string, organizationId?: string): Promise<MessageTemplate> {
+    const template = await this.templates.findOne({ where: { whatsappAccountId: accountId, name, language, ...(organizationId ? { organizationId } : {}) } });
     if (!template || template.removedAt) {
       throw new DomainError(TemplatesErrorCode.TemplateNotFound, `Template ${name} (${language}) does not exist on this WhatsApp account`, { name, language });
     }
@@ -268,7 +274,7 @@ export class TemplatesService {
         { templateId: template.id, name, language, status: template.status, rejectionReason: template.rejectionReason },
       );
     }
-    return { template, rendered: renderTemplate(toDefinition(template), variables ?? {}, normaliseOptions(options)) };
+    return template;
   }
 
   private exists(whatsappAccountId: string, name: string, language: string): Promise<boolean> {

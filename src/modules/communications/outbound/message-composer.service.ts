@@ -1,7 +1,5 @@
 import { MessageDirection, MessageStatus } from '../../../database/entities/enums';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, IsNull } from 'typeorm';
 import { DomainError, ValidationFailedError } from '../../../common/errors/domain-error';
 import { MessageTemplate } from '../../../database/entities/message-template.entity';
 import type { TemplateDefinition } from '../../templates/template-definition';
@@ -11,7 +9,7 @@ import type { OutboundMessage } from '../../whatsapp/provider/outbound-message';
 import { validateOutboundMessage } from '../../whatsapp/provider/outbound-message.validator';
 import type { MessageContentDto, TemplateRefDto } from './dto/send-message.dto';
 import { contentText, mapRequestContent, metaTemplateToOutbound, type OutboundRequestType } from './outbound-content.mapper';
-import { TemplatesErrorCode } from '../../templates/templates.errors';
+import { TemplatesService } from '../../templates/templates.service';
 import { CommunicationsErrorCode } from '../communications.errors';
 
 /** What the row stores: the type's object (camelCase) or, for templates, the reference plus the rendered Meta object. */
@@ -64,17 +62,10 @@ export type TemplateCache = Map<string, TemplateRow>;
  */
 @Injectable()
 export class MessageComposer {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly templates: TemplatesService) {}
 
-  async loadTemplate(accountId: string, ref: Pick<TemplateRefDto, 'name' | 'language'>): Promise<TemplateRow> {
-    const row = await this.dataSource.getRepository(MessageTemplate).findOne({
-      where: { whatsappAccountId: accountId, name: ref.name, language: ref.language, removedAt: IsNull() },
-    });
-    if (!row) throw new DomainError(TemplatesErrorCode.TemplateNotFound, `Template ${ref.name} (${ref.language}) does not exist on this account`, { name: ref.name, language: ref.language });
-    if (row.status !== 'APPROVED') {
-      throw new DomainError(TemplatesErrorCode.TemplateNotApproved, `Template ${ref.name} (${ref.language}) is ${row.status}, not APPROVED`, { status: row.status });
-    }
-    return row;
+  loadTemplate(accountId: string, ref: Pick<TemplateRefDto, 'name' | 'language'>): Promise<TemplateRow> {
+    return this.templates.approvedTemplate(accountId, ref.name, ref.language);
   }
 
   /** `templates` caches rows by `name:language` (bulk sends look each up once). */
