@@ -4,12 +4,12 @@ import { rm } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
 import type { Logger } from 'pino';
 import { DataSource, type EntityManager } from 'typeorm';
-import { NotFoundError } from '../../common/errors/domain-error';
-import { ROOT_LOGGER } from '../../common/logging/logging.module';
-import { phoneVariants } from '../../common/phone';
-import { AppConfig } from '../../config/app-config';
+import { NotFoundError } from '../../../common/errors/domain-error';
+import { ROOT_LOGGER } from '../../../common/logging/logging.module';
+import { phoneVariants } from '../../../common/phone';
+import { AppConfig } from '../../../config/app-config';
 import type { ErasureResultDto } from './dto/contact.dto';
-import { CommunicationsErrorCode } from '../communications/communications.errors';
+import { CommunicationsErrorCode } from '../communications.errors';
 
 /**
  * Right to erasure: removes a contact and everything that carries its words or its number, in one

@@ -1,17 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { DomainError, NotFoundError } from '../../common/errors/domain-error';
-import { type CountryCode, normalizePhone, phoneVariants } from '../../common/phone';
-import type { Principal } from '../auth/principal';
-import { ContactsService } from '../communications/contacts/contacts.service';
+import { DomainError, NotFoundError } from '../../../common/errors/domain-error';
+import { type CountryCode, normalizePhone, phoneVariants } from '../../../common/phone';
+import type { Principal } from '../../auth/principal';
+import { ContactsService } from './contacts.service';
 import type { ContactDto, ContactNoteDto, CreateContactDto, CreateNoteDto, ListContactsQueryDto, UpdateContactDto } from './dto/contact.dto';
-import type { MessageDto } from './dto/message.dto';
-import type { PageQueryDto } from './dto/pagination.dto';
-import { decodeCursor, escapeLike, type Page, pageLimit, toPage } from '../../common/pagination';
-import { MESSAGE_COLUMNS, type MessageRow, messageFromRow } from './inbox-rows';
-import { SqlParams } from './sql-params';
-import { CommunicationsErrorCode } from '../communications/communications.errors';
+import type { MessageDto } from '../messages/dto/message.dto';
+import type { PageQueryDto } from '../../../common/http/page-query.dto';
+import { decodeCursor, escapeLike, type Page, pageLimit, toPage } from '../../../common/pagination';
+import { MESSAGE_COLUMNS, type MessageRow, messageFromRow } from '../communications-rows';
+import { SqlParams } from '../../../database/sql-params';
+import { CommunicationsErrorCode } from '../communications.errors';
 
 const CONTACT_COLUMNS = `ct.id, ct.name, ct.profile_name, ct.phone_e164, ct.wa_id, ct.username, ct.labels, ct.custom_attributes,
   ct.opted_out_at, ct.opt_out_source, ct.last_inbound_at, ct.last_outbound_at, ct.created_at, ct.updated_at, ct.created_at::text AS sort_key`;
@@ -58,7 +58,7 @@ function contactFromRow(row: ContactRow): ContactDto {
 
 /** Contact management for the dashboard: search, edit, notes, history and consent by an admin. */
 @Injectable()
-export class InboxContactsService {
+export class ContactDirectoryService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly contacts: ContactsService,
