@@ -1,19 +1,68 @@
+import { CommonErrorCode } from './errors/common.errors';
 import { DomainError } from './errors/domain-error';
 
+export const DEFAULT_PAGE_LIMIT = 25;
+export const MAX_PAGE_LIMIT = 100;
+
+/** Every list answers `{data, nextCursor}`; `nextCursor` is null on the last page. */
 export interface Page<T> {
   data: T[];
   nextCursor: string | null;
 }
 
-/** Opaque keyset cursor: base64url JSON of the last row's sort key. */
-export function encodeCursor(value: Record<string, unknown>): string {
-  return Buffer.from(JSON.stringify(value)).toString('base64url');
+/**
+ * Opaque keyset position. Sort keys are kept as PostgreSQL's own text (microsecond timestamps,
+ * exact float4 ranks) so the next page compares against exactly the value the last row had.
+ */
+export interface CursorPosition {
+  /** Sort key of the last row returned (null: the row sorted in the "no key" group). */
+  k: string | null;
+  id: string;
+  /** Snapshot time of the first page (inbox listing), so rows that move never repeat or vanish. */
+  asOf?: string;
 }
 
-export function decodeCursor<T>(cursor: string): T {
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const TIMESTAMP = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(\.\d{1,6})?(Z|[+-]\d{2}(:?\d{2})?)?$/;
+
+/** A key that PostgreSQL reads as a timestamptz: checked here so a forged cursor is a 400, never a query error. */
+export function isTimestampKey(key: string | null): boolean {
+  const match = key === null ? null : TIMESTAMP.exec(key);
+  return match !== null && !Number.isNaN(Date.parse(`${match[1]}T${match[2]}Z`));
+}
+
+export function encodeCursor(position: CursorPosition): string {
+  return Buffer.from(JSON.stringify(position), 'utf8').toString('base64url');
+}
+
+/** Null when no cursor was given; INVALID_CURSOR (400) when it is not one this API issued. */
+export function decodeCursor(cursor: string | undefined, isValidKey: (key: string | null) => boolean = () => true): CursorPosition | null {
+  if (!cursor) return null;
   try {
-    return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as T;
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Partial<CursorPosition>;
+    const keyOk = (parsed.k === null || typeof parsed.k === 'string') && isValidKey(parsed.k);
+    const idOk = typeof parsed.id === 'string' && UUID.test(parsed.id);
+    const asOfOk = parsed.asOf === undefined || (typeof parsed.asOf === 'string' && isTimestampKey(parsed.asOf));
+    if (keyOk && idOk && asOfOk) return parsed as CursorPosition;
   } catch {
-    throw new DomainError('INVALID_CURSOR', 'The cursor is not valid', undefined, 400);
+    // fall through to the error below
   }
+  throw new DomainError(CommonErrorCode.InvalidCursor, 'The cursor is malformed or from another listing');
+}
+
+export function pageLimit(limit: number | undefined, max = MAX_PAGE_LIMIT, fallback = DEFAULT_PAGE_LIMIT): number {
+  return Math.min(Math.max(limit || fallback, 1), max);
+}
+
+/** Rows fetched with `limit + 1`: the extra row only tells that another page exists. */
+export function toPage<R, T>(rows: R[], limit: number, map: (row: R) => T, position: (row: R) => CursorPosition): Page<T> {
+  const hasMore = rows.length > limit;
+  const pageRows = hasMore ? rows.slice(0, limit) : rows;
+  const last = pageRows[pageRows.length - 1];
+  return { data: pageRows.map(map), nextCursor: hasMore && last ? encodeCursor(position(last)) : null };
+}
+
+/** `%`, `_` and `\` are literal in user search text. */
+export function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

@@ -1,5 +1,6 @@
 import { parsePhoneNumberWithError, type CountryCode, type PhoneNumber } from 'libphonenumber-js/max';
 import { DomainError } from './errors/domain-error';
+import { CommonErrorCode } from './errors/common.errors';
 
 export type { CountryCode };
 
@@ -103,5 +104,5 @@ function invalidPhone(input: string, reason: string, hint?: string): DomainError
   // Only a masked tail goes into details: full phone numbers are personal data in logs.
   const masked = typeof input === 'string' && input.length > 4 ? `…${input.slice(-4)}` : '…';
   const details = hint ? { input: masked, hint } : { input: masked };
-  return new DomainError('INVALID_PHONE_NUMBER', `Invalid phone number (${reason})`, details, 400);
+  return new DomainError(CommonErrorCode.InvalidPhoneNumber, `Invalid phone number (${reason})`, details);
 }

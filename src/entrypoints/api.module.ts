@@ -3,7 +3,7 @@ import { AgentsModule } from '../modules/agents/agents.module';
 import { AuthModule } from '../modules/auth/auth.module';
 import { OutboundModule } from '../modules/communications/outbound/outbound.module';
 import { HealthModule } from '../modules/health/health.module';
-import { InboxModule } from '../modules/inbox/inbox.module';
+import { CommunicationsApiModule } from '../modules/communications/communications-api.module';
 import { MetricsController } from '../modules/metrics/metrics.controller';
 import { TemplatesModule } from '../modules/templates/templates.module';
 import { WebhooksModule } from '../modules/webhooks/webhooks.module';
@@ -11,7 +11,7 @@ import { WhatsappApiModule } from '../modules/whatsapp/whatsapp-api.module';
 
 /** HTTP: admin API, webhook receiver, health, metrics. Never imports a *.worker.module. */
 @Module({
-  imports: [AuthModule, HealthModule, WhatsappApiModule, WebhooksModule, OutboundModule, InboxModule, TemplatesModule, AgentsModule],
+  imports: [AuthModule, HealthModule, WhatsappApiModule, WebhooksModule, OutboundModule, CommunicationsApiModule, TemplatesModule, AgentsModule],
   controllers: [MetricsController],
 })
 export class ApiModule {}

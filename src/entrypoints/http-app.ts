@@ -6,6 +6,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { DomainErrorFilter } from '../common/http/domain-error.filter';
+import { addErrorResponses } from '../common/http/openapi-errors';
 import { createValidationPipe } from '../common/http/validation.pipe';
 import { PinoNestLogger } from '../common/logging/logger';
 import type { AppConfig } from '../config/app-config';
@@ -50,7 +51,8 @@ function configureHttp(app: NestFastifyApplication, config: AppConfig): void {
   });
   app.useGlobalFilters(new DomainErrorFilter());
   app.useGlobalPipes(createValidationPipe());
-  const document = SwaggerModule.createDocument(
+  const document = addErrorResponses(
+    SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('Conversa API')
@@ -59,6 +61,7 @@ function configureHttp(app: NestFastifyApplication, config: AppConfig): void {
       .addBearerAuth()
       .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'api-key')
       .build(),
+    ),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 }

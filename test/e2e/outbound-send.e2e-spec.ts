@@ -171,7 +171,7 @@ describe('Outbound messages (POST /api/v1/messages)', () => {
 
     it('answers TEMPLATE_NOT_FOUND, TEMPLATE_NOT_APPROVED and TEMPLATE_VARIABLES_INVALID', async () => {
       const to = tenant.contact.phoneE164;
-      expect((await post({ to, type: 'template', template: { name: 'nope', language: 'es', variables: [] } }).expect(422)).body.code).toBe('TEMPLATE_NOT_FOUND');
+      expect((await post({ to, type: 'template', template: { name: 'nope', language: 'es', variables: [] } }).expect(404)).body.code).toBe('TEMPLATE_NOT_FOUND');
       expect((await post({ to, type: 'template', template: { name: 'pending_one', language: 'es', variables: ['x'] } }).expect(422)).body.code).toBe('TEMPLATE_NOT_APPROVED');
       expect((await post({ to, type: 'template', template: { name: 'order_update', language: 'es', variables: ['only-one'] } }).expect(422)).body.code).toBe('TEMPLATE_VARIABLES_INVALID');
     });

@@ -1,27 +1,31 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ThrottlerException } from '@nestjs/throttler';
+import { AuthErrorCode } from '../../modules/auth/auth.errors';
+import { CommonErrorCode } from '../errors/common.errors';
 import { DomainError } from '../errors/domain-error';
+import type { ErrorCode } from '../errors/error-status';
 
 interface ErrorBody {
   statusCode: number;
-  code: string;
+  code: ErrorCode | string;
   message: string;
   details?: Record<string, unknown>;
 }
 
-const HTTP_CODES: Record<number, string> = {
-  400: 'BAD_REQUEST',
-  401: 'UNAUTHORIZED',
-  403: 'FORBIDDEN',
-  404: 'NOT_FOUND',
-  405: 'METHOD_NOT_ALLOWED',
-  409: 'CONFLICT',
-  413: 'PAYLOAD_TOO_LARGE',
-  415: 'UNSUPPORTED_MEDIA_TYPE',
-  422: 'UNPROCESSABLE_ENTITY',
-  429: 'RATE_LIMITED',
-  503: 'SERVICE_UNAVAILABLE',
+/** Codes for errors raised by the HTTP layer itself (routing, body parsing, throttling), by status. */
+const HTTP_CODES: Record<number, ErrorCode> = {
+  400: CommonErrorCode.BadRequest,
+  401: AuthErrorCode.Unauthorized,
+  403: AuthErrorCode.Forbidden,
+  404: CommonErrorCode.NotFound,
+  405: CommonErrorCode.MethodNotAllowed,
+  409: CommonErrorCode.Conflict,
+  413: CommonErrorCode.PayloadTooLarge,
+  415: CommonErrorCode.UnsupportedMediaType,
+  422: CommonErrorCode.UnprocessableEntity,
+  429: CommonErrorCode.RateLimited,
+  503: CommonErrorCode.ServiceUnavailable,
 };
 
 /** Every error leaves as `{statusCode, code, message}` with a stable upper-snake code. */
@@ -47,27 +51,27 @@ export function toErrorBody(exception: unknown): ErrorBody {
     const response = exception.getResponse();
     // Nest wraps Fastify's body-parser errors (malformed JSON, size, content type) with the original as `cause`.
     const causeCode = fastifyErrorCode((exception.cause as { code?: string } | undefined)?.code);
-    const code = causeCode ?? ((typeof response === 'object' && response && 'code' in response && String(response.code)) || HTTP_CODES[statusCode] || 'HTTP_ERROR');
+    const code = causeCode ?? ((typeof response === 'object' && response && 'code' in response && String(response.code)) || HTTP_CODES[statusCode] || (statusCode >= 500 ? CommonErrorCode.InternalError : CommonErrorCode.BadRequest));
     return { statusCode, code, message: exception.message, ...(extraDetails(response) ? { details: extraDetails(response) } : {}) };
   }
   const fastifyError = exception as { statusCode?: number; code?: string; message?: string };
   if (typeof fastifyError?.statusCode === 'number' && fastifyError.statusCode < 500) {
     const statusCode = fastifyError.statusCode;
-    const code = fastifyErrorCode(fastifyError.code) ?? HTTP_CODES[statusCode] ?? 'BAD_REQUEST';
+    const code = fastifyErrorCode(fastifyError.code) ?? HTTP_CODES[statusCode] ?? CommonErrorCode.BadRequest;
     return { statusCode, code, message: fastifyError.message ?? 'Bad request' };
   }
-  return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, code: 'INTERNAL_ERROR', message: 'Internal server error' };
+  return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, code: CommonErrorCode.InternalError, message: 'Internal server error' };
 }
 
-function fastifyErrorCode(code: string | undefined): string | undefined {
+function fastifyErrorCode(code: string | undefined): ErrorCode | undefined {
   switch (code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return 'PAYLOAD_TOO_LARGE';
+      return CommonErrorCode.PayloadTooLarge;
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return 'UNSUPPORTED_MEDIA_TYPE';
+      return CommonErrorCode.UnsupportedMediaType;
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return 'MALFORMED_JSON';
+      return CommonErrorCode.MalformedJson;
     default:
       return undefined;
   }

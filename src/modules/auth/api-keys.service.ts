@@ -4,10 +4,11 @@ import { IsNull, Repository } from 'typeorm';
 import { NotFoundError } from '../../common/errors/domain-error';
 import { ApiKey } from '../../database/entities/api-key.entity';
 import { UserRole } from '../../database/entities/enums';
-import { AuthErrors } from './auth.errors';
+import { AuthErrors } from './auth-failures';
 import { AuthService } from './auth.service';
 import type { CreateApiKeyDto } from './dto/auth.dto';
 import { type Principal, ROLE_RANK } from './principal';
+import { AuthErrorCode } from './auth.errors';
 
 @Injectable()
 export class ApiKeysService {
@@ -39,6 +40,6 @@ export class ApiKeysService {
 
   async revoke(organizationId: string, id: string): Promise<void> {
     const result = await this.apiKeys.update({ id, organizationId, revokedAt: IsNull() }, { revokedAt: new Date() });
-    if (!result.affected) throw new NotFoundError('api key');
+    if (!result.affected) throw new NotFoundError(AuthErrorCode.ApiKeyNotFound, 'api key');
   }
 }

@@ -2,7 +2,7 @@ import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { UserRole } from '../../database/entities/enums';
-import { AuthErrors } from './auth.errors';
+import { AuthErrors } from './auth-failures';
 import { AuthService } from './auth.service';
 import { IS_PUBLIC, type Principal, REQUIRED_ROLES, ROLE_RANK, SAFE_METHODS } from './principal';
 

@@ -9,7 +9,7 @@ import { randomToken, sha256Hex, verifySecret } from '../../common/crypto';
 import { ApiKey } from '../../database/entities/api-key.entity';
 import { UserRole } from '../../database/entities/enums';
 import { User } from '../../database/entities/user.entity';
-import { AuthErrors } from './auth.errors';
+import { AuthErrors } from './auth-failures';
 import type { Principal } from './principal';
 
 interface JwtClaims {

@@ -5,9 +5,10 @@ import { hashSecret } from '../../common/crypto';
 import { NotFoundError } from '../../common/errors/domain-error';
 import { UserRole } from '../../database/entities/enums';
 import { User } from '../../database/entities/user.entity';
-import { AuthErrors } from './auth.errors';
+import { AuthErrors } from './auth-failures';
 import type { CreateUserDto, UpdateUserDto } from './dto/auth.dto';
 import { type Principal, ROLE_RANK } from './principal';
+import { AuthErrorCode } from './auth.errors';
 
 @Injectable()
 export class UsersService {
@@ -19,7 +20,7 @@ export class UsersService {
 
   async get(organizationId: string, id: string): Promise<User> {
     const user = await this.users.findOne({ where: { organizationId, id } });
-    if (!user) throw new NotFoundError('user');
+    if (!user) throw new NotFoundError(AuthErrorCode.UserNotFound, 'user');
     return user;
   }
 

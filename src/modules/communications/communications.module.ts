@@ -10,14 +10,12 @@ import { ContactsService } from './contacts/contacts.service';
 import { ConversationsService } from './conversations/conversations.service';
 import { InboundMessagesService } from './inbound/inbound-messages.service';
 import { KnownSenderInbound } from './inbound/known-sender-inbound.service';
-import { MediaController } from './inbound/media.controller';
 import { MediaDownloadsService } from './inbound/media-downloads.service';
 import { MessageStatusService } from './messages/message-status.service';
 
-/** Contacts, conversations, inbound rows, media and message statuses: what inbound, outbound and the inbox share. */
+/** Contacts, conversations, inbound rows, media and message statuses: the services every role shares (no controllers). */
 @Module({
   imports: [TypeOrmModule.forFeature([Contact, Conversation, Message, ParkedStatus, MediaAsset]), WhatsappModule],
-  controllers: [MediaController],
   providers: [ContactsService, ConversationsService, MessageStatusService, InboundMessagesService, KnownSenderInbound, MediaDownloadsService],
   exports: [ContactsService, ConversationsService, MessageStatusService, InboundMessagesService, KnownSenderInbound, MediaDownloadsService],
 })

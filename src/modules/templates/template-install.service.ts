@@ -8,6 +8,7 @@ import { MessageTemplate } from '../../database/entities/message-template.entity
 import { WhatsappAccountsService } from '../whatsapp/accounts/whatsapp-accounts.service';
 import { listTemplateSets, type TemplateSet } from './default-template-sets';
 import { DRAFT, TemplatesService } from './templates.service';
+import { TemplatesErrorCode } from './templates.errors';
 
 export interface InstallSetResult {
   set: string;
@@ -47,7 +48,7 @@ export class TemplateInstallService {
     const set = listTemplateSets().find((s) => s.key === setKey);
     if (!set) {
       const known = listTemplateSets().map((s) => s.key);
-      throw new DomainError('TEMPLATE_SET_NOT_FOUND', `Unknown template set ${setKey}; available: ${known.join(', ')}`, { available: known }, 404);
+      throw new DomainError(TemplatesErrorCode.TemplateSetNotFound, `Unknown template set ${setKey}; available: ${known.join(', ')}`, { available: known });
     }
     const result: InstallSetResult = { set: set.key, created: 0, skipped: 0, submitted: 0, templates: [] };
     for (const def of set.templates) {

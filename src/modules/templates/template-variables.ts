@@ -8,6 +8,7 @@ import {
   type TemplateDefinition,
 } from './template-definition';
 import { distinctKeys, parsePlaceholders } from './template-placeholders';
+import { TemplatesErrorCode } from './templates.errors';
 
 /**
  * Variable keys a caller supplies when sending a template:
@@ -87,7 +88,7 @@ export function resolveTemplateInputs(
   checkButtonParams(findButtons(def), options.buttonParams ?? {}, v);
   checkHeaderInputs(def, options, v);
   if (v.missing.length > 0 || v.extra.length > 0 || v.malformed.length > 0) {
-    throw new DomainError('TEMPLATE_VARIABLES_INVALID', describe(def.name, v), { ...v }, 422);
+    throw new DomainError(TemplatesErrorCode.TemplateVariablesInvalid, describe(def.name, v), { ...v });
   }
   return values as Record<string, string>;
 }

@@ -19,6 +19,7 @@ import {
   type TemplateRenderOptions,
   type TemplateVariables,
 } from './template-variables';
+import { TemplatesErrorCode } from './templates.errors';
 
 type MediaType = 'image' | 'video' | 'document';
 type MediaRef = { link: string; filename?: string } | { id: string; filename?: string };
@@ -79,7 +80,7 @@ export function renderTemplate(
   options: TemplateRenderOptions = {},
 ): RenderedTemplate {
   const body = findBody(def);
-  if (!body) throw new DomainError('TEMPLATE_DEFINITION_INVALID', `Template ${def.name} has no BODY component`, undefined, 422);
+  if (!body) throw new DomainError(TemplatesErrorCode.TemplateDefinitionInvalid, `Template ${def.name} has no BODY component`);
   const values = resolveTemplateInputs(def, variables, options);
   const header = findHeader(def);
   const headerText = header?.format === 'TEXT' && header.text ? fillText(def, 'header', header.text, values) : undefined;

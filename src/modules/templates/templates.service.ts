@@ -14,6 +14,8 @@ import { templateAsSent } from './template-outbound';
 import { renderTemplate, type RenderedTemplate } from './template.renderer';
 import { validateTemplateDefinition } from './template.validator';
 import type { TemplateRenderOptions, TemplateVariables } from './template-variables';
+import { TemplatesErrorCode } from './templates.errors';
+import { decodeCursor, encodeCursor, escapeLike, isTimestampKey, type Page, pageLimit } from '../../common/pagination';
 
 /** Statuses a user may edit (and submit): a local draft, or what Meta rejected. */
 export const EDITABLE_STATUSES = ['DRAFT', 'REJECTED'];
@@ -73,7 +75,7 @@ export function toDefinition(row: Pick<MessageTemplate, 'name' | 'language' | 'c
 export function assertValidDefinition(def: TemplateDefinition): void {
   const issues = validateTemplateDefinition(def);
   if (issues.length > 0) {
-    throw new DomainError('TEMPLATE_INVALID', `Template is invalid: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`, { fields: issues }, 400);
+    throw new DomainError(TemplatesErrorCode.TemplateInvalid, `Template is invalid: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`, { fields: issues });
   }
 }
 
@@ -119,8 +121,8 @@ export class TemplatesService {
     return this.get(organizationId, id);
   }
 
-  async list(organizationId: string, filter: ListTemplatesFilter): Promise<{ data: MessageTemplate[]; nextCursor: string | null }> {
-    const limit = Math.min(Math.max(filter.limit ?? 50, 1), 200);
+  async list(organizationId: string, filter: ListTemplatesFilter): Promise<Page<MessageTemplate>> {
+    const limit = pageLimit(filter.limit, 200, 50);
     const qb = this.templates.createQueryBuilder('t').where('t.organizationId = :organizationId', { organizationId });
     if (filter.accountId) qb.andWhere('t.whatsappAccountId = :accountId', { accountId: filter.accountId });
     if (filter.status) qb.andWhere('t.status = :status', { status: filter.status.toUpperCase() });
@@ -128,20 +130,18 @@ export class TemplatesService {
     if (filter.language) qb.andWhere('t.language = :language', { language: filter.language });
     if (filter.name) qb.andWhere('t.name ILIKE :name', { name: `%${escapeLike(filter.name.toLowerCase())}%` });
     if (!filter.includeRemoved && filter.status?.toUpperCase() !== REMOVED_STATUS) qb.andWhere('t.removedAt IS NULL');
-    if (filter.cursor) {
-      const { createdAt, id } = decodeCursor(filter.cursor);
-      qb.andWhere(`(${CREATED_MS}, t.id) < (CAST(:createdAt AS timestamptz), CAST(:id AS uuid))`, { createdAt, id });
-    }
+    const cursor = decodeCursor(filter.cursor, isTimestampKey);
+    if (cursor) qb.andWhere(`(${CREATED_MS}, t.id) < (CAST(:createdAt AS timestamptz), CAST(:id AS uuid))`, { createdAt: cursor.k, id: cursor.id });
     // Millisecond precision on both sides: the cursor carries a JS Date, PostgreSQL keeps microseconds.
     const rows = await qb.orderBy(CREATED_MS, 'DESC').addOrderBy('t.id', 'DESC').limit(limit + 1).getMany();
     const data = rows.slice(0, limit);
     const last = data.at(-1);
-    return { data, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+    return { data, nextCursor: rows.length > limit && last ? encodeCursor({ k: last.createdAt.toISOString(), id: last.id }) : null };
   }
 
   async get(organizationId: string, id: string): Promise<MessageTemplate> {
     const row = await this.templates.findOne({ where: { organizationId, id } });
-    if (!row) throw new NotFoundError('template');
+    if (!row) throw new NotFoundError(TemplatesErrorCode.TemplateNotFound, 'template');
     return row;
   }
 
@@ -154,7 +154,7 @@ export class TemplatesService {
     const row = await this.get(organizationId, id);
     assertEditable(row);
     if (row.providerTemplateId && ((input.name !== undefined && input.name !== row.name) || (input.language !== undefined && input.language !== row.language))) {
-      throw new DomainError('TEMPLATE_NOT_EDITABLE', 'name and language cannot change once the template exists on Meta; create a new template instead', { status: row.status }, 409);
+      throw new DomainError(TemplatesErrorCode.TemplateNotEditable, 'name and language cannot change once the template exists on Meta; create a new template instead', { status: row.status });
     }
     const def = definitionFrom({
       accountId: row.whatsappAccountId,
@@ -208,7 +208,7 @@ export class TemplatesService {
    */
   async submit(organizationId: string, id: string): Promise<MessageTemplate> {
     const row = await this.get(organizationId, id);
-    assertEditable(row, 'TEMPLATE_ALREADY_SUBMITTED', 'submitted');
+    assertEditable(row, TemplatesErrorCode.TemplateAlreadySubmitted, 'submitted');
     const def = toDefinition(row);
     assertValidDefinition(def);
     const { client, account } = await this.providers.forAccount(row.whatsappAccountId);
@@ -244,7 +244,7 @@ export class TemplatesService {
 
   /**
    * For the send pipeline and agents: the APPROVED template of the account by name and language,
-   * filled with `variables`. Throws 422 `TEMPLATE_NOT_FOUND`, `TEMPLATE_NOT_APPROVED` (details:
+   * filled with `variables`. Throws `TEMPLATE_NOT_FOUND` (404), `TEMPLATE_NOT_APPROVED` (422) (details:
    * status, rejectionReason) or `TEMPLATE_VARIABLES_INVALID` (details: missing, extra, malformed).
    * Send `toOutboundTemplateMessage(rendered.metaTemplate)` to get exactly the previewed request.
    */
@@ -256,20 +256,25 @@ export class TemplatesService {
     variables: TemplateVariables,
     options: PreviewOptions = {},
   ): Promise<ResolvedTemplate> {
-    const template = await this.templates.findOne({ where: { organizationId, whatsappAccountId: accountId, name, language } });
+    const template = await this.approvedTemplate(accountId, name, language, organizationId);
+    return { template, rendered: renderTemplate(toDefinition(template), variables ?? {}, normaliseOptions(options)) };
+  }
+
+  /** The one rule "the template exists on the account and is APPROVED": the send pipeline and agents ask here. */
+  async approvedTemplate(accountId: string, name: string, language: string, organizationId?: string): Promise<MessageTemplate> {
+    const template = await this.templates.findOne({ where: { whatsappAccountId: accountId, name, language, ...(organizationId ? { organizationId } : {}) } });
     if (!template || template.removedAt) {
-      throw new DomainError('TEMPLATE_NOT_FOUND', `Template ${name} (${language}) does not exist on this WhatsApp account`, { name, language }, 422);
+      throw new DomainError(TemplatesErrorCode.TemplateNotFound, `Template ${name} (${language}) does not exist on this WhatsApp account`, { name, language });
     }
     if (template.status !== 'APPROVED') {
       const reason = template.rejectionReason ? `: ${template.rejectionReason}` : '';
       throw new DomainError(
-        'TEMPLATE_NOT_APPROVED',
+        TemplatesErrorCode.TemplateNotApproved,
         `Template ${name} (${language}) is ${template.status}, not APPROVED${reason}`,
         { templateId: template.id, name, language, status: template.status, rejectionReason: template.rejectionReason },
-        422,
       );
     }
-    return { template, rendered: renderTemplate(toDefinition(template), variables ?? {}, normaliseOptions(options)) };
+    return template;
   }
 
   private exists(whatsappAccountId: string, name: string, language: string): Promise<boolean> {
@@ -287,16 +292,16 @@ function definitionFrom(input: CreateTemplateInput): TemplateDefinition {
   };
 }
 
-function assertEditable(row: MessageTemplate, code = 'TEMPLATE_NOT_EDITABLE', verb = 'edited'): void {
+function assertEditable(row: MessageTemplate, code = TemplatesErrorCode.TemplateNotEditable, verb = 'edited'): void {
   if (!EDITABLE_STATUSES.includes(row.status) || row.removedAt) throw notEditable(row, code, verb);
 }
 
-function notEditable(row: MessageTemplate, code = 'TEMPLATE_NOT_EDITABLE', verb = 'edited'): DomainError {
-  return new DomainError(code, `Template ${row.name} is ${row.status}; only DRAFT or REJECTED templates can be ${verb}`, { status: row.status }, 409);
+function notEditable(row: MessageTemplate, code = TemplatesErrorCode.TemplateNotEditable, verb = 'edited'): DomainError {
+  return new DomainError(code, `Template ${row.name} is ${row.status}; only DRAFT or REJECTED templates can be ${verb}`, { status: row.status });
 }
 
 function alreadyExists(def: TemplateDefinition): DomainError {
-  return new DomainError('TEMPLATE_ALREADY_EXISTS', `A template ${def.name} (${def.language}) already exists on this account`, { name: def.name, language: def.language }, 409);
+  return new DomainError(TemplatesErrorCode.TemplateAlreadyExists, `A template ${def.name} (${def.language}) already exists on this account`, { name: def.name, language: def.language });
 }
 
 export function asCategory(value: unknown): TemplateCategory | undefined {
@@ -310,18 +315,3 @@ function normaliseOptions(options: PreviewOptions): TemplateRenderOptions {
   return { ...rest, buttonParams: Object.fromEntries(Object.entries(buttonParams).map(([k, v]) => [Number(k), v])) };
 }
 
-function escapeLike(value: string): string {
-  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
-function encodeCursor(row: MessageTemplate): string {
-  return Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { createdAt: string; id: string } {
-  const [createdAt, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (!createdAt || !id || Number.isNaN(Date.parse(createdAt)) || !/^[0-9a-f-]{36}$/i.test(id)) {
-    throw new DomainError('INVALID_CURSOR', 'cursor is not a nextCursor returned by this endpoint', undefined, 400);
-  }
-  return { createdAt, id };
-}

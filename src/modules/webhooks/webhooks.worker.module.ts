@@ -1,14 +1,13 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { CommunicationsModule } from '../communications/communications.module';
 import { InboundModule } from '../communications/inbound/inbound.module';
-import { MediaDownloadsService } from '../communications/inbound/media-downloads.service';
 import { JobName } from '../../queues/job-names';
 import { JobHandlers } from '../../queues/worker/job-handlers.service';
 import { WebhookEventProcessor } from './processing/webhook-event.processor';
 import { WebhookMaintenanceService } from './processing/webhook-maintenance.service';
 import { WebhooksModule } from './webhooks.module';
 
-/** Processing of stored webhook events, inbound media downloads, sweeps and retention. */
+/** Processing of stored webhook events, sweeps and retention. */
 @Module({
   imports: [WebhooksModule, CommunicationsModule, InboundModule],
   providers: [WebhookEventProcessor],
@@ -18,7 +17,6 @@ export class WebhooksWorkerModule implements OnModuleInit {
     private readonly handlers: JobHandlers,
     private readonly processor: WebhookEventProcessor,
     private readonly maintenance: WebhookMaintenanceService,
-    private readonly media: MediaDownloadsService,
   ) {}
 
   onModuleInit(): void {
@@ -26,7 +24,6 @@ export class WebhooksWorkerModule implements OnModuleInit {
       const maxAttempts = job.opts.attempts ?? 1;
       return this.processor.process(job.data.webhookEventId, job.attemptsMade + 1 >= maxAttempts);
     });
-    this.handlers.register(JobName.DownloadMedia, (job) => this.media.download(job.data.mediaAssetId));
     this.handlers.register(JobName.SweepWebhookEvents, () => this.maintenance.sweep());
     this.handlers.register(JobName.PurgeWebhookEvents, () => this.maintenance.purge());
   }

@@ -9,6 +9,7 @@ import { WhatsappAccount } from '../../database/entities/whatsapp-account.entity
 import { KapsoClient } from './provider/kapso.client';
 import { MetaCloudClient } from './provider/meta-cloud.client';
 import type { ProviderAccountContext, WhatsappProviderPort } from './provider/whatsapp-provider.port';
+import { WhatsappErrorCode } from './whatsapp.errors';
 
 export const SANDBOX_GRAPH_PATH = '/sandbox/graph';
 
@@ -40,7 +41,7 @@ export class WhatsappProviders implements OnModuleDestroy {
       where: { id: accountId },
       select: { id: true, provider: true, phoneNumberId: true, wabaId: true, accessTokenEncrypted: true },
     });
-    if (!row) throw new NotFoundError('whatsapp account');
+    if (!row) throw new NotFoundError(WhatsappErrorCode.AccountNotFound, 'whatsapp account');
     const key = this.config.encryptionKey;
     const encrypted = row.accessTokenEncrypted;
     const account: ProviderAccountContext = {

@@ -24,6 +24,12 @@ export class JobHandlers {
     return this.handlers.has(name);
   }
 
+  /** Start-up check: a job name routed to `queue` without a handler stops the worker from starting. */
+  assertComplete(queue: QueueName): void {
+    const missing = this.missingFor(queue);
+    if (missing.length > 0) throw new Error(`Queue ${queue} has jobs without a handler: ${missing.join(', ')}`);
+  }
+
   /** Job names routed to `queue` that nobody handles. */
   missingFor(queue: QueueName): JobName[] {
     return Object.values(JobName).filter((name) => JOB_QUEUE[name] === queue && !this.handlers.has(name));

@@ -23,9 +23,7 @@ export function createQueueProcessor(queue: QueueName): Type<WorkerHost> {
     }
 
     onApplicationBootstrap(): void {
-      const missing = this.handlers.missingFor(queue);
-      // Jobs without a handler fail as unrecoverable; an integration test asserts the full worker has none missing.
-      if (missing.length > 0) this.rootLogger.error({ queue, missing }, 'jobs without a handler on this queue');
+      this.handlers.assertComplete(queue);
       this.worker.concurrency = concurrencyOf(queue, this.config);
       void this.worker.run();
     }

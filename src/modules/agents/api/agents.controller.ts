@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { UserRole } from '../../../database/entities/enums';
 import { CurrentPrincipal, MinRole, type Principal } from '../../auth/principal';
@@ -6,7 +6,6 @@ import { AgentFlowsService } from '../config/agent-flows.service';
 import { AgentSettingsService } from '../config/agent-settings.service';
 import { AgentAnalyticsService } from '../runtime/agent-analytics.service';
 import { AgentPreviewService } from '../runtime/agent-preview.service';
-import { BotStateService } from '../runtime/bot-state.service';
 import { RedisLlmBudget } from '../llm/redis-llm-budget';
 import { AppConfig } from '../../../config/app-config';
 import { CreateFlowDto, ResponsesAnalyticsQueryDto, TestResponseDto, UpdateAgentConfigDto, UpdateFlowDto } from './agents.dto';
@@ -20,7 +19,6 @@ export class AgentsController {
     private readonly settings: AgentSettingsService,
     private readonly flows: AgentFlowsService,
     private readonly preview: AgentPreviewService,
-    private readonly botState: BotStateService,
     private readonly analytics: AgentAnalyticsService,
     private readonly budget: RedisLlmBudget,
     private readonly appConfig: AppConfig,
@@ -88,14 +86,6 @@ export class AgentsController {
   @HttpCode(204)
   async deleteFlow(@CurrentPrincipal() principal: Principal, @Param('key') key: string): Promise<void> {
     await this.flows.remove(principal.organizationId, key);
-  }
-
-  @Post('conversations/:id/bot/reset')
-  @MinRole(UserRole.Agent)
-  @HttpCode(200)
-  @ApiOperation({ summary: "Clear the conversation's flow state and slots (and unsure streak, out-of-hours marker)" })
-  resetBot(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string) {
-    return this.botState.reset(principal.organizationId, id);
   }
 
   @Get('analytics/responses')

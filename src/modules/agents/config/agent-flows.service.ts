@@ -6,6 +6,7 @@ import type { FlowDefinition, FlowRuntime } from '../flows/flow-definition';
 import { validateFlowDefinition } from '../flows/flow-definition';
 import { INSURANCE_SALES_FLOW, insuranceRuntime } from '../flows/shipped/insurance-sales.flow';
 import { RECRUITING_SCREENING_FLOW } from '../flows/shipped/recruiting-screening.flow';
+import { AgentsErrorCode } from '../agents.errors';
 
 export const SHIPPED_FLOWS: readonly FlowDefinition[] = [INSURANCE_SALES_FLOW, RECRUITING_SCREENING_FLOW];
 
@@ -68,7 +69,7 @@ export class AgentFlowsService {
 
   async get(organizationId: string, key: string): Promise<FlowView> {
     const flow = (await this.list(organizationId)).find((candidate) => candidate.key === key);
-    if (!flow) throw new NotFoundError('flow');
+    if (!flow) throw new NotFoundError(AgentsErrorCode.FlowNotFound, 'flow');
     return flow;
   }
 
@@ -82,7 +83,7 @@ export class AgentFlowsService {
        ON CONFLICT (organization_id, key) DO NOTHING RETURNING id`,
       [organizationId, key, body.name ?? definition.name ?? key, body.enabled ?? true, JSON.stringify(definition)],
     )) as unknown[];
-    if (inserted.length === 0) throw new DomainError('FLOW_CONFLICT', `A flow with key "${key}" already exists`, { key }, 409);
+    if (inserted.length === 0) throw new DomainError(AgentsErrorCode.FlowConflict, `A flow with key "${key}" already exists`, { key });
     return this.get(organizationId, key);
   }
 
@@ -104,8 +105,8 @@ export class AgentFlowsService {
   async remove(organizationId: string, key: string): Promise<void> {
     const [, count] = (await this.dataSource.query(`DELETE FROM agent_flow WHERE organization_id = $1 AND key = $2`, [organizationId, key])) as [unknown, number];
     if (!count) {
-      if (SHIPPED_FLOWS.some((flow) => flow.id === key)) throw new DomainError('FLOW_IS_SHIPPED', 'Shipped flows cannot be deleted; disable them with PUT {enabled: false}', { key }, 422);
-      throw new NotFoundError('flow');
+      if (SHIPPED_FLOWS.some((flow) => flow.id === key)) throw new DomainError(AgentsErrorCode.FlowIsShipped, 'Shipped flows cannot be deleted; disable them with PUT {enabled: false}', { key });
+      throw new NotFoundError(AgentsErrorCode.FlowNotFound, 'flow');
     }
   }
 

@@ -7,6 +7,7 @@ import type { OrganizationSettings } from '../../../database/entities/organizati
 import type { AgentConfig, AgentConfigInput, BusinessHoursConfig } from '../engine/agent.types';
 import { DEFAULT_AGENT_CONFIG, resolveAgentConfig } from '../engine/default-agent-config';
 import { validateAgentConfigInput } from './agent-config.validator';
+import { AuthErrorCode } from '../../auth/auth.errors';
 
 export const DEFAULT_LLM_MONTHLY_TOKEN_BUDGET = 200_000;
 
@@ -37,7 +38,7 @@ export class AgentSettingsService {
 
   async load(organizationId: string): Promise<OrganizationAgentSettings> {
     const [row] = (await this.dataSource.query(`SELECT id, name, settings FROM organization WHERE id = $1`, [organizationId])) as Array<{ id: string; name: string; settings: OrganizationSettings | null }>;
-    if (!row) throw new NotFoundError('organization');
+    if (!row) throw new NotFoundError(AuthErrorCode.OrganizationNotFound, 'organization');
     return this.fromRow(row);
   }
 

@@ -4,8 +4,9 @@ import { AgentName } from '../engine/default-agent-config';
 import { burstText } from '../engine/text';
 import type { FlowDefinition, FlowRuntime } from './flow-definition';
 import { advance, type FlowInput, type FlowState, isFlowExpired, matchesAny } from './flow-engine';
+import { BotStateKey } from '../../communications/conversations/bot-state';
 
-export const FLOW_STATE_KEY = 'flow';
+export const FLOW_STATE_KEY = BotStateKey.Flow;
 
 export interface FlowAgentOptions {
   flows: FlowDefinition[];

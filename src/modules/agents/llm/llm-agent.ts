@@ -2,6 +2,7 @@ import type { Agent, AgentContext, AgentReply, LlmConsultant, LlmConsultation } 
 import { AgentName } from '../engine/default-agent-config';
 import { burstText, contextLanguage } from '../engine/text';
 import type { ChatCompletionClient, ChatMessage } from './llm-chat.client';
+import { AgentsErrorCode } from '../agents.errors';
 
 /** Per-organisation token budget, e.g. a Redis counter per month. */
 export interface LlmBudget {
@@ -47,7 +48,7 @@ export class LlmAgent implements Agent, LlmConsultant {
       return interpret(result.content, options.intents);
     } catch (error) {
       const code = (error as { code?: string }).code;
-      return { outcome: code === 'LLM_TIMEOUT' ? 'timeout' : 'error' };
+      return { outcome: code === AgentsErrorCode.LlmTimeout ? 'timeout' : 'error' };
     }
   }
 }

@@ -1,5 +1,6 @@
 import axios, { type AxiosInstance } from 'axios';
 import { DomainError } from '../../../common/errors/domain-error';
+import { AgentsErrorCode } from '../agents.errors';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
@@ -30,12 +31,6 @@ export interface LlmChatClientOptions {
   timeoutMs: number;
 }
 
-export const LlmErrorCode = {
-  Timeout: 'LLM_TIMEOUT',
-  RequestFailed: 'LLM_REQUEST_FAILED',
-  BadResponse: 'LLM_BAD_RESPONSE',
-} as const;
-
 /** OpenAI-compatible `POST {baseUrl}/chat/completions`. */
 export class LlmChatClient implements ChatCompletionClient {
   private readonly http: AxiosInstance;
@@ -52,7 +47,7 @@ export class LlmChatClient implements ChatCompletionClient {
         signal: request.signal,
       });
       const content = response.data?.choices?.[0]?.message?.content;
-      if (typeof content !== 'string') throw new DomainError(LlmErrorCode.BadResponse, 'Chat completion without message content');
+      if (typeof content !== 'string') throw new DomainError(AgentsErrorCode.LlmBadResponse, 'Chat completion without message content');
       return { content, totalTokens: response.data?.usage?.total_tokens };
     } catch (error) {
       throw toDomainError(error);
@@ -64,9 +59,9 @@ function toDomainError(error: unknown): DomainError {
   if (error instanceof DomainError) return error;
   if (axios.isAxiosError(error)) {
     const timedOut = error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT' || error.code === 'ERR_CANCELED';
-    if (timedOut) return new DomainError(LlmErrorCode.Timeout, 'Chat completion timed out or was cancelled', { code: error.code }, 504);
+    if (timedOut) return new DomainError(AgentsErrorCode.LlmTimeout, 'Chat completion timed out or was cancelled', { code: error.code });
     // The response body may echo the prompt; only the status is kept.
-    return new DomainError(LlmErrorCode.RequestFailed, 'Chat completion request failed', { status: error.response?.status }, 502);
+    return new DomainError(AgentsErrorCode.LlmRequestFailed, 'Chat completion request failed', { status: error.response?.status });
   }
-  return new DomainError(LlmErrorCode.RequestFailed, 'Chat completion request failed', undefined, 502);
+  return new DomainError(AgentsErrorCode.LlmRequestFailed, 'Chat completion request failed');
 }

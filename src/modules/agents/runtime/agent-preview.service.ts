@@ -7,6 +7,7 @@ import { AgentFlowsService, SHIPPED_FLOWS } from '../config/agent-flows.service'
 import { AgentSettingsService } from '../config/agent-settings.service';
 import type { AgentReply, BotState } from '../engine/agent.types';
 import { AgentEngine } from './agent-engine.service';
+import { CommunicationsErrorCode } from '../../communications/communications.errors';
 
 export interface PreviewRequest {
   text: string;
@@ -50,7 +51,7 @@ export class AgentPreviewService {
         profile_name: string | null;
         phone_e164: string | null;
       }>;
-      if (!row) throw new NotFoundError('contact');
+      if (!row) throw new NotFoundError(CommunicationsErrorCode.ContactNotFound, 'contact');
       contact = { id: row.id, name: row.name ?? row.profile_name ?? undefined, phone: row.phone_e164 ?? undefined };
       const [conversation] = (await this.dataSource.query(
         `SELECT bot_state FROM conversation WHERE contact_id = $1 AND organization_id = $2 ${account ? 'AND whatsapp_account_id = $3' : ''} ORDER BY last_message_at DESC NULLS LAST LIMIT 1`,

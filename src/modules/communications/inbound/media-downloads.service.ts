@@ -14,6 +14,7 @@ import { MediaAsset } from '../../../database/entities/media-asset.entity';
 import type { MediaRef } from '../../../domain/normalized-event.types';
 import { WhatsappProviderError } from '../../whatsapp/provider/provider-errors';
 import { WhatsappProviders } from '../../whatsapp/whatsapp-providers.service';
+import { CommunicationsErrorCode } from '../communications.errors';
 
 const ALLOWED_MIME = /^(image\/(jpeg|png|webp)|video\/(mp4|3gpp)|audio\/(aac|amr|mpeg|mp4|ogg)(;.*)?|application\/(pdf|msword|vnd\.[\w.-]+|zip)|text\/plain)$/;
 
@@ -63,7 +64,7 @@ export class MediaDownloadsService {
 
   async open(organizationId: string, mediaAssetId: string): Promise<{ asset: MediaAsset; stream: NodeJS.ReadableStream }> {
     const asset = await this.dataSource.getRepository(MediaAsset).findOneBy({ id: mediaAssetId, organizationId });
-    if (!asset || asset.status !== MediaStatus.Stored || !asset.storageKey) throw new NotFoundError('media');
+    if (!asset || asset.status !== MediaStatus.Stored || !asset.storageKey) throw new NotFoundError(CommunicationsErrorCode.MediaNotFound, 'media');
     return { asset, stream: createReadStream(resolve(this.config.MEDIA_DIR, asset.storageKey)) };
   }
 }

@@ -11,6 +11,7 @@ import { WhatsappAccountsService } from '../../whatsapp/accounts/whatsapp-accoun
 import type { BulkSendDto } from './dto/send-message.dto';
 import { MessageComposer, type TemplateCache } from './message-composer.service';
 import { requestHash } from './request-hash';
+import { CommunicationsErrorCode } from '../communications.errors';
 
 export interface BulkAccepted {
   jobId: string;
@@ -81,7 +82,7 @@ export class BulkSendService {
     if (!campaignId) {
       const replay = await this.findReplay(organizationId, idempotencyKey!, hash!);
       if (replay) return { body: replay, replayed: true };
-      throw new DomainError('IDEMPOTENCY_KEY_CONFLICT', 'Idempotency-Key was used concurrently', undefined, 409);
+      throw new DomainError(CommunicationsErrorCode.IdempotencyKeyConflict, 'Idempotency-Key was used concurrently');
     }
     await this.jobs.enqueue(JobName.FanOutBulkSend, { campaignId }, { key: campaignId });
     return { body: { jobId: campaignId, total: recipients.length }, replayed: false };
@@ -89,7 +90,7 @@ export class BulkSendService {
 
   async status(organizationId: string, campaignId: string): Promise<Record<string, unknown>> {
     const campaign = await this.dataSource.getRepository(Campaign).findOne({ where: { id: campaignId, organizationId } });
-    if (!campaign) throw new NotFoundError('job');
+    if (!campaign) throw new NotFoundError(CommunicationsErrorCode.JobNotFound, 'job');
     const [recipients]: Array<{ total: number; pending: number; skipped: number }> = await this.dataSource.query(
       `SELECT count(*)::int AS total, count(*) FILTER (WHERE status = 'pending')::int AS pending, count(*) FILTER (WHERE status = 'skipped')::int AS skipped
          FROM campaign_recipient WHERE campaign_id = $1`,
@@ -118,7 +119,7 @@ export class BulkSendService {
   private async findReplay(organizationId: string, key: string, hash: string): Promise<BulkAccepted | null> {
     const existing = await this.dataSource.getRepository(Campaign).findOne({ where: { organizationId, idempotencyKey: key }, select: { id: true, requestHash: true, totalRecipients: true } });
     if (!existing) return null;
-    if (existing.requestHash !== hash) throw new DomainError('IDEMPOTENCY_KEY_CONFLICT', 'This Idempotency-Key was already used with a different request body', { jobId: existing.id }, 409);
+    if (existing.requestHash !== hash) throw new DomainError(CommunicationsErrorCode.IdempotencyKeyConflict, 'This Idempotency-Key was already used with a different request body', { jobId: existing.id });
     await this.jobs.enqueue(JobName.FanOutBulkSend, { campaignId: existing.id }, { key: existing.id });
     return { jobId: existing.id, total: existing.totalRecipients };
   }
@@ -133,7 +134,7 @@ export class BulkSendService {
         await this.composer.compose(accountId, dto, { phoneE164: r.phoneE164, optedOut: false, windowOpen: true }, r, templates);
       } catch (error) {
         if (error instanceof DomainError) {
-          throw new DomainError(error.code, `recipient ${r.phoneE164} (#${index}): ${error.message}`, { ...error.details, recipient: index }, error.status);
+          throw new DomainError(error.code, `recipient ${r.phoneE164} (#${index}): ${error.message}`, { ...error.details, recipient: index });
         }
         throw error;
       }

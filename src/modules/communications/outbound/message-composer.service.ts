@@ -1,7 +1,5 @@
 import { MessageDirection, MessageStatus } from '../../../database/entities/enums';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, IsNull } from 'typeorm';
 import { DomainError, ValidationFailedError } from '../../../common/errors/domain-error';
 import { MessageTemplate } from '../../../database/entities/message-template.entity';
 import type { TemplateDefinition } from '../../templates/template-definition';
@@ -11,6 +9,8 @@ import type { OutboundMessage } from '../../whatsapp/provider/outbound-message';
 import { validateOutboundMessage } from '../../whatsapp/provider/outbound-message.validator';
 import type { MessageContentDto, TemplateRefDto } from './dto/send-message.dto';
 import { contentText, mapRequestContent, metaTemplateToOutbound, type OutboundRequestType } from './outbound-content.mapper';
+import { TemplatesService } from '../../templates/templates.service';
+import { CommunicationsErrorCode } from '../communications.errors';
 
 /** What the row stores: the type's object (camelCase) or, for templates, the reference plus the rendered Meta object. */
 export interface ComposedMessage {
@@ -62,17 +62,10 @@ export type TemplateCache = Map<string, TemplateRow>;
  */
 @Injectable()
 export class MessageComposer {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly templates: TemplatesService) {}
 
-  async loadTemplate(accountId: string, ref: Pick<TemplateRefDto, 'name' | 'language'>): Promise<TemplateRow> {
-    const row = await this.dataSource.getRepository(MessageTemplate).findOne({
-      where: { whatsappAccountId: accountId, name: ref.name, language: ref.language, removedAt: IsNull() },
-    });
-    if (!row) throw new DomainError('TEMPLATE_NOT_FOUND', `Template ${ref.name} (${ref.language}) does not exist on this account`, { name: ref.name, language: ref.language }, 422);
-    if (row.status !== 'APPROVED') {
-      throw new DomainError('TEMPLATE_NOT_APPROVED', `Template ${ref.name} (${ref.language}) is ${row.status}, not APPROVED`, { status: row.status }, 422);
-    }
-    return row;
+  loadTemplate(accountId: string, ref: Pick<TemplateRefDto, 'name' | 'language'>): Promise<TemplateRow> {
+    return this.templates.approvedTemplate(accountId, ref.name, ref.language);
   }
 
   /** `templates` caches rows by `name:language` (bulk sends look each up once). */
@@ -92,7 +85,7 @@ export class MessageComposer {
     this.assertValid(dto.type, recipient.phoneE164, mapped.message, mapped.violations);
     if (!recipient.windowOpen) {
       if (!dto.fallbackTemplate) {
-        throw new DomainError('WINDOW_CLOSED', 'The 24-hour customer service window is closed: only templates can be sent (or give a fallbackTemplate)', undefined, 422);
+        throw new DomainError(CommunicationsErrorCode.WindowClosed, 'The 24-hour customer service window is closed: only templates can be sent (or give a fallbackTemplate)');
       }
       return this.composeTemplate(accountId, dto.fallbackTemplate, recipient, dto.fallbackTemplate.variables, true, templates);
     }
@@ -121,7 +114,7 @@ export class MessageComposer {
     const row = templates.get(cacheKey) ?? (await this.loadTemplate(accountId, ref));
     templates.set(cacheKey, row);
     if (row.category === 'MARKETING' && recipient.optedOut) {
-      throw new DomainError('CONTACT_OPTED_OUT', 'The contact opted out of marketing messages', undefined, 422);
+      throw new DomainError(CommunicationsErrorCode.ContactOptedOut, 'The contact opted out of marketing messages');
     }
     const variables = variablesOverride ?? ref.variables ?? [];
     const def = { name: row.name, language: row.language, category: row.category, parameterFormat: row.parameterFormat, components: row.components } as unknown as TemplateDefinition;

@@ -62,16 +62,6 @@ export class MessagesController {
   retry(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string) {
     return this.queries.retry(principal.organizationId, id);
   }
-
-  @Get('jobs/:id')
-  job(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string) {
-    return this.bulk.status(principal.organizationId, id);
-  }
-
-  @Get('contacts/:id/summary')
-  contactSummary(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string) {
-    return this.queries.contactSummary(principal.organizationId, id);
-  }
 }
 
 function checkKey(key: string | undefined): string | undefined {

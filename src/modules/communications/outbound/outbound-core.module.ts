@@ -4,6 +4,7 @@ import { Campaign } from '../../../database/entities/campaign.entity';
 import { CampaignRecipient } from '../../../database/entities/campaign-recipient.entity';
 import { Message } from '../../../database/entities/message.entity';
 import { MessageTemplate } from '../../../database/entities/message-template.entity';
+import { TemplatesCoreModule } from '../../templates/templates-core.module';
 import { WhatsappModule } from '../../whatsapp/whatsapp.module';
 import { CommunicationsModule } from '../communications.module';
 import { AccountRateLimiter } from './account-rate-limiter.service';
@@ -34,7 +35,7 @@ const SERVICES = [
 
 /** The send pipeline's services, shared by the API module and the worker module (no controllers, no handlers). */
 @Module({
-  imports: [TypeOrmModule.forFeature([Message, MessageTemplate, Campaign, CampaignRecipient]), CommunicationsModule, WhatsappModule],
+  imports: [TypeOrmModule.forFeature([Message, MessageTemplate, Campaign, CampaignRecipient]), CommunicationsModule, WhatsappModule, TemplatesCoreModule],
   providers: SERVICES,
   exports: SERVICES,
 })

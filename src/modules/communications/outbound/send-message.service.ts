@@ -16,6 +16,8 @@ import type { SendMessageDto } from './dto/send-message.dto';
 import { type ComposedMessage, MessageComposer, queuedColumns } from './message-composer.service';
 import { OutboundQueue, PRIORITY_REPLY, PRIORITY_TRANSACTIONAL } from './outbound-queue.service';
 import { requestHash } from './request-hash';
+import { CommunicationsErrorCode } from '../communications.errors';
+import { CommonErrorCode } from '../../../common/errors/common.errors';
 
 export interface SendAccepted {
   id: string;
@@ -70,7 +72,7 @@ export class SendMessageService {
       // A concurrent request with the same key won the insert.
       const replay = await this.findReplay(organizationId, idempotencyKey!, hash!);
       if (replay) return replay;
-      throw new DomainError('IDEMPOTENCY_KEY_CONFLICT', 'Idempotency-Key was used concurrently', undefined, 409);
+      throw new DomainError(CommunicationsErrorCode.IdempotencyKeyConflict, 'Idempotency-Key was used concurrently');
     }
     await this.queue.enqueue([{ id: inserted, priority: message.priority!, sendAt: message.sendAt }]);
     return { body: { id: inserted, status: 'queued', conversationId: target.conversation.id }, replayed: false };
@@ -83,7 +85,7 @@ export class SendMessageService {
     });
     if (!existing) return null;
     if (existing.requestHash !== hash) {
-      throw new DomainError('IDEMPOTENCY_KEY_CONFLICT', 'This Idempotency-Key was already used with a different request body', { messageId: existing.id }, 409);
+      throw new DomainError(CommunicationsErrorCode.IdempotencyKeyConflict, 'This Idempotency-Key was already used with a different request body', { messageId: existing.id });
     }
     // Redis may have lost the first enqueue: re-adding is a no-op when the job still exists.
     if (existing.status === MessageStatus.Queued) await this.queue.enqueue([{ id: existing.id, priority: existing.priority, sendAt: existing.sendAt }]);
@@ -93,12 +95,12 @@ export class SendMessageService {
   private async resolveTarget(organizationId: string, dto: SendMessageDto): Promise<Target> {
     if (dto.conversationId) {
       const conversation = await this.dataSource.getRepository(Conversation).findOne({ where: { id: dto.conversationId, organizationId } });
-      if (!conversation) throw new NotFoundError('conversation');
+      if (!conversation) throw new NotFoundError(CommunicationsErrorCode.ConversationNotFound, 'conversation');
       const account = await this.accounts.get(organizationId, conversation.whatsappAccountId);
       const contact = await this.contactById(conversation.contactId);
       return { account, contact, conversation };
     }
-    if (!dto.to) throw new DomainError('VALIDATION_FAILED', 'Give `to` or `conversationId`', { fields: [{ field: 'to', message: 'to or conversationId is required' }] }, 400);
+    if (!dto.to) throw new DomainError(CommonErrorCode.ValidationFailed, 'Give `to` or `conversationId`', { fields: [{ field: 'to', message: 'to or conversationId is required' }] });
     const account = dto.accountId ? await this.accounts.get(organizationId, dto.accountId) : await this.accounts.getDefault(organizationId);
     const phoneE164 = normalizePhone(dto.to, account.defaultRegion as CountryCode);
     return this.dataSource.transaction(async (manager) => {
@@ -110,15 +112,15 @@ export class SendMessageService {
 
   private async contactById(id: string): Promise<Contact> {
     const contact = await this.dataSource.getRepository(Contact).findOneByOrFail({ id });
-    if (!contact.phoneE164) throw new DomainError('CONTACT_HAS_NO_PHONE', 'The contact has no phone number to send to', undefined, 422);
+    if (!contact.phoneE164) throw new DomainError(CommunicationsErrorCode.ContactHasNoPhone, 'The contact has no phone number to send to');
     return contact;
   }
 
   private async resolveReplyTo(organizationId: string, id: string | undefined): Promise<{ id: string; providerMessageId: string } | null> {
     if (!id) return null;
     const target = await this.dataSource.getRepository(Message).findOne({ where: { id, organizationId }, select: { id: true, providerMessageId: true } });
-    if (!target) throw new NotFoundError('message', { field: 'replyToMessageId' });
-    if (!target.providerMessageId) throw new DomainError('REPLY_TARGET_NOT_SENT', 'The quoted message has no WhatsApp id yet', undefined, 422);
+    if (!target) throw new NotFoundError(CommunicationsErrorCode.MessageNotFound, 'message', { field: 'replyToMessageId' });
+    if (!target.providerMessageId) throw new DomainError(CommunicationsErrorCode.ReplyTargetNotSent, 'The quoted message has no WhatsApp id yet');
     return { id: target.id, providerMessageId: target.providerMessageId };
   }
 
@@ -127,8 +129,8 @@ export class SendMessageService {
     const messageId = dto.type === 'reaction' ? dto.reaction?.messageId : undefined;
     if (typeof messageId !== 'string' || !isUUID(messageId)) return dto;
     const target = await this.dataSource.getRepository(Message).findOne({ where: { id: messageId, organizationId }, select: { id: true, providerMessageId: true } });
-    if (!target) throw new NotFoundError('message', { field: 'reaction.messageId' });
-    if (!target.providerMessageId) throw new DomainError('REACTION_TARGET_NOT_SENT', 'The message reacted to has no WhatsApp id yet', undefined, 422);
+    if (!target) throw new NotFoundError(CommunicationsErrorCode.MessageNotFound, 'message', { field: 'reaction.messageId' });
+    if (!target.providerMessageId) throw new DomainError(CommunicationsErrorCode.ReactionTargetNotSent, 'The message reacted to has no WhatsApp id yet');
     return { ...dto, reaction: { ...dto.reaction, messageId: target.providerMessageId } };
   }
 

@@ -2,10 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { NotFoundError } from '../../../common/errors/domain-error';
-import { decodeCursor, encodeCursor, type Page } from '../../../common/pagination';
+import { decodeCursor, encodeCursor, isTimestampKey, type Page } from '../../../common/pagination';
 import { WebhookEventStatus } from '../../../database/entities/enums';
 import { JobName } from '../../../queues/job-names';
 import { JobProducer } from '../../../queues/job-producer.service';
+import { WebhooksErrorCode } from '../webhooks.errors';
 
 export interface WebhookEventSummary {
   id: string;
@@ -30,18 +31,18 @@ export class WebhookEventsService {
   ) {}
 
   async list(organizationId: string, filter: { status?: WebhookEventStatus; cursor?: string; limit: number }): Promise<Page<WebhookEventSummary>> {
-    const after = filter.cursor ? decodeCursor<{ at: string; id: string }>(filter.cursor) : null;
+    const after = decodeCursor(filter.cursor, isTimestampKey);
     const rows: Array<Record<string, unknown>> = await this.dataSource.query(
       `SELECT e.id, e.provider, e.event_name, e.status, e.attempts, e.error, e.item_errors, e.received_at, e.processed_at
        FROM webhook_event e
        WHERE ${ORG_VISIBLE} AND ($2::webhook_event_status IS NULL OR e.status = $2)
          AND ($3::timestamptz IS NULL OR (e.received_at, e.id) < ($3, $4::uuid))
        ORDER BY e.received_at DESC, e.id DESC LIMIT $5`,
-      [organizationId, filter.status ?? null, after?.at ?? null, after?.id ?? null, filter.limit + 1],
+      [organizationId, filter.status ?? null, after?.k ?? null, after?.id ?? null, filter.limit + 1],
     );
     const data = rows.slice(0, filter.limit).map(toSummary);
     const last = data[data.length - 1];
-    return { data, nextCursor: rows.length > filter.limit && last ? encodeCursor({ at: last.receivedAt.toISOString(), id: last.id }) : null };
+    return { data, nextCursor: rows.length > filter.limit && last ? encodeCursor({ k: last.receivedAt.toISOString(), id: last.id }) : null };
   }
 
   /** Reprocessing is idempotent, so a replay of an applied event changes nothing. */
@@ -51,7 +52,7 @@ export class WebhookEventsService {
        RETURNING e.id, e.provider, e.event_name, e.status, e.attempts, e.error, e.item_errors, e.received_at, e.processed_at`,
       [organizationId, id],
     );
-    if (!rows[0]) throw new NotFoundError('webhook event');
+    if (!rows[0]) throw new NotFoundError(WebhooksErrorCode.EventNotFound, 'webhook event');
     await this.jobs.enqueue(JobName.ProcessWebhookEvent, { webhookEventId: id }, { key: `${id}-replay-${Date.now()}` });
     return toSummary(rows[0]);
   }

@@ -11,6 +11,7 @@ import { WebhookProvider } from '../../../database/entities/enums';
 import { JobName } from '../../../queues/job-names';
 import { JobProducer } from '../../../queues/job-producer.service';
 import { MetricsService } from '../../metrics/metrics.service';
+import { WebhooksErrorCode } from '../webhooks.errors';
 
 export interface IncomingWebhook {
   provider: WebhookProvider;
@@ -80,7 +81,7 @@ export class WebhookIngestService implements OnModuleDestroy {
     } catch (error) {
       if (error !== signal.reason) throw error;
       this.receivedTotal.inc({ provider: webhook.provider, outcome: 'timeout' });
-      throw new DomainError('WEBHOOK_STORE_TIMEOUT', 'The event could not be stored in time; retry later', undefined, 503);
+      throw new DomainError(WebhooksErrorCode.StoreTimeout, 'The event could not be stored in time; retry later');
     }
   }
 
@@ -91,7 +92,7 @@ export class WebhookIngestService implements OnModuleDestroy {
       inserted = await this.insertBatch(batch);
     } catch (error) {
       this.rootLogger.error({ err: { message: (error as Error).message }, rows: batch.length }, 'webhook storage failed');
-      throw new DomainError('WEBHOOK_STORAGE_UNAVAILABLE', 'The event could not be stored; retry later', undefined, 503);
+      throw new DomainError(WebhooksErrorCode.StorageUnavailable, 'The event could not be stored; retry later');
     }
     // While Redis is away the backlog is not kept in memory: the rows are durable and the sweep enqueues them.
     if (this.enqueuer.waiting < MAX_ENQUEUE_BACKLOG) for (const row of inserted) void this.enqueuer.submit(row);

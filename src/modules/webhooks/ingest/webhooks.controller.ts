@@ -10,8 +10,10 @@ import { Public } from '../../auth/principal';
 import { verifyKapsoSignature, verifyMetaSignature } from '../signature/webhook-signature';
 import { WebhookIngestService } from './webhook-ingest.service';
 import { WebhookSecrets } from './webhook-secrets.service';
+import { WebhooksErrorCode } from '../webhooks.errors';
+import { CommonErrorCode } from '../../../common/errors/common.errors';
 
-const invalidSignature = () => new DomainError('INVALID_SIGNATURE', 'Missing or invalid webhook signature', undefined, 401);
+const invalidSignature = () => new DomainError(WebhooksErrorCode.InvalidSignature, 'Missing or invalid webhook signature');
 
 /** Verifies, stores, enqueues, answers. No parsing beyond routing, no business logic. */
 @ApiTags('webhooks')
@@ -33,7 +35,7 @@ export class WebhooksController {
       void reply.status(200).type('text/plain').send(query['hub.challenge']);
       return;
     }
-    void reply.status(403).send({ statusCode: 403, code: 'VERIFICATION_FAILED', message: 'Verify token mismatch' });
+    throw new DomainError(WebhooksErrorCode.VerificationFailed, 'Verify token mismatch');
   }
 
   @Post('meta')
@@ -81,8 +83,8 @@ export class WebhooksController {
 
 function rawBodyOf(request: RawBodyRequest<FastifyRequest>): Buffer {
   if (!String(request.headers['content-type'] ?? '').toLowerCase().startsWith('application/json')) {
-    throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'Webhooks must be sent as application/json', undefined, 415);
+    throw new DomainError(CommonErrorCode.UnsupportedMediaType, 'Webhooks must be sent as application/json');
   }
-  if (!request.rawBody || request.rawBody.length === 0) throw new DomainError('EMPTY_BODY', 'The request body is empty', undefined, 400);
+  if (!request.rawBody || request.rawBody.length === 0) throw new DomainError(WebhooksErrorCode.EmptyBody, 'The request body is empty');
   return request.rawBody;
 }

@@ -10,6 +10,7 @@ import { WhatsappAccount } from '../../../database/entities/whatsapp-account.ent
 import type { AccountUpdateEvent, BusinessCapabilityEvent, PhoneQualityEvent, SecurityEvent } from '../../../domain/normalized-event.types';
 import { issueSandboxCredentials, sandboxAccountIdOf } from '../sandbox/sandbox-credentials';
 import { WhatsappProviders } from '../whatsapp-providers.service';
+import { WhatsappErrorCode } from '../whatsapp.errors';
 
 /** What the sandbox's simulated Graph API knows about the account a token belongs to. */
 export interface SandboxCaller {
@@ -108,7 +109,7 @@ export class WhatsappAccountsService {
   async remove(organizationId: string, id: string): Promise<void> {
     await this.get(organizationId, id);
     const [{ count }] = await this.dataSource.query(`SELECT count(*)::int AS count FROM conversation WHERE whatsapp_account_id = $1`, [id]);
-    if (count > 0) throw new DomainError('WHATSAPP_ACCOUNT_IN_USE', `The account has ${count} conversations; it cannot be deleted`, { conversations: count }, 409);
+    if (count > 0) throw new DomainError(WhatsappErrorCode.AccountInUse, `The account has ${count} conversations; it cannot be deleted`, { conversations: count });
     await this.accounts.delete({ id, organizationId });
     this.byPhoneNumber.clear();
   }
@@ -125,14 +126,14 @@ export class WhatsappAccountsService {
 
   async get(organizationId: string, id: string): Promise<WhatsappAccount> {
     const account = await this.accounts.findOne({ where: { organizationId, id } });
-    if (!account) throw new NotFoundError('whatsapp account');
+    if (!account) throw new NotFoundError(WhatsappErrorCode.AccountNotFound, 'whatsapp account');
     return account;
   }
 
   /** For workers: the row by id (tenant already fixed by the job's own row). */
   async getById(id: string): Promise<WhatsappAccount> {
     const account = await this.accounts.findOne({ where: { id } });
-    if (!account) throw new NotFoundError('whatsapp account');
+    if (!account) throw new NotFoundError(WhatsappErrorCode.AccountNotFound, 'whatsapp account');
     return account;
   }
 
@@ -140,7 +141,7 @@ export class WhatsappAccountsService {
     const account =
       (await this.accounts.findOne({ where: { organizationId, isDefault: true } })) ??
       (await this.accounts.findOne({ where: { organizationId }, order: { createdAt: 'ASC' } }));
-    if (!account) throw new NotFoundError('whatsapp account');
+    if (!account) throw new NotFoundError(WhatsappErrorCode.AccountNotFound, 'whatsapp account');
     return account;
   }
 
@@ -171,7 +172,7 @@ export class WhatsappAccountsService {
   /** Decrypted only at call time, never cached, never logged. */
   async accessToken(accountId: string): Promise<string> {
     const row = await this.accounts.findOne({ where: { id: accountId }, select: { id: true, accessTokenEncrypted: true } });
-    if (!row) throw new NotFoundError('whatsapp account');
+    if (!row) throw new NotFoundError(WhatsappErrorCode.AccountNotFound, 'whatsapp account');
     return decryptSecret(row.accessTokenEncrypted, this.config.encryptionKey);
   }
 
@@ -207,5 +208,5 @@ function sameSecret(a: string, b: string): boolean {
 
 /** Meta's phone number id identifies one number worldwide; webhooks are routed by it. */
 function phoneNumberTaken(): DomainError {
-  return new DomainError('WHATSAPP_ACCOUNT_CONFLICT', 'This phone number id is already connected to an account', undefined, 409);
+  return new DomainError(WhatsappErrorCode.AccountConflict, 'This phone number id is already connected to an account');
 }

@@ -19,6 +19,7 @@ import type {
   UploadMediaInput,
   WhatsappProviderPort,
 } from './whatsapp-provider.port';
+import { ProviderErrorCode } from '../whatsapp.errors';
 
 export interface GraphApiClientOptions {
   /** e.g. `https://graph.facebook.com` or `https://api.kapso.ai/meta/whatsapp`. */
@@ -181,7 +182,7 @@ export class GraphApiClient implements WhatsappProviderPort {
       });
       return { ok: true, latencyMs: Math.round(performance.now() - started) };
     } catch (error) {
-      const code = error instanceof WhatsappProviderError ? error.code : 'PROVIDER_UNKNOWN_ERROR';
+      const code = error instanceof WhatsappProviderError ? error.code : ProviderErrorCode.UnknownError;
       return { ok: false, latencyMs: Math.round(performance.now() - started), error: code };
     }
   }

@@ -1,4 +1,5 @@
 import { DomainError } from '../../../common/errors/domain-error';
+import { ProviderErrorCode } from '../whatsapp.errors';
 
 export type ProviderErrorKind =
   | 'authentication'
@@ -17,22 +18,22 @@ export type ProviderErrorKind =
   | 'validation'
   | 'unknown';
 
-export const PROVIDER_ERROR_CODES: Record<ProviderErrorKind, string> = {
-  authentication: 'PROVIDER_AUTHENTICATION_FAILED',
-  permission: 'PROVIDER_PERMISSION_DENIED',
-  rate_limited: 'PROVIDER_RATE_LIMITED',
-  pair_rate_limited: 'PROVIDER_PAIR_RATE_LIMITED',
-  window_closed: 'PROVIDER_WINDOW_CLOSED',
-  undeliverable: 'PROVIDER_UNDELIVERABLE',
-  template: 'PROVIDER_TEMPLATE_ERROR',
-  policy: 'PROVIDER_POLICY_BLOCKED',
-  invalid_parameter: 'PROVIDER_INVALID_PARAMETER',
-  temporary: 'PROVIDER_TEMPORARY_ERROR',
-  timeout: 'PROVIDER_TIMEOUT',
-  network: 'PROVIDER_NETWORK_ERROR',
-  conflict_in_flight: 'PROVIDER_CONFLICT_IN_FLIGHT',
-  validation: 'PROVIDER_VALIDATION_FAILED',
-  unknown: 'PROVIDER_UNKNOWN_ERROR',
+export const PROVIDER_ERROR_CODES: Record<ProviderErrorKind, ProviderErrorCode> = {
+  authentication: ProviderErrorCode.AuthenticationFailed,
+  permission: ProviderErrorCode.PermissionDenied,
+  rate_limited: ProviderErrorCode.RateLimited,
+  pair_rate_limited: ProviderErrorCode.PairRateLimited,
+  window_closed: ProviderErrorCode.WindowClosed,
+  undeliverable: ProviderErrorCode.Undeliverable,
+  template: ProviderErrorCode.TemplateError,
+  policy: ProviderErrorCode.PolicyBlocked,
+  invalid_parameter: ProviderErrorCode.InvalidParameter,
+  temporary: ProviderErrorCode.TemporaryError,
+  timeout: ProviderErrorCode.Timeout,
+  network: ProviderErrorCode.NetworkError,
+  conflict_in_flight: ProviderErrorCode.ConflictInFlight,
+  validation: ProviderErrorCode.ValidationFailed,
+  unknown: ProviderErrorCode.UnknownError,
 };
 
 export interface ProviderErrorInit {
@@ -75,7 +76,7 @@ export class WhatsappProviderError extends DomainError {
       fbtraceId: init.fbtraceId,
       fields: init.violations,
     });
-    super(PROVIDER_ERROR_CODES[init.kind], init.message, details, init.kind === 'validation' ? 400 : 502);
+    super(PROVIDER_ERROR_CODES[init.kind], init.message, details);
     this.name = 'WhatsappProviderError';
     this.kind = init.kind;
     this.retryable = init.retryable;

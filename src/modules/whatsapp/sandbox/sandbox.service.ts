@@ -9,6 +9,7 @@ import { WhatsappAccountsService } from '../accounts/whatsapp-accounts.service';
 import { GraphSimulator } from './graph-simulator';
 import type { SimulatorCaller } from './graph-simulator.types';
 import { buildInboundWebhook, postSignedWebhook } from './simulator-webhooks';
+import { WhatsappErrorCode } from '../whatsapp.errors';
 
 export interface SimulatedInbound {
   from: string;
@@ -29,7 +30,7 @@ export class SandboxService {
   ) {}
 
   assertEnabled(): void {
-    if (!this.config.SANDBOX_ENABLED) throw new DomainError('SANDBOX_DISABLED', 'The sandbox is disabled (SANDBOX_ENABLED=false)', undefined, 404);
+    if (!this.config.SANDBOX_ENABLED) throw new DomainError(WhatsappErrorCode.SandboxDisabled, 'The sandbox is disabled (SANDBOX_ENABLED=false)');
   }
 
   /** The sandbox account a simulated Graph API call authenticates as; null when the token is not one the sandbox issued. */
@@ -49,9 +50,9 @@ export class SandboxService {
   async simulateInbound(organizationId: string, input: SimulatedInbound): Promise<{ providerMessageId: string; webhookStatus: number | null }> {
     const accounts = await this.sandboxAccounts(organizationId);
     const account = input.accountId ? accounts.find((a) => a.id === input.accountId) : accounts[0];
-    if (!account) throw new NotFoundError('sandbox account');
+    if (!account) throw new NotFoundError(WhatsappErrorCode.SandboxAccountNotFound, 'sandbox account');
     const secret = await this.accountSecrets.appSecret(account.id);
-    if (!secret) throw new DomainError('SANDBOX_NOT_CONFIGURED', 'The sandbox account has no webhook secret; restart to issue one', undefined, 409);
+    if (!secret) throw new DomainError(WhatsappErrorCode.SandboxNotConfigured, 'The sandbox account has no webhook secret; restart to issue one');
     const payload = buildInboundWebhook({
       phoneNumberId: account.phoneNumberId,
       displayPhoneNumber: account.displayPhoneNumber ?? '+56900000000',

@@ -3,9 +3,10 @@ import { describeInstant, describeSchedule, openState, type OpenState } from '..
 import { AgentName } from '../default-agent-config';
 import { contextLanguage } from '../text';
 import { configuredText, keywordScore, textReply } from './agent-support';
+import { BotStateKey } from '../../../communications/conversations/bot-state';
 
 const NOTICE_CONFIDENCE = 0.96;
-export const OUT_OF_HOURS_KEY = 'outOfHoursNotifiedFor';
+export const OUT_OF_HOURS_KEY = BotStateKey.OutOfHoursNotifiedFor;
 
 export class BusinessHoursAgent implements Agent {
   readonly name = AgentName.BusinessHours;

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { UserRole } from '../../database/entities/enums';
-import { CurrentPrincipal, MinRole, type Principal } from '../auth/principal';
+import { UserRole } from '../../../database/entities/enums';
+import { CurrentPrincipal, MinRole, type Principal } from '../../auth/principal';
 import { ConversationActionsService } from './conversation-actions.service';
 import {
   AssignConversationDto,
@@ -11,17 +11,17 @@ import {
   ListConversationsQueryDto,
   ReadReceiptResultDto,
 } from './dto/conversation.dto';
-import { MessagePageDto } from './dto/message.dto';
-import { PageQueryDto } from './dto/pagination.dto';
-import { InboxConversationsService } from './inbox-conversations.service';
+import { MessagePageDto } from '../messages/dto/message.dto';
+import { PageQueryDto } from '../../../common/http/page-query.dto';
+import { ConversationQueriesService } from './conversation-queries.service';
 
 @ApiTags('conversations')
 @ApiBearerAuth()
 @ApiSecurity('api-key')
 @Controller('api/v1/conversations')
-export class InboxConversationsController {
+export class ConversationsController {
   constructor(
-    private readonly conversations: InboxConversationsService,
+    private readonly conversations: ConversationQueriesService,
     private readonly actions: ConversationActionsService,
   ) {}
 
@@ -98,6 +98,14 @@ export class InboxConversationsController {
   @ApiOkResponse({ type: ConversationDto })
   resumeBot(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string) {
     return this.actions.resumeBot(principal.organizationId, id);
+  }
+
+  @Post(':id/bot/reset')
+  @MinRole(UserRole.Agent)
+  @HttpCode(200)
+  @ApiOperation({ summary: "Clear the conversation's flow state and slots (and unsure streak, out-of-hours marker)" })
+  resetBot(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string) {
+    return this.actions.resetBot(principal.organizationId, id);
   }
 
   @Post(':id/labels')

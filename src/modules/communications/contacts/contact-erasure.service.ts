@@ -4,11 +4,12 @@ import { rm } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
 import type { Logger } from 'pino';
 import { DataSource, type EntityManager } from 'typeorm';
-import { NotFoundError } from '../../common/errors/domain-error';
-import { ROOT_LOGGER } from '../../common/logging/logging.module';
-import { phoneVariants } from '../../common/phone';
-import { AppConfig } from '../../config/app-config';
+import { NotFoundError } from '../../../common/errors/domain-error';
+import { ROOT_LOGGER } from '../../../common/logging/logging.module';
+import { phoneVariants } from '../../../common/phone';
+import { AppConfig } from '../../../config/app-config';
 import type { ErasureResultDto } from './dto/contact.dto';
+import { CommunicationsErrorCode } from '../communications.errors';
 
 /**
  * Right to erasure: removes a contact and everything that carries its words or its number, in one
@@ -39,7 +40,7 @@ export class ContactErasureService {
     const [contact] = (await manager.query(`SELECT phone_e164 FROM contact WHERE id = $1 AND organization_id = $2 FOR UPDATE`, [contactId, organizationId])) as Array<{
       phone_e164: string | null;
     }>;
-    if (!contact) throw new NotFoundError('contact');
+    if (!contact) throw new NotFoundError(CommunicationsErrorCode.ContactNotFound, 'contact');
     const scope = [contactId, organizationId];
     const conversationIds = ((await manager.query(`SELECT id FROM conversation WHERE contact_id = $1 AND organization_id = $2`, scope)) as Array<{ id: string }>).map(
       (row) => row.id,

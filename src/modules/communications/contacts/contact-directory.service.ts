@@ -1,16 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { DomainError, NotFoundError } from '../../common/errors/domain-error';
-import { type CountryCode, normalizePhone, phoneVariants } from '../../common/phone';
-import type { Principal } from '../auth/principal';
-import { ContactsService } from '../communications/contacts/contacts.service';
+import { DomainError, NotFoundError } from '../../../common/errors/domain-error';
+import { type CountryCode, normalizePhone, phoneVariants } from '../../../common/phone';
+import type { Principal } from '../../auth/principal';
+import { ContactsService } from './contacts.service';
 import type { ContactDto, ContactNoteDto, CreateContactDto, CreateNoteDto, ListContactsQueryDto, UpdateContactDto } from './dto/contact.dto';
-import type { MessageDto } from './dto/message.dto';
-import type { PageQueryDto } from './dto/pagination.dto';
-import { decodeCursor, escapeLike, type Page, pageLimit, toPage } from './inbox-cursor';
-import { MESSAGE_COLUMNS, type MessageRow, messageFromRow } from './inbox-rows';
-import { SqlParams } from './sql-params';
+import type { MessageDto } from '../messages/dto/message.dto';
+import type { PageQueryDto } from '../../../common/http/page-query.dto';
+import { decodeCursor, escapeLike, type Page, pageLimit, toPage } from '../../../common/pagination';
+import { MESSAGE_COLUMNS, type MessageRow, messageFromRow } from '../communications-rows';
+import { SqlParams } from '../../../database/sql-params';
+import { CommunicationsErrorCode } from '../communications.errors';
 
 const CONTACT_COLUMNS = `ct.id, ct.name, ct.profile_name, ct.phone_e164, ct.wa_id, ct.username, ct.labels, ct.custom_attributes,
   ct.opted_out_at, ct.opt_out_source, ct.last_inbound_at, ct.last_outbound_at, ct.created_at, ct.updated_at, ct.created_at::text AS sort_key`;
@@ -57,7 +58,7 @@ function contactFromRow(row: ContactRow): ContactDto {
 
 /** Contact management for the dashboard: search, edit, notes, history and consent by an admin. */
 @Injectable()
-export class InboxContactsService {
+export class ContactDirectoryService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly contacts: ContactsService,
@@ -81,7 +82,7 @@ export class InboxContactsService {
 
   async get(organizationId: string, id: string): Promise<ContactDto> {
     const rows: ContactRow[] = await this.dataSource.query(`SELECT ${CONTACT_COLUMNS} FROM contact ct WHERE ct.id = $1 AND ct.organization_id = $2`, [id, organizationId]);
-    if (!rows[0]) throw new NotFoundError('contact');
+    if (!rows[0]) throw new NotFoundError(CommunicationsErrorCode.ContactNotFound, 'contact');
     return contactFromRow(rows[0]);
   }
 
@@ -89,7 +90,7 @@ export class InboxContactsService {
     const region = (body.region?.toUpperCase() ?? (await this.defaultRegion(organizationId))) as CountryCode;
     const phoneE164 = normalizePhone(body.phone, region);
     const existing = await this.contacts.findByIdentity(organizationId, { phoneE164 });
-    if (existing) throw new DomainError('CONTACT_CONFLICT', 'A contact with this phone number already exists', { contactId: existing.id }, 409);
+    if (existing) throw new DomainError(CommunicationsErrorCode.ContactConflict, 'A contact with this phone number already exists', { contactId: existing.id });
     try {
       const [row] = (await this.dataSource.query(
         `INSERT INTO contact (organization_id, phone_e164, wa_id, name, labels, custom_attributes) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
@@ -97,7 +98,7 @@ export class InboxContactsService {
       )) as Array<{ id: string }>;
       return this.get(organizationId, row.id);
     } catch (error) {
-      if ((error as { code?: string }).code === '23505') throw new DomainError('CONTACT_CONFLICT', 'A contact with this phone number already exists', undefined, 409);
+      if ((error as { code?: string }).code === '23505') throw new DomainError(CommunicationsErrorCode.ContactConflict, 'A contact with this phone number already exists');
       throw error;
     }
   }

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { NotFoundError } from '../../common/errors/domain-error';
+import { NotFoundError } from '../../../common/errors/domain-error';
 import type { ConversationDto, ListConversationsQueryDto } from './dto/conversation.dto';
-import type { MessageDto } from './dto/message.dto';
-import type { PageQueryDto } from './dto/pagination.dto';
-import { type CursorPosition, decodeCursor, escapeLike, type Page, pageLimit, toPage } from './inbox-cursor';
+import type { MessageDto } from '../messages/dto/message.dto';
+import type { PageQueryDto } from '../../../common/http/page-query.dto';
+import { type CursorPosition, decodeCursor, escapeLike, type Page, pageLimit, toPage } from '../../../common/pagination';
 import {
   CONVERSATION_COLUMNS,
   CONVERSATION_JOINS,
@@ -14,8 +14,9 @@ import {
   MESSAGE_COLUMNS,
   type MessageRow,
   messageFromRow,
-} from './inbox-rows';
-import { SqlParams } from './sql-params';
+} from '../communications-rows';
+import { SqlParams } from '../../../database/sql-params';
+import { CommunicationsErrorCode } from '../communications.errors';
 
 type KeyedConversationRow = ConversationRow & { sort_key: string | null };
 
@@ -27,7 +28,7 @@ type KeyedConversationRow = ConversationRow & { sort_key: string | null };
  * Conversations without any message sort last.
  */
 @Injectable()
-export class InboxConversationsService {
+export class ConversationQueriesService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async list(organizationId: string, query: ListConversationsQueryDto): Promise<Page<ConversationDto>> {
@@ -73,7 +74,7 @@ export class InboxConversationsService {
       `SELECT ${CONVERSATION_COLUMNS} FROM conversation c ${CONVERSATION_JOINS} WHERE c.id = $1 AND c.organization_id = $2`,
       [id, organizationId],
     );
-    if (!rows[0]) throw new NotFoundError('conversation');
+    if (!rows[0]) throw new NotFoundError(CommunicationsErrorCode.ConversationNotFound, 'conversation');
     return conversationFromRow(rows[0]);
   }
 
@@ -94,7 +95,7 @@ export class InboxConversationsService {
 
   async assertExists(organizationId: string, conversationId: string): Promise<void> {
     const rows: unknown[] = await this.dataSource.query(`SELECT 1 FROM conversation WHERE id = $1 AND organization_id = $2`, [conversationId, organizationId]);
-    if (rows.length === 0) throw new NotFoundError('conversation');
+    if (rows.length === 0) throw new NotFoundError(CommunicationsErrorCode.ConversationNotFound, 'conversation');
   }
 
   private async now(): Promise<string> {

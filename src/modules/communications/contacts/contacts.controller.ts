@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { UserRole } from '../../database/entities/enums';
-import { CurrentPrincipal, MinRole, type Principal } from '../auth/principal';
+import { UserRole } from '../../../database/entities/enums';
+import { CurrentPrincipal, MinRole, type Principal } from '../../auth/principal';
 import { ContactErasureService } from './contact-erasure.service';
 import {
   ContactDto,
@@ -14,17 +14,19 @@ import {
   ListContactsQueryDto,
   UpdateContactDto,
 } from './dto/contact.dto';
-import { MessagePageDto } from './dto/message.dto';
-import { PageQueryDto } from './dto/pagination.dto';
-import { InboxContactsService } from './inbox-contacts.service';
+import { MessagePageDto } from '../messages/dto/message.dto';
+import { PageQueryDto } from '../../../common/http/page-query.dto';
+import { ContactDirectoryService } from './contact-directory.service';
+import { ContactSummaryService } from './contact-summary.service';
 
 @ApiTags('contacts')
 @ApiBearerAuth()
 @ApiSecurity('api-key')
 @Controller('api/v1/contacts')
-export class InboxContactsController {
+export class ContactsController {
   constructor(
-    private readonly contacts: InboxContactsService,
+    private readonly contacts: ContactDirectoryService,
+    private readonly summaries: ContactSummaryService,
     private readonly erasure: ContactErasureService,
   ) {}
 
@@ -47,6 +49,12 @@ export class InboxContactsController {
   @ApiOkResponse({ type: ContactDto })
   get(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string) {
     return this.contacts.get(principal.organizationId, id);
+  }
+
+  @Get(':id/summary')
+  @ApiOperation({ summary: "A contact's messaging history in numbers: counts by status, reply rate, interest, consent" })
+  summary(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string) {
+    return this.summaries.summarize(principal.organizationId, id);
   }
 
   @Patch(':id')

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsObject, IsOptional, IsString, Length, MaxLength, MinLength, ValidateIf } from 'class-validator';
-import { PageQueryDto } from './pagination.dto';
+import { PageQueryDto } from '../../../../common/http/page-query.dto';
 
 export class ListContactsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Name, profile name, or a phone number in any format', example: '+56 9 1234 5678' })

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { MessageDirection } from '../../database/entities/enums';
+import type { MessageDirection } from '../../../database/entities/enums';
 import type { MessageSearchHitDto, SearchMessagesQueryDto } from './dto/message.dto';
-import { decodeCursor, type Page, pageLimit, toPage } from './inbox-cursor';
-import { SqlParams } from './sql-params';
+import { decodeCursor, type Page, pageLimit, toPage } from '../../../common/pagination';
+import { SqlParams } from '../../../database/sql-params';
 
 // ts_headline does not escape HTML: mark with sentinels, escape the text, then turn the sentinels into <mark>.
 const START = '\u27e6';

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from '../inbox-cursor';
+import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from '../pagination';
 
 /** Query strings carry booleans as text; anything but true/false stays invalid for @IsBoolean. */
 export const QueryBoolean = () => Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value));

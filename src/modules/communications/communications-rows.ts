@@ -1,6 +1,6 @@
 import type { ConversationStatus, MessageDirection, MessageStatus } from '../../database/entities/enums';
-import type { ConversationDto } from './dto/conversation.dto';
-import type { MessageDto } from './dto/message.dto';
+import type { ConversationDto } from './conversations/dto/conversation.dto';
+import type { MessageDto } from './messages/dto/message.dto';
 
 const iso = (value: Date | null): string | null => (value ? value.toISOString() : null);
 

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsDateString, IsEnum, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
-import { MessageDirection, MessageStatus } from '../../../database/entities/enums';
-import { PageQueryDto } from './pagination.dto';
+import { MessageDirection, MessageStatus } from '../../../../database/entities/enums';
+import { PageQueryDto } from '../../../../common/http/page-query.dto';
 
 export class MessageDto {
   @ApiProperty({ format: 'uuid', example: '1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f' }) id: string;

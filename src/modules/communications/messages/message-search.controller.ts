@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, type Principal } from '../auth/principal';
+import { CurrentPrincipal, type Principal } from '../../auth/principal';
 import { MessageSearchPageDto, SearchMessagesQueryDto } from './dto/message.dto';
 import { MessageSearchService } from './message-search.service';
 

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsEnum, IsOptional, IsString, IsUUID, MaxLength, MinLength, ValidateIf } from 'class-validator';
-import { ConversationStatus } from '../../../database/entities/enums';
-import { PageQueryDto, QueryBoolean } from './pagination.dto';
+import { ConversationStatus } from '../../../../database/entities/enums';
+import { PageQueryDto, QueryBoolean } from '../../../../common/http/page-query.dto';
 
 export class ListConversationsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ format: 'uuid', example: '6f1c3c1e-2a4b-4f0e-9c39-1b7f5d8a2e10' })

@@ -1,0 +1,10 @@
+import { DomainError } from '../../common/errors/domain-error';
+import { AuthErrorCode } from './auth.errors';
+
+export const AuthErrors = {
+  unauthorized: (message = 'Authentication required') => new DomainError(AuthErrorCode.Unauthorized, message),
+  invalidCredentials: () => new DomainError(AuthErrorCode.InvalidCredentials, 'Email or password is incorrect'),
+  forbidden: (message = 'Your role does not allow this action') => new DomainError(AuthErrorCode.Forbidden, message),
+  roleNotDeclared: () => new DomainError(AuthErrorCode.RoleNotDeclared, 'This route declares no minimum role, so it is refused to every role'),
+  emailTaken: () => new DomainError(AuthErrorCode.EmailConflict, 'A user with this email already exists'),
+};

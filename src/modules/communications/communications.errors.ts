@@ -1,0 +1,15 @@
+export enum CommunicationsErrorCode {
+  ContactNotFound = 'CONTACT_NOT_FOUND',
+  ContactConflict = 'CONTACT_CONFLICT',
+  ContactHasNoPhone = 'CONTACT_HAS_NO_PHONE',
+  ContactOptedOut = 'CONTACT_OPTED_OUT',
+  ConversationNotFound = 'CONVERSATION_NOT_FOUND',
+  MessageNotFound = 'MESSAGE_NOT_FOUND',
+  MessageNotFailed = 'MESSAGE_NOT_FAILED',
+  MediaNotFound = 'MEDIA_NOT_FOUND',
+  JobNotFound = 'JOB_NOT_FOUND',
+  WindowClosed = 'WINDOW_CLOSED',
+  ReplyTargetNotSent = 'REPLY_TARGET_NOT_SENT',
+  ReactionTargetNotSent = 'REACTION_TARGET_NOT_SENT',
+  IdempotencyKeyConflict = 'IDEMPOTENCY_KEY_CONFLICT',
+}
