@@ -8,10 +8,14 @@ import { MetricsController } from '../modules/metrics/metrics.controller';
 import { TemplatesModule } from '../modules/templates/templates.module';
 import { WebhooksModule } from '../modules/webhooks/webhooks.module';
 import { WhatsappApiModule } from '../modules/whatsapp/whatsapp-api.module';
+import { WhatsappModule } from '../modules/whatsapp/whatsapp.module';
+import { FirstStartService } from './first-start.service';
 
 /** HTTP: admin API, webhook receiver, health, metrics. Never imports a *.worker.module. */
 @Module({
-  imports: [AuthModule, HealthModule, WhatsappApiModule, WebhooksModule, OutboundModule, CommunicationsApiModule, TemplatesModule, AgentsModule],
+  imports: [AuthModule, HealthModule, WhatsappModule, WhatsappApiModule, WebhooksModule, OutboundModule, CommunicationsApiModule, TemplatesModule, AgentsModule],
   controllers: [MetricsController],
+  // First start composes two owners (auth's organisation and owner, whatsapp's sandbox account), so it lives here.
+  providers: [FirstStartService],
 })
 export class ApiModule {}

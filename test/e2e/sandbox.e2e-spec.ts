@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import { encryptSecret } from '../../src/common/crypto';
 import { Message } from '../../src/database/entities/message.entity';
 import { WhatsappAccount } from '../../src/database/entities/whatsapp-account.entity';
-import { BootstrapService } from '../../src/modules/auth/bootstrap.service';
+import { FirstStartService } from '../../src/entrypoints/first-start.service';
 import { WhatsappAccountsService } from '../../src/modules/whatsapp/accounts/whatsapp-accounts.service';
 import { GraphSimulator } from '../../src/modules/whatsapp/sandbox/graph-simulator';
 import { signMetaPayload } from '../../src/modules/whatsapp/sandbox/simulator-webhooks';
@@ -123,7 +123,7 @@ describe('Sandbox round trip', () => {
     const [account] = await app.dataSource.getRepository(WhatsappAccount).find({ where: { provider: 'sandbox' as WhatsappAccount['provider'] }, order: { createdAt: 'ASC' } });
     const legacyToken = encryptSecret(`sandbox-${'ab'.repeat(16)}`, app.config.encryptionKey);
     await app.dataSource.getRepository(WhatsappAccount).update(account.id, { accessTokenEncrypted: legacyToken, appSecretEncrypted: null });
-    await app.get(BootstrapService).onApplicationBootstrap();
+    await app.get(FirstStartService).onApplicationBootstrap();
     const reissued = await accounts.accessToken(account.id);
     expect(reissued.startsWith(`sandbox.${account.id}.`)).toBe(true);
     await http(app).get(`/sandbox/graph/v24.0/${account.phoneNumberId}`).set('Authorization', `Bearer ${reissued}`).expect(200);

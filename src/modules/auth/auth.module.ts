@@ -9,13 +9,11 @@ import { AppConfig } from '../../config/app-config';
 import { ApiKey } from '../../database/entities/api-key.entity';
 import { Organization } from '../../database/entities/organization.entity';
 import { User } from '../../database/entities/user.entity';
-import { WhatsappModule } from '../whatsapp/whatsapp.module';
 import { ApiKeysController } from './api-keys.controller';
 import { ApiKeysService } from './api-keys.service';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
-import { BootstrapService } from './bootstrap.service';
 import { ConversaThrottlerGuard } from './conversa-throttler.guard';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
 import { UsersController } from './users.controller';
@@ -24,7 +22,6 @@ import { UsersService } from './users.service';
 @Module({
   imports: [
     TypeOrmModule.forFeature([User, ApiKey, Organization]),
-    WhatsappModule,
     JwtModule.registerAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
@@ -55,11 +52,10 @@ import { UsersService } from './users.service';
     AuthService,
     UsersService,
     ApiKeysService,
-    BootstrapService,
     // Order matters: authenticate first so the throttler can key on the principal.
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_GUARD, useClass: ConversaThrottlerGuard },
   ],
-  exports: [UsersService, AuthService, BootstrapService],
+  exports: [UsersService, AuthService, TypeOrmModule],
 })
 export class AuthModule {}

@@ -2,17 +2,17 @@ import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common'
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
 import { DataSource, Repository } from 'typeorm';
-import { ROOT_LOGGER } from '../../common/logging/logging.module';
-import { AppConfig } from '../../config/app-config';
-import { UserRole } from '../../database/entities/enums';
-import { Organization } from '../../database/entities/organization.entity';
-import { User } from '../../database/entities/user.entity';
-import { WhatsappAccountsService } from '../whatsapp/accounts/whatsapp-accounts.service';
-import { UsersService } from './users.service';
+import { ROOT_LOGGER } from '../common/logging/logging.module';
+import { AppConfig } from '../config/app-config';
+import { UserRole } from '../database/entities/enums';
+import { Organization } from '../database/entities/organization.entity';
+import { User } from '../database/entities/user.entity';
+import { WhatsappAccountsService } from '../modules/whatsapp/accounts/whatsapp-accounts.service';
+import { UsersService } from '../modules/auth/users.service';
 
 /** First start: a default organisation, its owner from ADMIN_EMAIL/ADMIN_PASSWORD and a sandbox account. */
 @Injectable()
-export class BootstrapService implements OnApplicationBootstrap {
+export class FirstStartService implements OnApplicationBootstrap {
   constructor(
     private readonly config: AppConfig,
     private readonly dataSource: DataSource,
@@ -26,12 +26,19 @@ export class BootstrapService implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.hasRole('api')) return;
     // Several api replicas may start together: one bootstraps, the others see its rows.
-    await this.dataSource.query(`SELECT pg_advisory_lock(hashtext('conversa:bootstrap'))`);
+    // Lock and unlock on one connection: a session lock taken on one pooled connection cannot be released from another.
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
     try {
-      await this.ensureAdmin();
-      if (this.config.SANDBOX_ENABLED) await this.accounts.reissueLegacySandboxCredentials();
+      await runner.query(`SELECT pg_advisory_lock(hashtext('conversa:bootstrap'))`);
+      try {
+        await this.ensureAdmin();
+        if (this.config.SANDBOX_ENABLED) await this.accounts.reissueLegacySandboxCredentials();
+      } finally {
+        await runner.query(`SELECT pg_advisory_unlock(hashtext('conversa:bootstrap'))`);
+      }
     } finally {
-      await this.dataSource.query(`SELECT pg_advisory_unlock(hashtext('conversa:bootstrap'))`);
+      await runner.release();
     }
   }
 
