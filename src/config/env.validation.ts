@@ -146,6 +146,10 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(0)
   OUTBOUND_UNANSWERED_RETRY_MS = 15000;
 
+  /** How often the scheduler's sweeps re-enqueue webhook events and sends whose jobs Redis lost. */
+  @Transform(toInt) @IsInt() @Min(1000)
+  MAINTENANCE_SWEEP_INTERVAL_MS = 30000;
+
   @Transform(toInt) @IsInt() @Min(1000)
   SHUTDOWN_TIMEOUT_MS = 25000;
 
