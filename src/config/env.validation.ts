@@ -201,12 +201,23 @@ export class EnvironmentVariables {
   OUTBOUND_CONCURRENCY = 96;
 
   /**
+   * BullMQ's job lock duration and stalled-job check interval (its default for both is 30 s): a job whose worker
+   * died is handed to another worker within about twice this. The agents' conversation lock lasts half of it.
+   */
+  @Transform(toInt) @IsInt() @Min(1000)
+  WORKER_STALLED_INTERVAL_MS = 30000;
+
+  /**
    * A send that reached the provider but got no answer (timeout, dropped connection, a gateway's bare 502/504) may have been accepted:
    * it is retried no sooner than this, so that Meta's status webhook naming our message can arrive first and
    * be adopted instead of sending twice.
    */
   @Transform(toInt) @IsInt() @Min(0)
   OUTBOUND_UNANSWERED_RETRY_MS = 15000;
+
+  /** How often the scheduler's sweeps re-enqueue webhook events and sends whose jobs Redis lost. */
+  @Transform(toInt) @IsInt() @Min(1000)
+  MAINTENANCE_SWEEP_INTERVAL_MS = 30000;
 
   @Transform(toInt) @IsInt() @Min(1000)
   SHUTDOWN_TIMEOUT_MS = 25000;

@@ -14,7 +14,7 @@ import { JobHandlersModule } from '../queues/worker/job-handlers.module';
 @Module({})
 export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
-    const processors = ALL_QUEUES.filter((queue) => config.consumesQueue(queue)).map(createQueueProcessor);
+    const processors = ALL_QUEUES.filter((queue) => config.consumesQueue(queue)).map((queue) => createQueueProcessor(queue, config));
     return {
       module: WorkerModule,
       imports: [JobHandlersModule, MaintenanceWorkerModule, WebhooksWorkerModule, CommunicationsWorkerModule, OutboundWorkerModule, TemplatesWorkerModule, AgentsWorkerModule],

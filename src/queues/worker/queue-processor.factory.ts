@@ -10,8 +10,10 @@ import { QueueName } from '../queue-names';
 import { JobHandlers } from './job-handlers.service';
 
 /** Builds the BullMQ processor of one queue: dispatch by job name, one log line and metric per outcome. */
-export function createQueueProcessor(queue: QueueName): Type<WorkerHost> {
-  @Processor(queue, { autorun: false })
+export function createQueueProcessor(queue: QueueName, settings: Pick<AppConfig, 'WORKER_STALLED_INTERVAL_MS'>): Type<WorkerHost> {
+  const stalledMs = settings.WORKER_STALLED_INTERVAL_MS;
+  // A job whose worker died is handed to another one once its lock expires and a stalled check runs.
+  @Processor(queue, { autorun: false, lockDuration: stalledMs, stalledInterval: stalledMs })
   class QueueProcessor extends WorkerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
     constructor(
       private readonly handlers: JobHandlers,

@@ -86,7 +86,8 @@ export class AgentRunner {
     @Inject(REDIS) redis: RedisClient,
     config: AppConfig,
   ) {
-    this.lock = new ConversationLock(redis, config.QUEUE_PREFIX);
+    // Half the job lock: a killed worker's conversation lock has expired before BullMQ can see its job stalled.
+    this.lock = new ConversationLock(redis, config.QUEUE_PREFIX, config.WORKER_STALLED_INTERVAL_MS / 2);
     this.logger = rootLogger.child({ module: 'agents' });
     this.runs = metrics.counter('conversa_agent_runs_total', 'Agent runs by outcome and answering agent', ['outcome', 'agent']);
     this.duration = metrics.histogram('conversa_agent_run_duration_seconds', 'Agent run duration (lock to side effects)', ['outcome'], [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]);
