@@ -9,7 +9,7 @@ import { http } from '../support/http';
 import { TcpProxy } from '../support/tcp-proxy';
 import { createTestApp, deleteQueueKeys, waitFor, type TestApp } from '../support/test-app';
 import { createTestDatabase } from '../support/test-database';
-import { metaMessagesPayload, postMeta } from '../support/webhooks';
+import { metaMessagesPayload, metaSignature, postMeta } from '../support/webhooks';
 
 const PROXY_PORT = 7141;
 const APP_PORT = 7142;
@@ -93,6 +93,26 @@ describe('PostgreSQL stall', () => {
       10000,
       'both messages stored',
     );
+  }, 60000);
+
+  it('answers a per-account webhook 503 in bounded time when its secret cannot be looked up', async () => {
+    proxy.forward();
+    await waitFor(async () => (await http(app).get('/health/ready')).status === 200, 10000, 'ready');
+    const unseen = await createTenant(app, { autoRepliesEnabled: false });
+    const appSecret = 'stall-account-own-app-secret';
+    for (const tenant of [unseen]) await http(app).patch(`/api/v1/whatsapp/accounts/${tenant.account.id}`).set('Authorization', `Bearer ${tenant.token}`).send({ appSecret }).expect(200);
+    const post = (accountId: string, id: string) => {
+      const body = metaMessagesPayload({ phoneNumberId: 'any', messages: [{ id }] });
+      return http(app).post(`/webhooks/meta/${accountId}`).set('Content-Type', 'application/json').set('X-Hub-Signature-256', metaSignature(body, appSecret)).send(body).timeout(8000);
+    };
+
+    proxy.blackHole();
+    const started = Date.now();
+    const refused = await post(unseen.account.id, 'wamid.secret-unseen');
+    expect({ status: refused.status, code: refused.body.code }).toEqual({ status: 503, code: 'WEBHOOK_STORAGE_UNAVAILABLE' });
+    expect(Date.now() - started).toBeLessThan(4000);
+    proxy.forward();
+    await post(unseen.account.id, 'wamid.secret-unseen').expect(200);
   }, 60000);
 
   it('closes the application within a bound while PostgreSQL is black-holed', async () => {
