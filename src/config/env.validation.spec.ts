@@ -58,16 +58,17 @@ describe('validateEnv', () => {
   describe('production', () => {
     const example = parse(readFileSync(join(__dirname, '../../.env.example')));
 
-    it('refuses the .env.example JWT_SECRET and ENCRYPTION_KEY, naming both', () => {
+    it('refuses the .env.example JWT_SECRET and ENCRYPTION_KEY (and the other example secrets), naming them', () => {
       const attempt = () => validateEnv({ ...example, NODE_ENV: 'production' });
       expect(attempt).toThrow(EnvValidationError);
-      expect(attempt).toThrow(/JWT_SECRET[\s\S]*ENCRYPTION_KEY/);
+      expect(attempt).toThrow(/JWT_SECRET[\s\S]*ENCRYPTION_KEY[\s\S]*ADMIN_PASSWORD[\s\S]*META_APP_SECRET[\s\S]*META_VERIFY_TOKEN[\s\S]*KAPSO_WEBHOOK_SECRET/);
       expect(() => validateEnv({ ...example, NODE_ENV: 'production', ENCRYPTION_KEY: example.ENCRYPTION_KEY.toUpperCase() })).toThrow(/ENCRYPTION_KEY/);
     });
 
     it('accepts the .env.example values in development and its own secrets in production', () => {
       expect(validateEnv(example).NODE_ENV).toBe('development');
-      expect(validateEnv({ ...example, NODE_ENV: 'production', JWT_SECRET: 'y'.repeat(40), ENCRYPTION_KEY: 'ab'.repeat(32) }).NODE_ENV).toBe('production');
+      const ownSecrets = { JWT_SECRET: 'y'.repeat(40), ENCRYPTION_KEY: 'ab'.repeat(32), ADMIN_PASSWORD: 'an-owner-password', META_APP_SECRET: 'app-secret', META_VERIFY_TOKEN: 'verify', KAPSO_WEBHOOK_SECRET: 'kapso' };
+      expect(validateEnv({ ...example, NODE_ENV: 'production', ...ownSecrets }).NODE_ENV).toBe('production');
     });
   });
 });

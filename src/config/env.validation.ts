@@ -252,10 +252,14 @@ export class EnvironmentVariables {
 
 export class EnvValidationError extends Error {}
 
-/** The published `.env.example` secrets: with them anyone can forge tokens or decrypt stored credentials. */
+/** The published `.env.example` secrets: with them anyone can forge tokens, webhooks or logins, or decrypt stored credentials. */
 const EXAMPLE_SECRETS: Partial<Record<keyof EnvironmentVariables, string>> = {
   JWT_SECRET: 'change-me-local-development-jwt-secret-0123456789',
   ENCRYPTION_KEY: '000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f',
+  ADMIN_PASSWORD: 'conversa-admin',
+  META_APP_SECRET: 'local-meta-app-secret',
+  META_VERIFY_TOKEN: 'local-verify-token',
+  KAPSO_WEBHOOK_SECRET: 'local-kapso-webhook-secret',
 };
 
 function exampleSecretsInProduction(env: EnvironmentVariables): string[] {

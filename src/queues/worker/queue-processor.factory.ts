@@ -27,6 +27,8 @@ export function createQueueProcessor(queue: QueueName, settings: Pick<AppConfig,
     onApplicationBootstrap(): void {
       this.handlers.assertComplete(queue);
       this.worker.concurrency = concurrencyOf(queue, this.config);
+      // Without a listener BullMQ prints its own errors (a lost Redis, a job key flushed away) to the console, past our logs.
+      this.worker.on('error', (error) => this.rootLogger.warn({ queue, err: { message: error.message, name: error.name } }, 'worker error'));
       void this.worker.run();
     }
 
