@@ -47,6 +47,7 @@ interface Choice {
   reply: AgentReply;
 }
 
+const ORG_RULE_CERTAINTY = 0.95;
 const LAST_RESORTS = new Set<string>([AgentName.Unrecognized, AgentName.Fallback]);
 
 /** Routes one inbound burst to the best agent. Pure: persisting the result is the caller's job. */
@@ -97,7 +98,9 @@ export class AgentManager {
   /** Certain rules first, then the classifier's intents, then rules below certainty (see `rankAgents`). */
   private rank(ctx: AgentContext, scores: Record<string, number>, prediction: IntentPrediction | undefined): Agent[] {
     const candidates = this.enabledAgents(ctx).filter((agent) => agent.name in scores);
-    const order = rankAgents({ agents: candidates.map((agent) => ({ name: agent.name, priority: this.priorityOf(ctx, agent) })), ruleScores: scores, prediction, threshold: ctx.config.threshold });
+    // The organisation wrote its keyword rules on purpose: any match is certain, whatever its match type.
+    const ruleScores = scores[AgentName.KeywordRules] > 0 ? { ...scores, [AgentName.KeywordRules]: Math.max(scores[AgentName.KeywordRules], ORG_RULE_CERTAINTY) } : scores;
+    const order = rankAgents({ agents: candidates.map((agent) => ({ name: agent.name, priority: this.priorityOf(ctx, agent) })), ruleScores, prediction, threshold: ctx.config.threshold });
     return order.map((name) => candidates.find((agent) => agent.name === name)!);
   }
 
