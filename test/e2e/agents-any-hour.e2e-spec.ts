@@ -86,9 +86,11 @@ describe('Agents: answers at any hour, the out-of-hours notice only where a pers
   }
 
   it('answers an F29 question at 21:00 local with the F29 answer and nothing else', async () => {
-    const replies = await say(evening, '56916000001', { text: '¿Cuándo vence el F29?' });
+    const replies = await say(evening, '56916000001', { text: '¿Hasta qué día tengo para pagar el F29?' });
+    const exact = await say(evening, '56916000011', { text: '¿Cuándo vence el F29?' });
 
     expect(replies).toEqual([expect.stringContaining('El F29 es la declaración mensual de IVA')]);
+    expect(exact).toEqual([expect.stringContaining('El F29 es la declaración mensual de IVA')]);
   });
 
   it('answers "quiero hablar con una persona" at 21:00 with the handoff reply and the out-of-hours notice', async () => {
