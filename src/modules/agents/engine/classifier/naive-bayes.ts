@@ -39,8 +39,7 @@ export function trainNaiveBayes(samples: LabelledFeatures[], options: TrainOptio
 
 /** Log-likelihood per label, before the temperature. */
 export function logScores(model: NaiveBayesModel, features: string[]): number[] {
-  const totals = classTotals(model);
-  const vocabulary = Object.keys(model.counts).length;
+  const { totals, vocabulary } = modelStats(model);
   const documents = model.docs.reduce((sum, count) => sum + count, 0);
   return model.labels.map((_label, index) => {
     let score = Math.log(model.docs[index] / documents);
@@ -66,16 +65,19 @@ export function predictProbabilities(model: NaiveBayesModel, features: string[])
   return Object.fromEntries(model.labels.map((label, index) => [label, probabilities[index]]));
 }
 
-const totalsCache = new WeakMap<NaiveBayesModel, number[]>();
+const statsCache = new WeakMap<NaiveBayesModel, { totals: number[]; vocabulary: number }>();
 
-function classTotals(model: NaiveBayesModel): number[] {
-  let totals = totalsCache.get(model);
-  if (!totals) {
-    totals = model.labels.map(() => 0);
-    for (const row of Object.values(model.counts)) row.forEach((count, index) => (totals![index] += count));
-    totalsCache.set(model, totals);
+/** Per-label feature totals and the vocabulary size, computed once per model. */
+function modelStats(model: NaiveBayesModel): { totals: number[]; vocabulary: number } {
+  let stats = statsCache.get(model);
+  if (!stats) {
+    const totals = model.labels.map(() => 0);
+    const rows = Object.values(model.counts);
+    for (const row of rows) row.forEach((count, index) => (totals[index] += count));
+    stats = { totals, vocabulary: rows.length };
+    statsCache.set(model, stats);
   }
-  return totals;
+  return stats;
 }
 
 /** The committed form: counts as sparse lines `feature<TAB>label:count,…`, small to diff and cheap for the compiler. */
