@@ -1,6 +1,7 @@
 import type { ConversationStatus, MessageDirection, MessageStatus } from '../../database/entities/enums';
 import type { ConversationDto } from './conversations/dto/conversation.dto';
 import type { MessageDto } from './messages/dto/message.dto';
+import { flowStateView } from './conversations/bot-state';
 
 const iso = (value: Date | null): string | null => (value ? value.toISOString() : null);
 
@@ -8,7 +9,7 @@ const iso = (value: Date | null): string | null => (value ? value.toISOString() 
 export const CONVERSATION_COLUMNS = `
   c.id, c.whatsapp_account_id, c.status, c.unread_count, c.last_message_at, c.last_message_preview, c.window_expires_at,
   (c.window_expires_at IS NOT NULL AND c.window_expires_at > now()) AS window_open,
-  c.bot_paused, c.bot_paused_at, c.handoff_requested_at, c.labels, c.closed_at, c.created_at,
+  c.bot_paused, c.bot_paused_at, c.handoff_requested_at, c.labels, c.closed_at, c.created_at, c.bot_state -> 'flow' AS flow,
   ct.id AS contact_id, ct.name AS contact_name, ct.profile_name AS contact_profile_name,
   ct.phone_e164 AS contact_phone_e164, ct.labels AS contact_labels,
   u.id AS assignee_id, u.name AS assignee_name, u.email AS assignee_email`;
@@ -30,6 +31,7 @@ export interface ConversationRow {
   labels: string[];
   closed_at: Date | null;
   created_at: Date;
+  flow: Record<string, unknown> | null;
   contact_id: string;
   contact_name: string | null;
   contact_profile_name: string | null;
@@ -54,6 +56,7 @@ export function conversationFromRow(row: ConversationRow): ConversationDto {
     botPausedAt: iso(row.bot_paused_at),
     handoffRequestedAt: iso(row.handoff_requested_at),
     labels: row.labels,
+    flow: flowStateView({ flow: row.flow }),
     assignee: row.assignee_id ? { id: row.assignee_id, name: row.assignee_name, email: row.assignee_email ?? '' } : null,
     contact: {
       id: row.contact_id,

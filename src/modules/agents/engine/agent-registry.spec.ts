@@ -38,11 +38,11 @@ describe(AgentManager.name, () => {
     });
 
     it('answers with unrecognized and counts the streak when no agent reaches the threshold', async () => {
-      const result = await manager.route(buildAgentContext({ text: '¿Venden pizza?', unsureStreak: 1 }));
+      const result = await manager.route(buildAgentContext({ text: '¿Venden pizza?', unsureStreak: 0 }));
 
-      expect(result).toMatchObject({ agent: 'unrecognized', unsure: true, unsureStreak: 2 });
+      expect(result).toMatchObject({ agent: 'unrecognized', unsure: true, unsureStreak: 1 });
       expect(result.reply.messages[0].type).toBe('list');
-      expect(result.reply.sideEffects?.botState).toEqual({ unsureStreak: 2 });
+      expect(result.reply.sideEffects?.botState).toEqual({ unsureStreak: 1 });
     });
 
     it('uses the fallback when unrecognized declines a message without text', async () => {

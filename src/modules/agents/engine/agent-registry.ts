@@ -1,7 +1,10 @@
 import type { Agent, AgentContext, AgentReply, BotState, LlmConsultant, LlmConsultation, LlmOutcome } from './agent.types';
 import { AgentName } from './default-agent-config';
 import { configuredText } from './agents/agent-support';
+import { type IntentClassifier, type IntentPrediction, shippedIntentClassifier } from './classifier/intent-classifier';
+import { rankAgents } from './intent-ranking';
 import { classifyInterest } from './interest';
+import { needsAPerson, outOfHoursNotice, pendingNoticePeriod } from './out-of-hours';
 import { burstText, round } from './text';
 
 export interface AgentManagerOptions {
@@ -11,12 +14,20 @@ export interface AgentManagerOptions {
   llm?: LlmConsultant;
   /** Hard bound on the LLM consultation; defaults to `config.llm.timeoutMs`. */
   llmTimeoutMs?: number;
+  /** Decides where no rule is certain; defaults to the committed model (`npm run agents:train`). */
+  classifier?: IntentClassifier;
 }
 
 export type SkipReason = 'bot_paused' | 'opted_out';
 
 export interface RoutingResult {
   agent: string;
+  /** The intent routed to, before an unsure streak turns the answer into a handoff. */
+  intent: string;
+  /** The learned classifier's verdict on the burst, when it has text. */
+  classifier?: { intent: string; confidence: number };
+  /** The out-of-hours notice was appended: closed, the answer waits for a person, and not said yet this period. */
+  outOfHoursNotice: boolean;
   confidence: number;
   /** Every consulted agent's confidence, by name. */
   scores: Record<string, number>;
@@ -36,6 +47,7 @@ interface Choice {
   reply: AgentReply;
 }
 
+const ORG_RULE_CERTAINTY = 0.95;
 const LAST_RESORTS = new Set<string>([AgentName.Unrecognized, AgentName.Fallback]);
 
 /** Routes one inbound burst to the best agent. Pure: persisting the result is the caller's job. */
@@ -44,10 +56,11 @@ export class AgentManager {
 
   async route(ctx: AgentContext): Promise<RoutingResult> {
     const skipped: SkipReason | undefined = ctx.conversation.botPaused ? 'bot_paused' : ctx.contact.optedOut ? 'opted_out' : undefined;
-    if (skipped) return { agent: 'none', confidence: 0, scores: {}, reply: { messages: [] }, unsure: false, unsureStreak: ctx.conversation.unsureStreak, skipped };
-    const scores = await this.scoreAll(ctx);
-    const ranked = this.rank(ctx, scores);
-    let choice = await this.respondWithBest(ctx, ranked, scores);
+    if (skipped) return { agent: 'none', intent: 'none', confidence: 0, scores: {}, reply: { messages: [] }, unsure: false, unsureStreak: ctx.conversation.unsureStreak, outOfHoursNotice: false, skipped };
+    const prediction = this.classify(ctx);
+    const scores = await this.scoreAll(ctx, prediction);
+    const ranked = this.rank(ctx, scores, prediction);
+    let choice = await this.respondWithBest(ctx, ranked, scores, prediction);
     let llm: LlmOutcome | undefined;
     if (!choice && this.llmEnabled(ctx)) {
       const consulted = await this.consultLlm(ctx, scores);
@@ -55,7 +68,14 @@ export class AgentManager {
       choice = consulted.choice;
     }
     choice ??= await this.lastResort(ctx, scores);
-    return this.finish(ctx, choice, scores, llm);
+    return this.finish(ctx, choice, scores, llm, prediction);
+  }
+
+  private classify(ctx: AgentContext): IntentPrediction | undefined {
+    const text = burstText(ctx).trim();
+    if (!text) return undefined;
+    const prediction = (this.options.classifier ?? shippedIntentClassifier()).classify(text);
+    return { ...prediction, confidence: round(prediction.confidence) };
   }
 
   private enabledAgents(ctx: AgentContext): Agent[] {
@@ -66,26 +86,29 @@ export class AgentManager {
     return ctx.config.agents[agent.name]?.priority ?? agent.priority;
   }
 
-  private async scoreAll(ctx: AgentContext): Promise<Record<string, number>> {
+  private async scoreAll(ctx: AgentContext, prediction: IntentPrediction | undefined): Promise<Record<string, number>> {
     const candidates = this.enabledAgents(ctx).filter((agent) => !LAST_RESORTS.has(agent.name));
     const scores: Record<string, number> = {};
     for (const agent of candidates.filter((candidate) => !candidate.usesIntents)) scores[agent.name] = await safeEvaluate(agent, ctx);
-    const withIntents = { ...ctx, intents: { ...scores } };
+    const withIntents = { ...ctx, intents: intentScores(scores, prediction) };
     for (const agent of candidates.filter((candidate) => candidate.usesIntents)) scores[agent.name] = await safeEvaluate(agent, withIntents);
     return scores;
   }
 
-  /** Agents at or above the threshold, best confidence first, priority breaking ties. */
-  private rank(ctx: AgentContext, scores: Record<string, number>): Agent[] {
-    return this.enabledAgents(ctx)
-      .filter((agent) => agent.name in scores && scores[agent.name] >= ctx.config.threshold)
-      .sort((a, b) => scores[b.name] - scores[a.name] || this.priorityOf(ctx, b) - this.priorityOf(ctx, a));
+  /** Certain rules first, then the classifier's intents, then rules below certainty (see `rankAgents`). */
+  private rank(ctx: AgentContext, scores: Record<string, number>, prediction: IntentPrediction | undefined): Agent[] {
+    const candidates = this.enabledAgents(ctx).filter((agent) => agent.name in scores);
+    // The organisation wrote its keyword rules on purpose: any match is certain, whatever its match type.
+    const ruleScores = scores[AgentName.KeywordRules] > 0 ? { ...scores, [AgentName.KeywordRules]: Math.max(scores[AgentName.KeywordRules], ORG_RULE_CERTAINTY) } : scores;
+    const order = rankAgents({ agents: candidates.map((agent) => ({ name: agent.name, priority: this.priorityOf(ctx, agent) })), ruleScores, prediction, threshold: ctx.config.threshold });
+    return order.map((name) => candidates.find((agent) => agent.name === name)!);
   }
 
-  private async respondWithBest(ctx: AgentContext, ranked: Agent[], scores: Record<string, number>): Promise<Choice | undefined> {
+  private async respondWithBest(ctx: AgentContext, ranked: Agent[], scores: Record<string, number>, prediction: IntentPrediction | undefined): Promise<Choice | undefined> {
+    const intents = intentScores(scores, prediction);
     for (const agent of ranked) {
-      const reply = await safeRespond(agent, { ...ctx, intents: { ...scores } });
-      if (reply) return { agent: agent.name, confidence: scores[agent.name], reply };
+      const reply = await safeRespond(agent, { ...ctx, intents });
+      if (reply) return { agent: agent.name, confidence: intents[agent.name] ?? 0, reply };
     }
     return undefined;
   }
@@ -126,7 +149,7 @@ export class AgentManager {
     return { agent: AgentName.Fallback, confidence: 0, reply: { messages: [] } };
   }
 
-  private finish(ctx: AgentContext, choice: Choice, scores: Record<string, number>, llm: LlmOutcome | undefined): RoutingResult {
+  private finish(ctx: AgentContext, choice: Choice, scores: Record<string, number>, llm: LlmOutcome | undefined, prediction: IntentPrediction | undefined): RoutingResult {
     const unsure = LAST_RESORTS.has(choice.agent);
     const unsureStreak = unsure ? ctx.conversation.unsureStreak + 1 : 0;
     let { agent, reply } = choice;
@@ -134,11 +157,33 @@ export class AgentManager {
       agent = AgentName.HumanHandoff;
       reply = { messages: [{ type: 'text', text: configuredText(ctx, 'handoff.unsure') }], sideEffects: { handoff: { reason: 'unsure_streak' }, botState: { flow: null } } };
     }
-    const sideEffects = { ...reply.sideEffects, botState: mergeBotState(ctx.conversation.botState, { ...reply.sideEffects?.botState, unsureStreak }) };
+    const period = reply.messages.length > 0 && needsAPerson(agent, reply) ? pendingNoticePeriod(ctx) : undefined;
+    const notice = period ? outOfHoursNotice(ctx, period) : undefined;
+    const messages = notice ? [...reply.messages, notice.message] : reply.messages;
+    const sideEffects = { ...reply.sideEffects, botState: mergeBotState(ctx.conversation.botState, { ...reply.sideEffects?.botState, ...notice?.botState, unsureStreak }) };
     if (ctx.config.interestAnalysis.enabled) sideEffects.interest = classifyInterest(burstText(ctx));
-    const result: RoutingResult = { agent, confidence: round(choice.confidence), scores, reply: { ...reply, sideEffects }, unsure, unsureStreak };
+    const result: RoutingResult = {
+      agent,
+      intent: choice.agent,
+      ...(prediction ? { classifier: { intent: prediction.intent, confidence: prediction.confidence } } : {}),
+      outOfHoursNotice: Boolean(notice),
+      confidence: round(choice.confidence),
+      scores,
+      reply: { messages, sideEffects },
+      unsure,
+      unsureStreak,
+    };
     return llm ? { ...result, llm } : result;
   }
+}
+
+/** What flows and agents see as `ctx.intents`: the rule score or the classifier's probability, whichever is higher. */
+function intentScores(scores: Record<string, number>, prediction: IntentPrediction | undefined): Record<string, number> {
+  const merged = { ...scores };
+  for (const [name, probability] of Object.entries(prediction?.probabilities ?? {})) {
+    if (name in merged) merged[name] = round(Math.max(merged[name], probability));
+  }
+  return merged;
 }
 
 /** Shallow merge; `null` removes a key. */

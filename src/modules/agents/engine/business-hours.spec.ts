@@ -1,5 +1,6 @@
 import { buildAgentContext } from '../../../../test/fixtures/agents/agent-context.factory';
-import { BusinessHoursAgent, OUT_OF_HOURS_KEY } from './agents/business-hours.agent';
+import { BusinessHoursAgent } from './agents/business-hours.agent';
+import { OUT_OF_HOURS_KEY } from './out-of-hours';
 import { AgentManager } from './agent-registry';
 import type { BusinessHoursConfig } from './agent.types';
 import { fromLocal, openState, toLocal } from './business-hours';
@@ -34,16 +35,32 @@ describe(BusinessHoursAgent.name, () => {
   const manager = new AgentManager({ agents: createDefaultAgents() });
   const night = new Date('2025-06-12T02:00:00Z');
 
-  it('sends the out-of-hours notice once per closed period', async () => {
-    const first = await manager.route(buildAgentContext({ text: 'necesito ayuda con mi F29', now: night }));
-    const second = await manager.route(buildAgentContext({ text: 'necesito ayuda con mi F29', now: new Date(night.getTime() + 3_600_000), botState: first.reply.sideEffects!.botState }));
-    const nextNight = await manager.route(buildAgentContext({ text: 'hola otra vez', now: new Date('2025-06-13T02:00:00Z'), botState: second.reply.sideEffects!.botState }));
+  it('answers a question the bot knows at night without the out-of-hours notice', async () => {
+    const result = await manager.route(buildAgentContext({ text: '¿Cuándo vence el F29?', now: night }));
 
-    expect(first.agent).toBe('business_hours');
-    expect(first.reply.messages[0]).toMatchObject({ text: expect.stringContaining('el jueves a las 09:00') });
+    expect(result).toMatchObject({ agent: 'tax_reminders', intent: 'tax_reminders', outOfHoursNotice: false });
+    expect(result.reply.messages).toHaveLength(1);
+    expect(result.reply.sideEffects?.botState).not.toHaveProperty(OUT_OF_HOURS_KEY);
+  });
+
+  it('adds the out-of-hours notice to a handoff once per closed period', async () => {
+    const first = await manager.route(buildAgentContext({ text: 'quiero hablar con una persona', now: night }));
+    const second = await manager.route(buildAgentContext({ text: 'quiero hablar con una persona', now: new Date(night.getTime() + 3_600_000), botState: first.reply.sideEffects!.botState }));
+    const nextNight = await manager.route(buildAgentContext({ text: 'tengo un reclamo', now: new Date('2025-06-13T02:00:00Z'), botState: second.reply.sideEffects!.botState }));
+
+    expect(first).toMatchObject({ agent: 'human_handoff', outOfHoursNotice: true });
+    expect(first.reply.messages[1]).toMatchObject({ text: expect.stringContaining('el jueves a las 09:00') });
     expect(first.reply.sideEffects?.botState?.[OUT_OF_HOURS_KEY]).toBe('2025-06-11T22:00:00.000Z');
-    expect(second.agent).toBe('tax_reminders');
-    expect(nextNight.agent).toBe('business_hours');
+    expect(second).toMatchObject({ agent: 'human_handoff', outOfHoursNotice: false });
+    expect(second.reply.messages).toHaveLength(1);
+    expect(nextNight).toMatchObject({ agent: 'support', outOfHoursNotice: true });
+  });
+
+  it('never adds the notice in business hours', async () => {
+    const result = await manager.route(buildAgentContext({ text: 'quiero hablar con una persona' }));
+
+    expect(result).toMatchObject({ agent: 'human_handoff', outOfHoursNotice: false });
+    expect(result.reply.messages).toHaveLength(1);
   });
 
   it('answers hours questions with the schedule when open', async () => {

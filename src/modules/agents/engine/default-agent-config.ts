@@ -122,7 +122,7 @@ const DEFAULT_RULES: AgentConfig['rules'] = [
 export const DEFAULT_AGENT_CONFIG: AgentConfig = {
   organizationName: 'nuestro equipo',
   threshold: 0.5,
-  handoffAfterUnsure: 3,
+  handoffAfterUnsure: 2,
   agents: {},
   businessHours: {
     weekly: { mon: [['09:00', '18:00']], tue: [['09:00', '18:00']], wed: [['09:00', '18:00']], thu: [['09:00', '18:00']], fri: [['09:00', '17:00']] },

@@ -17,7 +17,7 @@ export const DEFAULT_KNOWLEDGE: KnowledgeEntry[] = [
   {
     id: 'tax-f3323',
     topic: 'tax_reminders',
-    keywords: ['f3323', 'propyme', 'pro pyme', 'regimen', 'declaracion jurada', 'anual'],
+    keywords: ['f3323', 'formulario 3323', '3323', 'propyme', 'pro pyme', 'regimen', 'declaracion jurada', 'anual'],
     answer:
       'El F3323 es la declaración jurada anual asociada al régimen ProPyme (14 D). Se presenta una vez al año junto al proceso de renta; el plazo exacto lo fija el SII cada año. Te recomendamos confirmarlo con tu contador para no quedar fuera de plazo.',
     answerEn:

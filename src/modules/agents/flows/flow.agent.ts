@@ -7,6 +7,7 @@ import { advance, type FlowInput, type FlowState, isFlowExpired, matchesAny } fr
 import { BotStateKey } from '../../communications/conversations/bot-state';
 
 export const FLOW_STATE_KEY = BotStateKey.Flow;
+const FLOW_LABELS_KEY = BotStateKey.FlowLabels;
 
 export interface FlowAgentOptions {
   flows: FlowDefinition[];
@@ -41,9 +42,18 @@ export class FlowAgent implements Agent {
     const step = advance(def, active?.state ?? this.storedState(ctx), this.input(ctx), ctx.now, this.options.runtime);
     const sideEffects: AgentSideEffects = { botState: { [FLOW_STATE_KEY]: step.completed ? null : step.state } };
     const finalState = step.completed && step.state ? def.states[step.state.current] : undefined;
-    if (finalState?.addLabels) sideEffects.addLabels = finalState.addLabels;
+    if (finalState?.addLabels) {
+      sideEffects.addLabels = finalState.addLabels;
+      // Remembered so an operator's reset removes exactly the labels flows added.
+      sideEffects.botState![FLOW_LABELS_KEY] = [...new Set([...this.flowLabels(ctx), ...finalState.addLabels])];
+    }
     if (finalState?.handoff) sideEffects.handoff = { reason: `flow_completed:${def.id}` };
     return { messages: step.replies, sideEffects };
+  }
+
+  private flowLabels(ctx: AgentContext): string[] {
+    const labels = ctx.conversation.botState[FLOW_LABELS_KEY];
+    return Array.isArray(labels) ? labels.filter((label): label is string => typeof label === 'string') : [];
   }
 
   private storedState(ctx: AgentContext): FlowState | undefined {

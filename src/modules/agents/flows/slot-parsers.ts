@@ -10,19 +10,27 @@ export interface SlotAnswer {
 
 const MULTIPLIERS: Record<string, number> = { mil: 1_000, k: 1_000, millon: 1_000_000, millones: 1_000_000, palo: 1_000_000, palos: 1_000_000, lucas: 1_000, luca: 1_000 };
 
-/** Numbers as Chileans type them: "800.000", "$ 1.200.000", "1,5 millones", "800 mil", "35 años". */
+/** Words that may follow the number without changing it. */
+const UNITS = new Set(['anos', 'ano', 'uf', 'pesos', 'peso', 'clp', 'm2', 'mts', 'metros']);
+
+/** Numbers as Chileans type them: "800.000", "$ 1.200.000", "1,5 millones", "800 mil", "35 años"; "1980x" or "2019 algo" is not a number. */
 export function parseSpanishNumber(text: string): number | undefined {
-  const cleaned = text.toLowerCase().replace(/[$\s]+/g, ' ').trim();
-  const match = cleaned.match(/(-?\d[\d.,]*)\s*([a-z]+)?/);
+  // normalizeText joins "1.200.000" into one token; the digits themselves are read from the text as typed.
+  const match = normalizeText(text).match(/^(?:[a-z]+ )*?(\d+)( ?[a-z0-9]+)?$/);
   if (!match) return undefined;
-  let digits = match[1];
-  if (/^\d{1,3}(\.\d{3})+(,\d+)?$/.test(digits)) digits = digits.replace(/\./g, '').replace(',', '.');
-  else if (/^\d{1,3}(,\d{3})+(\.\d+)?$/.test(digits)) digits = digits.replace(/,/g, '');
-  else digits = digits.replace(',', '.');
-  const value = Number(digits);
+  const word = match[2]?.trim();
+  if (word && !(word in MULTIPLIERS) && !UNITS.has(word)) return undefined;
+  const value = Number(toPlainDigits(text, match[1]));
   if (!Number.isFinite(value)) return undefined;
-  const multiplier = match[2] ? (MULTIPLIERS[match[2]] ?? 1) : 1;
-  return value * multiplier;
+  return value * (word ? (MULTIPLIERS[word] ?? 1) : 1);
+}
+
+/** "1.200.000" → 1200000, "1,5" → 1.5, "1,200,000" → 1200000, from the digits as typed. */
+function toPlainDigits(original: string, normalized: string): string {
+  const typed = original.match(/-?\d[\d.,]*/)?.[0].replace(/[.,]$/, '') ?? normalized;
+  if (/^-?\d{1,3}(\.\d{3})+(,\d+)?$/.test(typed)) return typed.replace(/\./g, '').replace(',', '.');
+  if (/^-?\d{1,3}(,\d{3})+(\.\d+)?$/.test(typed)) return typed.replace(/,/g, '');
+  return typed.replace(',', '.');
 }
 
 /** `DD/MM/YYYY`, `DD-MM-YYYY`, `YYYY-MM-DD`, `hoy`, `mañana`; returns `YYYY-MM-DD`. */

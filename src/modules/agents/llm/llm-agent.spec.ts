@@ -14,7 +14,7 @@ interface Received {
 }
 
 const API_KEY = 'sk-test-secret-123';
-const OFF_TOPIC = 'mi gato se subió al techo y no quiere bajar';
+const OFF_TOPIC = '¿Me recomiendan un buen restaurante en Providencia?';
 
 class FakeChatServer {
   received: Received[] = [];

@@ -19,6 +19,11 @@ export interface PreviewRequest {
 
 export interface PreviewResult {
   agent: string;
+  /** The intent routed to (rules or classifier), before an unsure streak turns it into a handoff. */
+  intent: string;
+  classifier?: { intent: string; confidence: number };
+  /** Whether the out-of-hours notice would be added to this reply. */
+  outOfHoursNotice: boolean;
   confidence: number;
   scores: Record<string, number>;
   reply: AgentReply;
@@ -73,7 +78,13 @@ export class AgentPreviewService {
       },
       organizationId ? await this.flows.active(organizationId) : [...SHIPPED_FLOWS],
     );
-    return { agent: result.agent, confidence: result.confidence, scores: result.scores, reply: result.reply, unsure: result.unsure, ...(result.llm ? { llm: result.llm } : {}) };
+    return {
+      agent: result.agent,
+      intent: result.intent,
+      ...(result.classifier ? { classifier: result.classifier } : {}),
+      outOfHoursNotice: result.outOfHoursNotice,
+      confidence: result.confidence, scores: result.scores, reply: result.reply, unsure: result.unsure, ...(result.llm ? { llm: result.llm } : {}),
+    };
   }
 
   private async defaultAccount(organizationId: string): Promise<{ id: string; timezone: string; business_hours: BusinessHours | null } | undefined> {

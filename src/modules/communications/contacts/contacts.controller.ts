@@ -18,6 +18,8 @@ import { MessagePageDto } from '../messages/dto/message.dto';
 import { PageQueryDto } from '../../../common/http/page-query.dto';
 import { ContactDirectoryService } from './contact-directory.service';
 import { ContactSummaryService } from './contact-summary.service';
+import { ConversationActionsService } from '../conversations/conversation-actions.service';
+import { BotResetDto } from '../conversations/dto/conversation.dto';
 
 @ApiTags('contacts')
 @ApiBearerAuth()
@@ -28,6 +30,7 @@ export class ContactsController {
     private readonly contacts: ContactDirectoryService,
     private readonly summaries: ContactSummaryService,
     private readonly erasure: ContactErasureService,
+    private readonly conversationActions: ConversationActionsService,
   ) {}
 
   @Get()
@@ -93,6 +96,16 @@ export class ContactsController {
   @ApiOkResponse({ type: ContactNotePageDto })
   notes(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Query() query: PageQueryDto) {
     return this.contacts.listNotes(principal.organizationId, id, query);
+  }
+
+  @Post(':idOrPhone/bot/reset')
+  @MinRole(UserRole.Agent)
+  @HttpCode(200)
+  @ApiOperation({
+    summary: "Reset the bot on every conversation of a contact, by contact id or phone number (any format): flow state, slots and flow labels cleared; `resumeBot` also hands them back to the bot",
+  })
+  resetBot(@CurrentPrincipal() principal: Principal, @Param('idOrPhone') idOrPhone: string, @Body() body: BotResetDto = {}) {
+    return this.conversationActions.resetBotForContact(principal.organizationId, idOrPhone, { resumeBot: body?.resumeBot });
   }
 
   @Post(':id/opt-out')

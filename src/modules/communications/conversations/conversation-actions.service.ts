@@ -9,6 +9,7 @@ import { RealtimePublisher } from '../../realtime/realtime.publisher';
 import { WhatsappProviders } from '../../whatsapp/whatsapp-providers.service';
 import type { ConversationDto, ConversationLabelsDto, ReadReceiptResultDto } from './dto/conversation.dto';
 import { BOT_RESET_KEYS } from './bot-state';
+import { normalizePhone, phoneVariants } from '../../../common/phone';
 import { ConversationQueriesService } from './conversation-queries.service';
 import { AuthErrorCode } from '../../auth/auth.errors';
 import { CommunicationsErrorCode } from '../communications.errors';
@@ -92,18 +93,37 @@ export class ConversationActionsService {
     return this.conversations.get(organizationId, id);
   }
 
-  /** Clears the active flow (state, slots), the unsure streak and the out-of-hours marker; the bot starts afresh. */
-  async resetBot(organizationId: string, id: string): Promise<{ conversationId: string; botState: Record<string, unknown>; botPaused: boolean }> {
-    const row = await this.change<{ id: string; bot_state: Record<string, unknown>; bot_paused: boolean }>(organizationId, id, 'bot_reset', [BOT_RESET_KEYS]);
-    this.logger.info({ organizationId, conversationId: id }, 'bot state reset');
-    return { conversationId: row.id, botState: row.bot_state, botPaused: row.bot_paused };
+  /** Clears the active flow (state, slots) and the labels it added, the unsure streak and the out-of-hours marker; optionally hands the conversation back to the bot. */
+  async resetBot(organizationId: string, id: string, options: { resumeBot?: boolean } = {}): Promise<BotResetResult> {
+    const row = await this.change<ResetRow>(organizationId, id, options.resumeBot ? 'bot_reset_resumed' : 'bot_reset', [BOT_RESET_KEYS]);
+    this.logger.info({ organizationId, conversationId: id, resumed: Boolean(options.resumeBot) }, 'bot state reset');
+    return { conversationId: row.id, botState: row.bot_state, botPaused: row.bot_paused, labels: row.labels };
+  }
+
+  /** The same reset on every conversation of one contact, found by id or by phone number (any format). */
+  async resetBotForContact(organizationId: string, contactIdOrPhone: string, options: { resumeBot?: boolean } = {}): Promise<{ contactId: string; conversations: BotResetResult[] }> {
+    const contactId = await this.contactId(organizationId, contactIdOrPhone);
+    const rows = (await this.dataSource.query(`SELECT id FROM conversation WHERE contact_id = $1 AND organization_id = $2 ORDER BY created_at`, [contactId, organizationId])) as Array<{ id: string }>;
+    const conversations: BotResetResult[] = [];
+    for (const row of rows) conversations.push(await this.resetBot(organizationId, row.id, options));
+    return { contactId, conversations };
+  }
+
+  private async contactId(organizationId: string, contactIdOrPhone: string): Promise<string> {
+    const byId = UUID.test(contactIdOrPhone);
+    const [row] = (await this.dataSource.query(
+      byId ? `SELECT id FROM contact WHERE id = $1 AND organization_id = $2` : `SELECT id FROM contact WHERE phone_e164 = ANY($1::text[]) AND organization_id = $2 ORDER BY created_at LIMIT 1`,
+      [byId ? contactIdOrPhone : phoneVariants(normalizePhone(contactIdOrPhone)), organizationId],
+    )) as Array<{ id: string }>;
+    if (!row) throw new NotFoundError(CommunicationsErrorCode.ContactNotFound, 'contact');
+    return row.id;
   }
 
   /** One fixed statement per kind of change (see CHANGES), published as `conversation.updated` with that reason. */
   private async change<R = ChangedRow>(organizationId: string, id: string, reason: ConversationChange, params: unknown[] = []): Promise<R & ChangedRow> {
     const [rows] = (await this.dataSource.query(
       `UPDATE conversation SET ${CHANGES[reason]}, updated_at = now() WHERE id = $1 AND organization_id = $2
-       RETURNING id, whatsapp_account_id, bot_state, bot_paused`,
+       RETURNING id, whatsapp_account_id, bot_state, bot_paused, labels`,
       [id, organizationId, ...params],
     )) as [Array<R & ChangedRow>, number];
     if (!rows[0]) throw new NotFoundError(CommunicationsErrorCode.ConversationNotFound, 'conversation');
@@ -111,6 +131,28 @@ export class ConversationActionsService {
     return rows[0];
   }
 }
+
+export interface BotResetResult {
+  conversationId: string;
+  botState: Record<string, unknown>;
+  botPaused: boolean;
+  labels: string[];
+}
+
+interface ResetRow {
+  id: string;
+  bot_state: Record<string, unknown>;
+  bot_paused: boolean;
+  labels: string[];
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The labels recorded in `bot_state.flowLabels` leave `labels` (order kept); SET sees the row before the update. */
+const WITHOUT_FLOW_LABELS = `labels = ARRAY(SELECT l FROM unnest(labels) WITH ORDINALITY AS t(l, i)
+  WHERE l <> ALL(CASE WHEN jsonb_typeof(bot_state -> 'flowLabels') = 'array' THEN ARRAY(SELECT jsonb_array_elements_text(bot_state -> 'flowLabels')) ELSE '{}'::text[] END)
+  ORDER BY i)`;
+const RESUMED = 'bot_paused = false, bot_paused_at = NULL, handoff_requested_at = NULL';
 
 interface ChangedRow {
   id: string;
@@ -125,8 +167,9 @@ const CHANGES = {
   assigned: 'assignee_user_id = $3',
   unassigned: 'assignee_user_id = NULL',
   bot_paused: 'bot_paused = true, bot_paused_at = COALESCE(bot_paused_at, now())',
-  bot_resumed: 'bot_paused = false, bot_paused_at = NULL, handoff_requested_at = NULL',
-  bot_reset: 'bot_state = bot_state - $3::text[]',
+  bot_resumed: RESUMED,
+  bot_reset: `bot_state = bot_state - $3::text[], ${WITHOUT_FLOW_LABELS}`,
+  bot_reset_resumed: `bot_state = bot_state - $3::text[], ${WITHOUT_FLOW_LABELS}, ${RESUMED}`,
   labels: 'labels = ARRAY(SELECT DISTINCT l FROM unnest(array_cat(labels, $3::text[])) AS l WHERE l <> ALL($4::text[]) ORDER BY l)',
 } as const;
 

@@ -112,6 +112,8 @@ export class ConversationQueriesService {
     if (query.assigneeId) clauses.push(`c.assignee_user_id = ${p.add(query.assigneeId)}`);
     if (query.label) clauses.push(`c.labels @> ARRAY[${p.add(query.label)}]::text[]`);
     if (query.botPaused !== undefined) clauses.push(`c.bot_paused = ${p.add(query.botPaused)}`);
+    if (query.flowId) clauses.push(`c.bot_state -> 'flow' ->> 'flowId' = ${p.add(query.flowId)}`);
+    if (query.flowState) clauses.push(`c.bot_state -> 'flow' ->> 'current' = ${p.add(query.flowState)}`);
     if (query.windowOpen === true) clauses.push('c.window_expires_at > now()');
     if (query.windowOpen === false) clauses.push('(c.window_expires_at IS NULL OR c.window_expires_at <= now())');
     if (query.q) clauses.push(this.textFilter(query.q, p, org));

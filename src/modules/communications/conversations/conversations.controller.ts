@@ -5,6 +5,7 @@ import { CurrentPrincipal, MinRole, type Principal } from '../../auth/principal'
 import { ConversationActionsService } from './conversation-actions.service';
 import {
   AssignConversationDto,
+  BotResetDto,
   ConversationDto,
   ConversationLabelsDto,
   ConversationPageDto,
@@ -103,9 +104,9 @@ export class ConversationsController {
   @Post(':id/bot/reset')
   @MinRole(UserRole.Agent)
   @HttpCode(200)
-  @ApiOperation({ summary: "Clear the conversation's flow state and slots (and unsure streak, out-of-hours marker)" })
-  resetBot(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string) {
-    return this.actions.resetBot(principal.organizationId, id);
+  @ApiOperation({ summary: "Clear the conversation's flow state, slots and flow labels (and unsure streak, out-of-hours marker); `resumeBot` also hands it back to the bot" })
+  resetBot(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: BotResetDto = {}) {
+    return this.actions.resetBot(principal.organizationId, id, { resumeBot: body?.resumeBot });
   }
 
   @Post(':id/labels')

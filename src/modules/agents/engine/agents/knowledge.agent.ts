@@ -3,6 +3,9 @@ import { AgentName } from '../default-agent-config';
 import { burstTokens, containsPhrase, contextLanguage } from '../text';
 import { configuredText, keywordScore, tappedAgent, textReply } from './agent-support';
 
+/** More than all the words an entry lists: "cuándo vence el F3323" is about the F3323 even if the F29 entry knows "cuándo" and "vence". */
+const FORM_NUMBER_WEIGHT = 20;
+
 export const KNOWLEDGE_TOPICS = [AgentName.TaxReminders, AgentName.Dte, AgentName.Honorarios, AgentName.Sii, AgentName.Invoices] as const;
 
 /** Answers one topic of the tax-accounting pack from the organisation's editable knowledge entries. */
@@ -25,12 +28,12 @@ export class KnowledgeAgent implements Agent {
     return textReply(footer ? `${answer}\n\n${footer}` : answer, { addLabels: [this.name] });
   }
 
-  /** The entry with most keyword hits; the topic's first entry is its general answer. */
+  /** The entry with most keyword hits, a form number ("f3323", "formulario 29") outweighing any number of words; the topic's first entry is its general answer. */
   bestEntry(ctx: AgentContext): KnowledgeEntry | undefined {
     const tokens = burstTokens(ctx);
     let best: { entry: KnowledgeEntry; hits: number } | undefined;
     for (const entry of this.entries(ctx)) {
-      const hits = entry.keywords.filter((keyword) => containsPhrase(tokens, keyword)).length;
+      const hits = entry.keywords.filter((keyword) => containsPhrase(tokens, keyword)).reduce((sum, keyword) => sum + (/\d/.test(keyword) ? FORM_NUMBER_WEIGHT : 1), 0);
       if (!best || hits > best.hits) best = { entry, hits };
     }
     return best?.entry;

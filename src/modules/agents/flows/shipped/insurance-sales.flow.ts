@@ -74,7 +74,10 @@ export const INSURANCE_SALES_FLOW: FlowDefinition = {
   name: 'Venta de seguros',
   initialState: 'INICIO',
   idleTimeoutMinutes: 60,
-  triggers: { keywords: ['cotizar seguro', 'cotizar un seguro', 'quiero un seguro', 'seguro de auto', 'seguro automotriz', 'seguro de hogar', 'seguro de vida', 'necesito un seguro'] },
+  // Combinations rather than "seguro" alone, which is also "sure" ("¿estás seguro?").
+  triggers: {
+    keywords: ['cotizar seguro', 'cotizar un seguro', 'quiero un seguro', 'seguro de auto', 'seguro automotriz', 'seguro de hogar', 'seguro de vida', 'necesito un seguro', 'informacion+seguros', 'info+seguros', 'sobre seguros', 'de seguros', 'cotiz*+seguro*', 'precio*+seguro*', 'me interesa un seguro', 'busco un seguro'],
+  },
   exitKeywords: ['cancelar', 'salir'],
   states: {
     INICIO: {

@@ -38,6 +38,18 @@ export class ListConversationsQueryDto extends PageQueryDto {
   @IsBoolean()
   botPaused?: boolean;
 
+  @ApiPropertyOptional({ description: 'Only conversations in this bot flow', example: 'insurance-sales' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  flowId?: string;
+
+  @ApiPropertyOptional({ description: 'Only conversations whose bot flow is in this state', example: 'NEEDS_ANALYSIS' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  flowState?: string;
+
   @ApiPropertyOptional({ description: 'Inside (true) or outside (false) the 24-hour customer service window', example: true })
   @IsOptional()
   @QueryBoolean()
@@ -57,6 +69,13 @@ export class AssignConversationDto {
   @ValidateIf((_, value) => value !== null)
   @IsUUID()
   userId: string | null;
+}
+
+export class BotResetDto {
+  @ApiPropertyOptional({ description: 'Also give the conversation back to the bot (as bot/resume)', example: true })
+  @IsOptional()
+  @IsBoolean()
+  resumeBot?: boolean;
 }
 
 export class ConversationLabelsDto {
@@ -93,6 +112,15 @@ export class AssigneeDto {
   @ApiProperty({ example: 'ana@empresa.cl' }) email: string;
 }
 
+export class FlowStateDto {
+  @ApiProperty({ example: 'insurance-sales' }) flowId: string;
+  @ApiProperty({ description: 'The flow state the conversation is in', example: 'NEEDS_ANALYSIS' }) state: string;
+  @ApiProperty({ description: 'Slots collected so far (with `<slot>_label` display values)', example: { insurance_type: 'auto', insurance_type_label: 'Auto' } })
+  slots: Record<string, unknown>;
+  @ApiProperty({ nullable: true, example: '2026-03-01T14:05:09.123Z' }) startedAt: string | null;
+  @ApiProperty({ nullable: true, example: '2026-03-01T14:06:09.123Z' }) updatedAt: string | null;
+}
+
 export class ConversationDto {
   @ApiProperty({ format: 'uuid', example: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d' }) id: string;
   @ApiProperty({ format: 'uuid', example: '6f1c3c1e-2a4b-4f0e-9c39-1b7f5d8a2e10' }) accountId: string;
@@ -106,6 +134,7 @@ export class ConversationDto {
   @ApiProperty({ nullable: true, example: null }) botPausedAt: string | null;
   @ApiProperty({ nullable: true, example: null }) handoffRequestedAt: string | null;
   @ApiProperty({ type: [String], example: ['vip'] }) labels: string[];
+  @ApiProperty({ type: FlowStateDto, nullable: true, description: 'The active bot flow, its state and collected slots' }) flow: FlowStateDto | null;
   @ApiProperty({ type: AssigneeDto, nullable: true }) assignee: AssigneeDto | null;
   @ApiProperty({ type: ContactBriefDto }) contact: ContactBriefDto;
   @ApiProperty({ nullable: true, example: null }) closedAt: string | null;
