@@ -10,6 +10,7 @@ import type { QueueName } from '../../queues/queue-names';
 export const SCHEDULES: Array<{ name: JobName; every?: number; pattern?: string }> = [
   { name: JobName.SweepWebhookEvents, every: 30_000 },
   { name: JobName.SweepQueuedMessages, every: 30_000 },
+  { name: JobName.SweepUnansweredConversations, every: 30_000 },
   { name: JobName.PurgeWebhookEvents, pattern: '17 3 * * *' },
   { name: JobName.SyncAllTemplates, pattern: '41 4 * * *' },
 ];
