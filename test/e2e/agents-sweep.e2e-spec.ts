@@ -26,10 +26,13 @@ describe('UnansweredSweeper', () => {
     it('answers a burst whose debounced agent job Redis lost, once, however often it runs', async () => {
       const from = '56914000077';
       const agents = app.get(JobProducer).queue(QueueName.Agents);
+      const inbound = app.get(JobProducer).queue(QueueName.Inbound);
       for (const text of ['Hola', '¿Hasta cuándo puedo declarar el F29?']) {
         await postMeta(app, metaMessagesPayload({ phoneNumberId: tenant.account.phoneNumberId, messages: [{ from, text }] })).expect(200);
       }
-      await waitFor(async () => (await agents.getDelayedCount()) === 1, 10_000, 'the debounced agent job');
+      // Both events applied (the second one pushes the same debounced job back), so nothing adds it again.
+      const settled = async () => Object.values(await inbound.getJobCounts('waiting', 'active', 'prioritized', 'delayed')).every((n) => n === 0) && (await agents.getDelayedCount()) === 1;
+      await waitFor(settled, 10_000, 'the debounced agent job');
       // What a Redis that restarts empty does to it.
       for (const job of await agents.getDelayed()) await job.remove();
 
