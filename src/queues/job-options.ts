@@ -14,6 +14,7 @@ export const JOB_OPTIONS: Record<JobName, JobsOptions> = {
   [JobName.SyncTemplates]: { attempts: 3, backoff: { type: 'exponential', delay: 30000 } },
   [JobName.SweepWebhookEvents]: { attempts: 1 },
   [JobName.SweepQueuedMessages]: { attempts: 1 },
+  [JobName.SweepUnansweredConversations]: { attempts: 1 },
   [JobName.PurgeWebhookEvents]: { attempts: 1 },
   [JobName.SyncAllTemplates]: { attempts: 1 },
   [JobName.Noop]: { attempts: 1 },

@@ -10,6 +10,7 @@ export interface JobPayloads {
   [JobName.SyncTemplates]: { whatsappAccountId: string };
   [JobName.SweepWebhookEvents]: Record<string, never>;
   [JobName.SweepQueuedMessages]: Record<string, never>;
+  [JobName.SweepUnansweredConversations]: Record<string, never>;
   [JobName.PurgeWebhookEvents]: Record<string, never>;
   [JobName.SyncAllTemplates]: Record<string, never>;
   [JobName.Noop]: { sleepMs?: number; marker?: string };

@@ -1,6 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createConnection } from 'node:net';
 
+const running = new Set<ChildProcess>();
+// No orphaned redis-server if the test runner exits without its afterAll (a crash, a forced exit).
+process.once('exit', () => running.forEach((child) => child.kill('SIGKILL')));
+
 /** A private, throwaway redis-server on its own port, so a test can stop and restart "Redis" for real. */
 export class ScratchRedis {
   private process: ChildProcess | null = null;
@@ -12,7 +16,10 @@ export class ScratchRedis {
   }
 
   async start(): Promise<void> {
-    this.process = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    running.add(child);
+    child.once('exit', () => running.delete(child));
+    this.process = child;
     await waitForPort(this.port, true);
   }
 

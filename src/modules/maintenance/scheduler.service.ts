@@ -14,10 +14,11 @@ export interface Schedule {
 }
 
 /** Every repeatable job of the product, in one place. */
-export function schedulesFor(config: AppConfig): Schedule[] {
+export function schedulesFor(sweepEveryMs: number): Schedule[] {
   return [
-    { name: JobName.SweepWebhookEvents, every: config.MAINTENANCE_SWEEP_INTERVAL_MS },
-    { name: JobName.SweepQueuedMessages, every: config.MAINTENANCE_SWEEP_INTERVAL_MS },
+    { name: JobName.SweepWebhookEvents, every: sweepEveryMs },
+    { name: JobName.SweepQueuedMessages, every: sweepEveryMs },
+    { name: JobName.SweepUnansweredConversations, every: sweepEveryMs },
     { name: JobName.PurgeWebhookEvents, pattern: '17 3 * * *' },
     { name: JobName.SyncAllTemplates, pattern: '41 4 * * *' },
   ];
@@ -40,7 +41,7 @@ export class SchedulerService implements OnApplicationBootstrap, BeforeApplicati
     config: AppConfig,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {
-    this.schedules = schedulesFor(config);
+    this.schedules = schedulesFor(config.MAINTENANCE_SWEEP_INTERVAL_MS);
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -1,0 +1,29 @@
+import { schedulesFor } from '../../../src/modules/maintenance/scheduler.service';
+import { JobProducer } from '../../../src/queues/job-producer.service';
+import { QueueName } from '../../../src/queues/queue-names';
+import { freePorts } from '../../support/ports';
+import { ScratchRedis } from '../../support/redis-server';
+import { createTestApp, waitFor } from '../../support/test-app';
+
+describe('SchedulerService', () => {
+  it('registers the job schedulers again when Redis comes back empty', async () => {
+    const [port] = await freePorts(1, 7600, 7699);
+    const redis = new ScratchRedis(port);
+    await redis.start();
+    const app = await createTestApp({ env: { APP_ROLES: 'scheduler', REDIS_URL: redis.url } });
+    try {
+      const schedulers = async () => (await app.get(JobProducer).queue(QueueName.Maintenance).getJobSchedulers()).map((s) => s.key).sort();
+      const expected = schedulesFor(0).map((s) => s.name).sort();
+      expect(await schedulers()).toEqual(expected);
+
+      // No persistence: the restarted Redis has lost every key, the schedulers with them.
+      await redis.stop();
+      await redis.start();
+      await waitFor(async () => (await schedulers().catch(() => [])).length > 0, 15_000, 'job schedulers after the restart');
+      expect(await schedulers()).toEqual(expected);
+    } finally {
+      await app.close();
+      await redis.stop();
+    }
+  }, 30_000);
+});
