@@ -50,6 +50,16 @@ interface Accepted {
   job: SendJobSpec | null;
 }
 
+interface RowInput {
+  target: Target;
+  composed: ComposedMessage;
+  dto: SendMessageDto;
+  replyTo: { id: string; providerMessageId: string } | null;
+  idempotencyKey: string | null;
+  hash: string | null;
+  attribution?: AgentAttribution;
+}
+
 interface Target {
   account: WhatsappAccount;
   contact: Contact;
@@ -112,7 +122,7 @@ export class SendMessageService {
       windowOpen: this.conversations.isWindowOpen(target.conversation),
     });
     const replyTo = await this.resolveReplyTo(organizationId, dto.replyToMessageId);
-    const message = { ...this.buildRow(organizationId, target, composed, dto, replyTo, idempotencyKey ?? null, hash), ...attributionColumns(attribution) };
+    const message = buildRow(organizationId, { target, composed, dto, replyTo, idempotencyKey: idempotencyKey ?? null, hash, attribution });
     const inserted = await this.dataSource.transaction(async (manager) => {
       const id = await this.insertIfNew(manager, message);
       if (id) await this.conversations.recordOutbound(target.conversation.id, new Date(), composed.text, manager);
@@ -186,35 +196,6 @@ export class SendMessageService {
     return { ...dto, reaction: { ...dto.reaction, messageId: target.providerMessageId } };
   }
 
-  private buildRow(
-    organizationId: string,
-    target: Target,
-    composed: ComposedMessage,
-    dto: SendMessageDto,
-    replyTo: { id: string; providerMessageId: string } | null,
-    idempotencyKey: string | null,
-    hash: string | null,
-  ): Partial<Message> {
-    // Agent answers and replies to the customer go first: the customer is waiting in an open window.
-    const isReply = dto.kind === 'reply' || dto.kind === 'agent' || Boolean(replyTo);
-    return {
-      organizationId,
-      whatsappAccountId: target.account.id,
-      conversationId: target.conversation.id,
-      contactId: target.contact.id,
-      ...queuedColumns(composed),
-      replyToMessageId: replyTo?.id ?? null,
-      contextProviderMessageId: replyTo?.providerMessageId ?? null,
-      kind: dto.kind ?? null,
-      externalRef: dto.externalRef ?? null,
-      metadata: dto.metadata ?? null,
-      priority: isReply ? PRIORITY_REPLY : PRIORITY_TRANSACTIONAL,
-      sendAt: dto.sendAt ? new Date(dto.sendAt) : null,
-      idempotencyKey,
-      requestHash: hash,
-    };
-  }
-
   private async insertIfNew(manager: EntityManager, row: Partial<Message>): Promise<string | null> {
     const result = await manager.createQueryBuilder().insert().into(Message).values(row).orIgnore().returning(['id']).execute();
     const id = (result.raw as Array<{ id: string }>)[0]?.id;
@@ -222,6 +203,25 @@ export class SendMessageService {
   }
 }
 
-function attributionColumns(attribution: AgentAttribution | undefined): Partial<Message> {
-  return attribution ? { agentName: attribution.agentName, agentConfidence: attribution.confidence, isAi: attribution.isAi } : {};
+/** The `queued` row: agent answers and replies to the customer go first (the customer is waiting in an open window). */
+function buildRow(organizationId: string, row: RowInput): Partial<Message> {
+  const { target, composed, dto, replyTo, attribution } = row;
+  const isReply = dto.kind === 'reply' || dto.kind === 'agent' || Boolean(replyTo);
+  return {
+    organizationId,
+    whatsappAccountId: target.account.id,
+    conversationId: target.conversation.id,
+    contactId: target.contact.id,
+    ...queuedColumns(composed),
+    replyToMessageId: replyTo?.id ?? null,
+    contextProviderMessageId: replyTo?.providerMessageId ?? null,
+    kind: dto.kind ?? null,
+    externalRef: dto.externalRef ?? null,
+    metadata: dto.metadata ?? null,
+    priority: isReply ? PRIORITY_REPLY : PRIORITY_TRANSACTIONAL,
+    sendAt: dto.sendAt ? new Date(dto.sendAt) : null,
+    idempotencyKey: row.idempotencyKey,
+    requestHash: row.hash,
+    ...(attribution ? { agentName: attribution.agentName, agentConfidence: attribution.confidence, isAi: attribution.isAi } : {}),
+  };
 }
