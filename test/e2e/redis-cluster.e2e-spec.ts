@@ -5,7 +5,9 @@ import type { RedisClient } from '../../src/common/redis/redis-client';
 import type { BusinessHours } from '../../src/database/entities/whatsapp-account.entity';
 import { RedisLlmBudget } from '../../src/modules/agents/llm/redis-llm-budget';
 import { AccountRateLimiter } from '../../src/modules/communications/outbound/account-rate-limiter.service';
+import type { SendMessageDto } from '../../src/modules/communications/outbound/dto/send-message.dto';
 import { OutboundQueue } from '../../src/modules/communications/outbound/outbound-queue.service';
+import { SendMessageService } from '../../src/modules/communications/outbound/send-message.service';
 import type { RealtimeEnvelope } from '../../src/modules/realtime/realtime.events';
 import { RealtimeSubscriber } from '../../src/modules/realtime/realtime.subscriber';
 import { startGraphSimulatorServer, type GraphSimulatorServer } from '../../src/modules/whatsapp/sandbox/graph-simulator.server';
@@ -92,6 +94,18 @@ describe('Redis Cluster: the inbound and outbound paths on three masters', () =>
     expect(sim.simulator.outbox.filter((entry) => entry.body.biz_opaque_callback_data === id)).toHaveLength(1);
     // The retry path's pipelined look-up of finished jobs (several keys, one slot) also runs on the cluster.
     await expect(app.get(OutboundQueue).clearFinished([id, randomUUID()])).resolves.toBeUndefined();
+  });
+
+  it('sends the parts of an ordered send in order (a BullMQ flow, its keys on one slot)', async () => {
+    const parts = ['uno', 'dos', 'tres'].map((word, index) => ({ dto: { to: tenant.contact.phoneE164!, type: 'text', text: { body: `cluster ${word}` } } as SendMessageDto, idempotencyKey: `cluster-order-${index}` }));
+    // The contact's window was opened by the test above; the first part is slow at the provider.
+    sim.simulator.injectFault({ kind: 'timeout', delayMs: 500, match: { to: tenant.contact.phoneE164! } });
+    const outcomes = await app.get(SendMessageService).sendInOrder(tenant.organization.id, parts);
+    await waitFor(async () => (await app.dataSource.query(`SELECT 1 FROM message WHERE id = $1 AND status = 'sent'`, [(outcomes[2] as { id: string }).id])).length > 0, 15_000, 'last part sent');
+    await drainQueues(app);
+
+    const bodies = sim.simulator.outbox.map((entry) => (entry.body.text as { body?: string } | undefined)?.body).filter((body) => body?.startsWith('cluster '));
+    expect(bodies).toEqual(['cluster uno', 'cluster dos', 'cluster tres']);
   });
 
   it('runs the other multi-key scripts on the cluster: pair pause, bulk reservation, LLM budget', async () => {

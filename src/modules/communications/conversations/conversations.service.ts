@@ -6,6 +6,19 @@ import { Conversation } from '../../../database/entities/conversation.entity';
 /** Meta's customer service window: free-form messages are allowed this long after the customer's last message. */
 export const SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
 
+/** What an agent's answer changes on its conversation (communications writes it; agents only decide it). */
+export interface AgentEffects {
+  conversationId: string;
+  contactId: string;
+  /** Replaces `conversation.bot_state`. */
+  botState: Record<string, unknown>;
+  addLabels?: string[];
+  /** Pauses the bot and flags the conversation for a person. */
+  handoff: boolean;
+  /** An interest classification of the burst: set on those inbound messages and on the contact. */
+  interest?: { value: string; messageIds: string[] };
+}
+
 /** Owns conversation rows: one per (account, contact), reopened when the customer writes again. */
 @Injectable()
 export class ConversationsService {
@@ -50,5 +63,23 @@ export class ConversationsService {
 
   isWindowOpen(conversation: Pick<Conversation, 'windowExpiresAt'>, now = new Date()): boolean {
     return Boolean(conversation.windowExpiresAt && conversation.windowExpiresAt.getTime() > now.getTime());
+  }
+
+  /** In the caller's transaction, so the agent run's own record commits with these changes or not at all. */
+  async applyAgentEffects(effects: AgentEffects, manager: EntityManager = this.dataSource.manager): Promise<void> {
+    await manager.query(
+      `UPDATE conversation SET
+          bot_state = $2::jsonb,
+          labels = ARRAY(SELECT DISTINCT unnest(labels || $3::text[])),
+          bot_paused = bot_paused OR $4,
+          bot_paused_at = CASE WHEN $4 THEN COALESCE(bot_paused_at, now()) ELSE bot_paused_at END,
+          handoff_requested_at = CASE WHEN $4 THEN COALESCE(handoff_requested_at, now()) ELSE handoff_requested_at END,
+          updated_at = now()
+        WHERE id = $1`,
+      [effects.conversationId, JSON.stringify(effects.botState), effects.addLabels ?? [], effects.handoff],
+    );
+    if (!effects.interest) return;
+    await manager.query(`UPDATE message SET interest = $2 WHERE id = ANY($1::uuid[])`, [effects.interest.messageIds, effects.interest.value]);
+    await manager.query(`UPDATE contact SET interest = $2, updated_at = now() WHERE id = $1`, [effects.contactId, effects.interest.value]);
   }
 }

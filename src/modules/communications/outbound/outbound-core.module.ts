@@ -1,3 +1,4 @@
+import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Campaign } from '../../../database/entities/campaign.entity';
@@ -14,7 +15,7 @@ import { MessageComposer } from './message-composer.service';
 import { MessageSender } from './message-sender.service';
 import { MessagesQueryService } from './messages-query.service';
 import { OutboundMetrics } from './outbound-metrics.service';
-import { OutboundQueue } from './outbound-queue.service';
+import { OUTBOUND_SEQUENCE, OutboundQueue } from './outbound-queue.service';
 import { QueuedSweeper } from './queued-sweeper.service';
 import { SendMessageService } from './send-message.service';
 import { SendOutcomeStore } from './send-outcome.store';
@@ -35,7 +36,7 @@ const SERVICES = [
 
 /** The send pipeline's services, shared by the API module and the worker module (no controllers, no handlers). */
 @Module({
-  imports: [TypeOrmModule.forFeature([Message, MessageTemplate, Campaign, CampaignRecipient]), CommunicationsModule, WhatsappModule, TemplatesCoreModule],
+  imports: [TypeOrmModule.forFeature([Message, MessageTemplate, Campaign, CampaignRecipient]), CommunicationsModule, WhatsappModule, TemplatesCoreModule, BullModule.registerFlowProducer({ name: OUTBOUND_SEQUENCE })],
   providers: SERVICES,
   exports: SERVICES,
 })

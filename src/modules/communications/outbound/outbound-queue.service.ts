@@ -1,8 +1,10 @@
+import { InjectFlowProducer } from '@nestjs/bullmq';
 import { Inject, Injectable } from '@nestjs/common';
+import type { FlowJob, FlowProducer, JobsOptions } from 'bullmq';
 import type { RedisClient } from '../../../common/redis/redis-client';
 import { REDIS } from '../../../common/redis/redis.module';
 import { JobName } from '../../../queues/job-names';
-import { jobIdFor } from '../../../queues/job-options';
+import { jobIdFor, optionsFor } from '../../../queues/job-options';
 import { JobProducer } from '../../../queues/job-producer.service';
 import { QueueName } from '../../../queues/queue-names';
 
@@ -18,6 +20,9 @@ export const PRIORITY_REPLY = 1;
 export const PRIORITY_TRANSACTIONAL = 2;
 export const PRIORITY_BULK = 10;
 
+/** The flow producer that chains the parts of a multi-part send (see `enqueueInOrder`). */
+export const OUTBOUND_SEQUENCE = 'outbound-sequence';
+
 /**
  * Enqueues send jobs: jobId = message id (a second enqueue of a live job is a no-op), BullMQ priority
  * from the row, delay from `sendAt`. The handler owns provider retries (attempts on the row), so BullMQ's
@@ -28,23 +33,30 @@ export class OutboundQueue {
   constructor(
     private readonly jobs: JobProducer,
     @Inject(REDIS) private readonly redis: RedisClient,
+    @InjectFlowProducer(OUTBOUND_SEQUENCE) private readonly flows: FlowProducer,
   ) {}
 
   async enqueue(messages: SendJobSpec[]): Promise<void> {
     if (messages.length === 0) return;
     const now = Date.now();
-    await this.jobs.enqueueBulk(
-      messages.map((m) => ({
-        name: JobName.SendMessage,
-        data: { messageId: m.id },
-        key: m.id,
-        opts: {
-          priority: m.priority,
-          backoff: { type: 'exponential', delay: 1000 },
-          ...delayOf(m, now),
-        },
-      })),
-    );
+    await this.jobs.enqueueBulk(messages.map((m) => ({ name: JobName.SendMessage, data: { messageId: m.id }, key: m.id, opts: jobOptions(m, now) })));
+  }
+
+  /**
+   * The parts of one reply, sent one after the other: a BullMQ flow where each part is the parent of the one
+   * before it, so BullMQ releases part N+1 only when part N's job has finished. A part that fails for good
+   * releases the next one too (`ignoreDependencyOnFailure`): a lost part never holds back the rest.
+   */
+  async enqueueInOrder(messages: SendJobSpec[]): Promise<void> {
+    if (messages.length <= 1) return this.enqueue(messages);
+    const now = Date.now();
+    const chain = messages.reduce<FlowJob | undefined>((previous, m) => {
+      const opts = optionsFor(JobName.SendMessage, { ...jobOptions(m, now), jobId: jobIdFor(JobName.SendMessage, m.id) });
+      const node = { name: JobName.SendMessage, queueName: QueueName.Outbound, data: { messageId: m.id }, opts };
+      if (!previous) return node;
+      return { ...node, children: [{ ...previous, opts: { ...previous.opts, ignoreDependencyOnFailure: true } }] } as FlowJob;
+    }, undefined);
+    await this.flows.add(chain!);
   }
 
   /**
@@ -62,6 +74,10 @@ export class OutboundQueue {
     const finished = jobIds.filter((_, i) => inSet(replies[2 * i]) || inSet(replies[2 * i + 1]));
     await Promise.all(finished.map((jobId) => queue.remove(jobId).catch(() => undefined)));
   }
+}
+
+function jobOptions(m: SendJobSpec, now: number): JobsOptions {
+  return { priority: m.priority, backoff: { type: 'exponential', delay: 1000 }, ...delayOf(m, now) };
 }
 
 function delayOf(m: SendJobSpec, now: number): { delay?: number } {

@@ -14,7 +14,7 @@ import { ContactsService } from '../contacts/contacts.service';
 import { ConversationsService } from '../conversations/conversations.service';
 import type { SendMessageDto } from './dto/send-message.dto';
 import { type ComposedMessage, MessageComposer, queuedColumns } from './message-composer.service';
-import { OutboundQueue, PRIORITY_REPLY, PRIORITY_TRANSACTIONAL } from './outbound-queue.service';
+import { OutboundQueue, PRIORITY_REPLY, PRIORITY_TRANSACTIONAL, type SendJobSpec } from './outbound-queue.service';
 import { requestHash } from './request-hash';
 import { CommunicationsErrorCode } from '../communications.errors';
 import { CommonErrorCode } from '../../../common/errors/common.errors';
@@ -28,6 +28,36 @@ export interface SendAccepted {
 export interface SendResult {
   body: SendAccepted;
   replayed: boolean;
+}
+
+/** One message of an ordered send, with its own idempotency key. */
+export interface SendPart {
+  dto: SendMessageDto;
+  idempotencyKey?: string;
+}
+
+/** The agent that wrote an answer, recorded on each of its messages. */
+export interface AgentAttribution {
+  agentName: string;
+  confidence: number;
+  isAi: boolean;
+}
+
+export type PartOutcome = { id: string } | { error: DomainError };
+
+interface Accepted {
+  result: SendResult;
+  job: SendJobSpec | null;
+}
+
+interface RowInput {
+  target: Target;
+  composed: ComposedMessage;
+  dto: SendMessageDto;
+  replyTo: { id: string; providerMessageId: string } | null;
+  idempotencyKey: string | null;
+  hash: string | null;
+  attribution?: AgentAttribution;
 }
 
 interface Target {
@@ -49,6 +79,36 @@ export class SendMessageService {
   ) {}
 
   async send(organizationId: string, dto: SendMessageDto, idempotencyKey?: string): Promise<SendResult> {
+    const accepted = await this.accept(organizationId, { dto, idempotencyKey });
+    if (accepted.job) await this.queue.enqueue([accepted.job]);
+    return accepted.result;
+  }
+
+  /**
+   * The parts of one answer (an agent's multi-message reply), each through the same checks as `send`, sent in
+   * this order by the outbound queue. A part the pipeline refuses is reported in its slot; the others still go.
+   */
+  async sendInOrder(organizationId: string, parts: SendPart[], attribution?: AgentAttribution): Promise<PartOutcome[]> {
+    const outcomes: PartOutcome[] = [];
+    const jobs: SendJobSpec[] = [];
+    for (const part of parts) {
+      try {
+        const accepted = await this.accept(organizationId, part, attribution);
+        if (accepted.job) jobs.push(accepted.job);
+        outcomes.push({ id: accepted.result.body.id });
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        outcomes.push({ error });
+      }
+    }
+    await this.queue.enqueueInOrder(jobs);
+    return outcomes;
+  }
+
+  /** Validates and records the message `queued`; `job` is what still has to be enqueued (none for a replay already sent). */
+  private async accept(organizationId: string, part: SendPart, attribution?: AgentAttribution): Promise<Accepted> {
+    const { idempotencyKey } = part;
+    let { dto } = part;
     const hash = idempotencyKey ? requestHash(dto) : null;
     if (idempotencyKey) {
       const replay = await this.findReplay(organizationId, idempotencyKey, hash!);
@@ -62,7 +122,7 @@ export class SendMessageService {
       windowOpen: this.conversations.isWindowOpen(target.conversation),
     });
     const replyTo = await this.resolveReplyTo(organizationId, dto.replyToMessageId);
-    const message = this.buildRow(organizationId, target, composed, dto, replyTo, idempotencyKey ?? null, hash);
+    const message = buildRow(organizationId, { target, composed, dto, replyTo, idempotencyKey: idempotencyKey ?? null, hash, attribution });
     const inserted = await this.dataSource.transaction(async (manager) => {
       const id = await this.insertIfNew(manager, message);
       if (id) await this.conversations.recordOutbound(target.conversation.id, new Date(), composed.text, manager);
@@ -74,11 +134,13 @@ export class SendMessageService {
       if (replay) return replay;
       throw new DomainError(CommunicationsErrorCode.IdempotencyKeyConflict, 'Idempotency-Key was used concurrently');
     }
-    await this.queue.enqueue([{ id: inserted, priority: message.priority!, sendAt: message.sendAt }]);
-    return { body: { id: inserted, status: 'queued', conversationId: target.conversation.id }, replayed: false };
+    return {
+      result: { body: { id: inserted, status: 'queued', conversationId: target.conversation.id }, replayed: false },
+      job: { id: inserted, priority: message.priority!, sendAt: message.sendAt },
+    };
   }
 
-  private async findReplay(organizationId: string, key: string, hash: string): Promise<SendResult | null> {
+  private async findReplay(organizationId: string, key: string, hash: string): Promise<Accepted | null> {
     const existing = await this.dataSource.getRepository(Message).findOne({
       where: { organizationId, idempotencyKey: key },
       select: { id: true, conversationId: true, requestHash: true, status: true, priority: true, sendAt: true },
@@ -88,8 +150,8 @@ export class SendMessageService {
       throw new DomainError(CommunicationsErrorCode.IdempotencyKeyConflict, 'This Idempotency-Key was already used with a different request body', { messageId: existing.id });
     }
     // Redis may have lost the first enqueue: re-adding is a no-op when the job still exists.
-    if (existing.status === MessageStatus.Queued) await this.queue.enqueue([{ id: existing.id, priority: existing.priority, sendAt: existing.sendAt }]);
-    return { body: { id: existing.id, status: 'queued', conversationId: existing.conversationId }, replayed: true };
+    const job = existing.status === MessageStatus.Queued ? { id: existing.id, priority: existing.priority, sendAt: existing.sendAt } : null;
+    return { result: { body: { id: existing.id, status: 'queued', conversationId: existing.conversationId }, replayed: true }, job };
   }
 
   private async resolveTarget(organizationId: string, dto: SendMessageDto): Promise<Target> {
@@ -134,38 +196,32 @@ export class SendMessageService {
     return { ...dto, reaction: { ...dto.reaction, messageId: target.providerMessageId } };
   }
 
-  private buildRow(
-    organizationId: string,
-    target: Target,
-    composed: ComposedMessage,
-    dto: SendMessageDto,
-    replyTo: { id: string; providerMessageId: string } | null,
-    idempotencyKey: string | null,
-    hash: string | null,
-  ): Partial<Message> {
-    // Agent answers and replies to the customer go first: the customer is waiting in an open window.
-    const isReply = dto.kind === 'reply' || dto.kind === 'agent' || Boolean(replyTo);
-    return {
-      organizationId,
-      whatsappAccountId: target.account.id,
-      conversationId: target.conversation.id,
-      contactId: target.contact.id,
-      ...queuedColumns(composed),
-      replyToMessageId: replyTo?.id ?? null,
-      contextProviderMessageId: replyTo?.providerMessageId ?? null,
-      kind: dto.kind ?? null,
-      externalRef: dto.externalRef ?? null,
-      metadata: dto.metadata ?? null,
-      priority: isReply ? PRIORITY_REPLY : PRIORITY_TRANSACTIONAL,
-      sendAt: dto.sendAt ? new Date(dto.sendAt) : null,
-      idempotencyKey,
-      requestHash: hash,
-    };
-  }
-
   private async insertIfNew(manager: EntityManager, row: Partial<Message>): Promise<string | null> {
     const result = await manager.createQueryBuilder().insert().into(Message).values(row).orIgnore().returning(['id']).execute();
     const id = (result.raw as Array<{ id: string }>)[0]?.id;
     return id ?? null;
   }
+}
+
+/** The `queued` row: agent answers and replies to the customer go first (the customer is waiting in an open window). */
+function buildRow(organizationId: string, row: RowInput): Partial<Message> {
+  const { target, composed, dto, replyTo, attribution } = row;
+  const isReply = dto.kind === 'reply' || dto.kind === 'agent' || Boolean(replyTo);
+  return {
+    organizationId,
+    whatsappAccountId: target.account.id,
+    conversationId: target.conversation.id,
+    contactId: target.contact.id,
+    ...queuedColumns(composed),
+    replyToMessageId: replyTo?.id ?? null,
+    contextProviderMessageId: replyTo?.providerMessageId ?? null,
+    kind: dto.kind ?? null,
+    externalRef: dto.externalRef ?? null,
+    metadata: dto.metadata ?? null,
+    priority: isReply ? PRIORITY_REPLY : PRIORITY_TRANSACTIONAL,
+    sendAt: dto.sendAt ? new Date(dto.sendAt) : null,
+    idempotencyKey: row.idempotencyKey,
+    requestHash: row.hash,
+    ...(attribution ? { agentName: attribution.agentName, agentConfidence: attribution.confidence, isAi: attribution.isAi } : {}),
+  };
 }
