@@ -22,6 +22,8 @@ export default async function globalSetup(): Promise<void> {
   }
 }
 
+const TEMPLATE_KEEP_MS = 24 * 60 * 60 * 1000;
+
 async function buildTemplate(admin: Client, template: string): Promise<void> {
   const building = `${template}_building`;
   await admin.query(`DROP DATABASE IF EXISTS "${building}" WITH (FORCE)`);
@@ -31,10 +33,16 @@ async function buildTemplate(admin: Client, template: string): Promise<void> {
   await dataSource.runMigrations();
   await dataSource.destroy();
   await admin.query(`ALTER DATABASE "${building}" RENAME TO "${template}"`);
-  // Older templates are left behind by schema changes.
-  const old = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'conversa\\_tpl\\_%' AND datname <> $1`, [template]);
+  await admin.query(`COMMENT ON DATABASE "${template}" IS '${Date.now()}'`);
+  // Older templates are left behind by schema changes. A template built in the last day may belong to another
+  // checkout (a branch with other migrations) testing at the same time, so only older ones go.
+  const old = await admin.query<{ datname: string; built: string | null }>(
+    `SELECT d.datname, shobj_description(d.oid, 'pg_database') AS built FROM pg_database d WHERE d.datname LIKE 'conversa\\_tpl\\_%' AND d.datname <> $1`,
+    [template],
+  );
+  const stale = old.rows.filter((row) => !(Number(row.built) > Date.now() - TEMPLATE_KEEP_MS));
   // Not forced: a concurrent run may still be cloning from an older template.
-  for (const { datname } of old.rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}"`).catch(() => undefined);
+  for (const { datname } of stale) await admin.query(`DROP DATABASE IF EXISTS "${datname}"`).catch(() => undefined);
 }
 
 /** Clones are named conversa_t_<pid>_…; drop those whose test process no longer runs. */
