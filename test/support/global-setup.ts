@@ -37,7 +37,7 @@ async function buildTemplate(admin: Client, template: string): Promise<void> {
   // Older templates are left behind by schema changes. A template built in the last day may belong to another
   // checkout (a branch with other migrations) testing at the same time, so only older ones go.
   const old = await admin.query<{ datname: string; built: string | null }>(
-    `SELECT d.datname, shobj_description(d.oid, 'pg_database') AS built FROM pg_database d WHERE d.datname LIKE 'conversa\\_tpl\\_%' AND d.datname <> $1`,
+    `SELECT d.datname, shobj_description(d.oid, 'pg_database') AS built FROM pg_database d WHERE d.datname LIKE 'conversa\\_template\\_%' AND d.datname <> $1`,
     [template],
   );
   const stale = old.rows.filter((row) => !(Number(row.built) > Date.now() - TEMPLATE_KEEP_MS));

@@ -12,7 +12,7 @@ export function templateDb(): string {
   for (const file of readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.ts')).sort()) {
     hash.update(file).update(readFileSync(join(MIGRATIONS_DIR, file)));
   }
-  return `conversa_tpl_${hash.digest('hex').slice(0, 12)}`;
+  return `conversa_template_${hash.digest('hex').slice(0, 12)}`;
 }
 
 export function databaseUrl(name: string): string {
