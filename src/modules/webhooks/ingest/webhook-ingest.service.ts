@@ -11,14 +11,16 @@ import { WebhookProvider } from '../../../database/entities/enums';
 import { JobName } from '../../../queues/job-names';
 import { JobProducer } from '../../../queues/job-producer.service';
 import { MetricsService } from '../../metrics/metrics.service';
+import { normalizeProviderPayload, phoneNumberIdsOf } from '../normalizer/provider-payload';
+import { parseRawBody } from '../normalizer/raw-body';
 
 export interface IncomingWebhook {
   provider: WebhookProvider;
   idempotencyKey: string;
   whatsappAccountId: string | null;
   eventName: string | null;
-  /** The raw body text: stored as received (jsonb), never re-serialised. */
-  rawBody: string;
+  /** The raw body: stored as received (jsonb, or these bytes when jsonb rejects them), never re-serialised. */
+  rawBody: Buffer;
 }
 
 const MAX_BATCH = 500;
@@ -36,10 +38,24 @@ const INSERT_EVENTS = new PreparedStatement(
    RETURNING id, idempotency_key`,
 );
 
+/** A body jsonb rejects is kept as its bytes, stored failed (not enqueued) until an operator replays it. */
+const INSERT_RAW_EVENT = new PreparedStatement(
+  'webhook-events-insert-raw',
+  `INSERT INTO webhook_event (provider, idempotency_key, whatsapp_account_id, event_name, raw_body, status, error, phone_number_ids)
+   VALUES ($1, $2, $3, $4, $5, 'failed', $6, $7::varchar[])
+   ON CONFLICT (idempotency_key) DO NOTHING
+   RETURNING id, idempotency_key`,
+);
+
 interface StoredEvent {
   id: string;
   idempotency_key: string;
+  /** Stored as raw bytes: not enqueued. */
+  raw?: boolean;
 }
+
+/** The answer to one request: new (true), duplicate (false), or the error it gets. */
+type StoreOutcome = boolean | DomainError;
 
 /**
  * Store-then-acknowledge with group commit: concurrent requests within a few milliseconds share
@@ -51,7 +67,7 @@ interface StoredEvent {
 export class WebhookIngestService implements OnModuleDestroy {
   private readonly receivedTotal;
   private readonly batchSize;
-  private readonly committer: GroupCommit<IncomingWebhook, boolean>;
+  private readonly committer: GroupCommit<IncomingWebhook, StoreOutcome>;
   /** Enqueueing is off the request's path (answered at commit), so it lingers a little to share one addBulk. */
   private readonly enqueuer = new GroupCommit((rows: StoredEvent[]) => this.enqueue(rows), { maxBatch: MAX_BATCH, maxInFlight: 1, lingerMs: () => ENQUEUE_LINGER_MS });
 
@@ -69,27 +85,48 @@ export class WebhookIngestService implements OnModuleDestroy {
   }
 
   /** Resolves true when the event is new (stored now), false for a duplicate; rejects when storage failed. */
-  store(webhook: IncomingWebhook): Promise<boolean> {
-    return this.committer.submit(webhook);
+  async store(webhook: IncomingWebhook): Promise<boolean> {
+    const outcome = await this.committer.submit(webhook);
+    if (outcome instanceof Error) throw outcome;
+    return outcome;
   }
 
-  private async storeBatch(batch: IncomingWebhook[]): Promise<boolean[]> {
+  private async storeBatch(batch: IncomingWebhook[]): Promise<StoreOutcome[]> {
     this.batchSize.observe(batch.length);
+    const unstored = new Set<IncomingWebhook>();
     let inserted: StoredEvent[];
     try {
-      inserted = await this.insertBatch(batch);
+      inserted = await this.insertIsolating(batch, unstored);
     } catch (error) {
-      this.rootLogger.error({ err: { message: (error as Error).message }, rows: batch.length }, 'webhook storage failed');
-      throw new DomainError('WEBHOOK_STORAGE_UNAVAILABLE', 'The event could not be stored; retry later', undefined, 503);
+      this.logStorageFailure(error, batch.length);
+      throw storageUnavailable();
     }
     // While Redis is away the backlog is not kept in memory: the rows are durable and the sweep enqueues them.
-    if (this.enqueuer.waiting < MAX_ENQUEUE_BACKLOG) for (const row of inserted) void this.enqueuer.submit(row);
-    const newKeys = new Set(inserted.map((r) => r.idempotency_key));
+    if (this.enqueuer.waiting < MAX_ENQUEUE_BACKLOG) for (const row of inserted) if (!row.raw) void this.enqueuer.submit(row);
+    const newKeys = new Map(inserted.map((r) => [r.idempotency_key, r.raw ? 'stored_raw' : 'stored']));
     return batch.map((webhook) => {
-      const isNew = newKeys.delete(webhook.idempotencyKey);
-      this.receivedTotal.inc({ provider: webhook.provider, outcome: isNew ? 'stored' : 'duplicate' });
-      return isNew;
+      if (unstored.has(webhook)) return storageUnavailable();
+      const outcome = newKeys.get(webhook.idempotencyKey);
+      newKeys.delete(webhook.idempotencyKey);
+      this.receivedTotal.inc({ provider: webhook.provider, outcome: outcome ?? 'duplicate' });
+      return outcome !== undefined;
     });
+  }
+
+  /**
+   * A batch PostgreSQL rejects for what a row holds is halved until the rows at fault are found, so one poison
+   * body never takes its neighbours down; those rows are kept as raw bytes. Any other error fails the batch.
+   */
+  private async insertIsolating(rows: IncomingWebhook[], unstored: Set<IncomingWebhook>): Promise<StoredEvent[]> {
+    try {
+      return await this.insertBatch(rows);
+    } catch (error) {
+      if (!isContentError(error)) throw error;
+      if (rows.length === 1) return this.insertRaw(rows[0], error, unstored);
+      const half = Math.ceil(rows.length / 2);
+      const first = await this.insertIsolating(rows.slice(0, half), unstored);
+      return [...first, ...(await this.insertIsolating(rows.slice(half), unstored))];
+    }
   }
 
   private insertBatch(rows: IncomingWebhook[]): Promise<StoredEvent[]> {
@@ -98,8 +135,28 @@ export class WebhookIngestService implements OnModuleDestroy {
       rows.map((row) => row.idempotencyKey),
       rows.map((row) => row.whatsappAccountId),
       rows.map((row) => row.eventName),
-      rows.map((row) => row.rawBody),
+      rows.map((row) => row.rawBody.toString('utf8')),
     ]);
+  }
+
+  /** Only this request fails if even its raw form cannot be stored. */
+  private async insertRaw(row: IncomingWebhook, rejection: ContentError, unstored: Set<IncomingWebhook>): Promise<StoredEvent[]> {
+    const reason = `PostgreSQL jsonb rejected the payload (${rejection.code}: ${rejection.message.slice(0, 120)}); kept as raw bytes, replay to process it`;
+    try {
+      const stored = await INSERT_RAW_EVENT.run<StoredEvent>(this.dataSource.manager, [
+        row.provider, row.idempotencyKey, row.whatsappAccountId, row.eventName, row.rawBody, reason, phoneNumberIdsIn(row),
+      ]);
+      this.rootLogger.warn({ code: rejection.code, provider: row.provider }, 'webhook body rejected by jsonb; stored as raw bytes');
+      return stored.map((event) => ({ ...event, raw: true }));
+    } catch (error) {
+      this.logStorageFailure(error, 1);
+      unstored.add(row);
+      return [];
+    }
+  }
+
+  private logStorageFailure(error: unknown, rows: number): void {
+    this.rootLogger.error({ err: { message: (error as Error).message, code: (error as { code?: unknown }).code }, rows }, 'webhook storage failed');
   }
 
   /** Never rejects: a failed enqueue is logged and left to the sweep. */
@@ -123,5 +180,29 @@ export class WebhookIngestService implements OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     await this.committer.drain();
     await this.enqueuer.drain();
+  }
+}
+
+interface ContentError {
+  code: string;
+  message: string;
+}
+
+/** Class 22 (data exception) and 54 (program limit: nesting too deep) are about what a row holds, not an outage. */
+function isContentError(error: unknown): error is ContentError {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('54'));
+}
+
+function storageUnavailable(): DomainError {
+  return new DomainError('WEBHOOK_STORAGE_UNAVAILABLE', 'The event could not be stored; retry later', undefined, 503);
+}
+
+/** Routing only (which organisations see the failed event); a body that normalises to nothing concerns none. */
+function phoneNumberIdsIn(row: IncomingWebhook): string[] {
+  try {
+    return phoneNumberIdsOf(normalizeProviderPayload(row.provider, parseRawBody(row.rawBody), row.eventName));
+  } catch {
+    return [];
   }
 }
