@@ -1,4 +1,5 @@
 import { DomainError } from '../../common/errors/domain-error';
+import { isTimestampText, isUuidText } from '../../common/pagination';
 
 export const DEFAULT_PAGE_LIMIT = 25;
 export const MAX_PAGE_LIMIT = 100;
@@ -24,13 +25,14 @@ export function encodeCursor(position: CursorPosition): string {
   return Buffer.from(JSON.stringify(position), 'utf8').toString('base64url');
 }
 
-export function decodeCursor(cursor: string | undefined): CursorPosition | null {
+/** `isKey` checks the sort key's text before it reaches a cast (a timestamp unless the listing says otherwise). */
+export function decodeCursor(cursor: string | undefined, isKey: (key: string) => boolean = isTimestampText): CursorPosition | null {
   if (!cursor) return null;
   try {
     const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Partial<CursorPosition>;
-    const keyOk = parsed.k === null || typeof parsed.k === 'string';
-    const idOk = typeof parsed.id === 'string' && /^[0-9a-f-]{36}$/i.test(parsed.id);
-    const asOfOk = parsed.asOf === undefined || typeof parsed.asOf === 'string';
+    const keyOk = parsed.k === null || (typeof parsed.k === 'string' && isKey(parsed.k));
+    const idOk = isUuidText(parsed.id);
+    const asOfOk = parsed.asOf === undefined || isTimestampText(parsed.asOf);
     if (keyOk && idOk && asOfOk) return parsed as CursorPosition;
   } catch {
     // fall through to the error below

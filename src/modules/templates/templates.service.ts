@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { Repository } from 'typeorm';
 import { DomainError, NotFoundError } from '../../common/errors/domain-error';
 import { ROOT_LOGGER } from '../../common/logging/logging.module';
+import { isTimestampText, isUuidText } from '../../common/pagination';
 import { TemplateCategory } from '../../database/entities/enums';
 import { MessageTemplate } from '../../database/entities/message-template.entity';
 import { WhatsappAccountsService } from '../whatsapp/accounts/whatsapp-accounts.service';
@@ -320,7 +321,7 @@ function encodeCursor(row: MessageTemplate): string {
 
 function decodeCursor(cursor: string): { createdAt: string; id: string } {
   const [createdAt, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (!createdAt || !id || Number.isNaN(Date.parse(createdAt)) || !/^[0-9a-f-]{36}$/i.test(id)) {
+  if (!isTimestampText(createdAt) || !isUuidText(id)) {
     throw new DomainError('INVALID_CURSOR', 'cursor is not a nextCursor returned by this endpoint', undefined, 400);
   }
   return { createdAt, id };

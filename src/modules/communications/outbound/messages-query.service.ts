@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { DomainError, NotFoundError } from '../../../common/errors/domain-error';
+import { isTimestampText, isUuidText } from '../../../common/pagination';
 import { Contact } from '../../../database/entities/contact.entity';
 import { Message } from '../../../database/entities/message.entity';
 import type { ListMessagesQueryDto } from './dto/send-message.dto';
@@ -121,7 +122,7 @@ function encodeCursor(cursor: { t: string; id: string }): string {
 function decodeCursor(value: string): { t: string; id: string } {
   try {
     const parsed = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as { t?: unknown; id?: unknown };
-    if (typeof parsed.t === 'string' && typeof parsed.id === 'string' && /^[0-9a-f-]{36}$/i.test(parsed.id) && /^\d{4}-\d{2}-\d{2}[ T][\d:.]+(Z|[+-]\d{2}(:?\d{2})?)?$/.test(parsed.t)) {
+    if (isTimestampText(parsed.t) && isUuidText(parsed.id)) {
       return { t: parsed.t, id: parsed.id };
     }
   } catch {

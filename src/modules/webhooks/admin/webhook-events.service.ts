@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { NotFoundError } from '../../../common/errors/domain-error';
-import { decodeCursor, encodeCursor, type Page } from '../../../common/pagination';
+import { DomainError, NotFoundError } from '../../../common/errors/domain-error';
+import { decodeCursor, encodeCursor, isTimestampText, isUuidText, type Page } from '../../../common/pagination';
 import { WebhookEventStatus } from '../../../database/entities/enums';
 import { JobName } from '../../../queues/job-names';
 import { JobProducer } from '../../../queues/job-producer.service';
@@ -30,7 +30,7 @@ export class WebhookEventsService {
   ) {}
 
   async list(organizationId: string, filter: { status?: WebhookEventStatus; cursor?: string; limit: number }): Promise<Page<WebhookEventSummary>> {
-    const after = filter.cursor ? decodeCursor<{ at: string; id: string }>(filter.cursor) : null;
+    const after = filter.cursor ? eventsCursor(filter.cursor) : null;
     const rows: Array<Record<string, unknown>> = await this.dataSource.query(
       `SELECT e.id, e.provider, e.event_name, e.status, e.attempts, e.error, e.item_errors, e.received_at, e.processed_at
        FROM webhook_event e
@@ -63,6 +63,12 @@ const ORG_VISIBLE = `(
   e.whatsapp_account_id IN (SELECT id FROM whatsapp_account WHERE organization_id = $1)
   OR (e.whatsapp_account_id IS NULL AND e.phone_number_ids && ARRAY(SELECT phone_number_id FROM whatsapp_account WHERE organization_id = $1)::varchar[])
 )`;
+
+function eventsCursor(cursor: string): { at: string; id: string } {
+  const after = decodeCursor<{ at?: unknown; id?: unknown } | null>(cursor);
+  if (after && isTimestampText(after.at) && isUuidText(after.id)) return { at: after.at, id: after.id };
+  throw new DomainError('INVALID_CURSOR', 'The cursor is not valid', undefined, 400);
+}
 
 function toSummary(row: Record<string, unknown>): WebhookEventSummary {
   return {
