@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { PreparedStatement } from '../../../database/prepared-statement';
 import { DomainError } from '../../../common/errors/domain-error';
 import { GroupCommit } from '../../../common/batching/group-commit';
@@ -115,22 +115,35 @@ export class WebhookIngestService implements OnModuleDestroy {
 
   /**
    * A batch PostgreSQL rejects for what a row holds is halved until the rows at fault are found, so one poison
-   * body never takes its neighbours down; those rows are kept as raw bytes. Any other error fails the batch.
+   * body never takes its neighbours down; those rows are kept as raw bytes. The search runs in one transaction,
+   * each attempt under a savepoint, so it costs one commit. Any other error fails the batch.
    */
   private async insertIsolating(rows: IncomingWebhook[], unstored: Set<IncomingWebhook>): Promise<StoredEvent[]> {
     try {
-      return await this.insertBatch(rows);
+      return await this.insertBatch(this.dataSource.manager, rows);
     } catch (error) {
-      if (!isContentError(error)) throw error;
-      if (rows.length === 1) return this.insertRaw(rows[0], error, unstored);
-      const half = Math.ceil(rows.length / 2);
-      const first = await this.insertIsolating(rows.slice(0, half), unstored);
-      return [...first, ...(await this.insertIsolating(rows.slice(half), unstored))];
+      if (!isContentError(error) || rows.length === 0) throw error;
+      return this.dataSource.transaction((manager) => this.isolate(manager, rows, error, unstored));
     }
   }
 
-  private insertBatch(rows: IncomingWebhook[]): Promise<StoredEvent[]> {
-    return INSERT_EVENTS.run<StoredEvent>(this.dataSource.manager, [
+  private async isolate(manager: EntityManager, rows: IncomingWebhook[], rejection: ContentError, unstored: Set<IncomingWebhook>): Promise<StoredEvent[]> {
+    if (rows.length === 1) return this.insertRaw(manager, rows[0], rejection, unstored);
+    const stored: StoredEvent[] = [];
+    const half = Math.ceil(rows.length / 2);
+    for (const part of [rows.slice(0, half), rows.slice(half)]) {
+      try {
+        stored.push(...(await underSavepoint(manager, () => this.insertBatch(manager, part))));
+      } catch (error) {
+        if (!isContentError(error)) throw error;
+        stored.push(...(await this.isolate(manager, part, error, unstored)));
+      }
+    }
+    return stored;
+  }
+
+  private insertBatch(manager: EntityManager, rows: IncomingWebhook[]): Promise<StoredEvent[]> {
+    return INSERT_EVENTS.run<StoredEvent>(manager, [
       rows.map((row) => row.provider),
       rows.map((row) => row.idempotencyKey),
       rows.map((row) => row.whatsappAccountId),
@@ -139,16 +152,17 @@ export class WebhookIngestService implements OnModuleDestroy {
     ]);
   }
 
-  /** Only this request fails if even its raw form cannot be stored. */
-  private async insertRaw(row: IncomingWebhook, rejection: ContentError, unstored: Set<IncomingWebhook>): Promise<StoredEvent[]> {
+  /** Only this request fails if even its raw form is rejected. */
+  private async insertRaw(manager: EntityManager, row: IncomingWebhook, rejection: ContentError, unstored: Set<IncomingWebhook>): Promise<StoredEvent[]> {
     const reason = `PostgreSQL jsonb rejected the payload (${rejection.code}: ${rejection.message.slice(0, 120)}); kept as raw bytes, replay to process it`;
     try {
-      const stored = await INSERT_RAW_EVENT.run<StoredEvent>(this.dataSource.manager, [
-        row.provider, row.idempotencyKey, row.whatsappAccountId, row.eventName, row.rawBody, reason, phoneNumberIdsIn(row),
-      ]);
+      const stored = await underSavepoint(manager, () =>
+        INSERT_RAW_EVENT.run<StoredEvent>(manager, [row.provider, row.idempotencyKey, row.whatsappAccountId, row.eventName, row.rawBody, reason, phoneNumberIdsIn(row)]),
+      );
       this.rootLogger.warn({ code: rejection.code, provider: row.provider }, 'webhook body rejected by jsonb; stored as raw bytes');
       return stored.map((event) => ({ ...event, raw: true }));
     } catch (error) {
+      if (!isContentError(error)) throw error;
       this.logStorageFailure(error, 1);
       unstored.add(row);
       return [];
@@ -186,6 +200,20 @@ export class WebhookIngestService implements OnModuleDestroy {
 interface ContentError {
   code: string;
   message: string;
+}
+
+/** A failed statement rolls back to the savepoint, leaving the transaction usable. */
+async function underSavepoint<T>(manager: EntityManager, run: () => Promise<T>): Promise<T> {
+  await manager.query('SAVEPOINT isolate_rows');
+  try {
+    const result = await run();
+    await manager.query('RELEASE SAVEPOINT isolate_rows');
+    return result;
+  } catch (error) {
+    await manager.query('ROLLBACK TO SAVEPOINT isolate_rows');
+    await manager.query('RELEASE SAVEPOINT isolate_rows');
+    throw error;
+  }
 }
 
 /** Class 22 (data exception) and 54 (program limit: nesting too deep) are about what a row holds, not an outage. */
