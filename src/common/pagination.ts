@@ -23,26 +23,39 @@ export interface CursorPosition {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const TIMESTAMP = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(\.\d{1,6})?(Z|[+-]\d{2}(:?\d{2})?)?$/;
+const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.\d{1,6})?(?:Z|[+-](\d{2})(?::?(\d{2}))?)?$/;
 
-/** A key that PostgreSQL reads as a timestamptz: checked here so a forged cursor is a 400, never a query error. */
-export function isTimestampKey(key: string | null): boolean {
-  const match = key === null ? null : TIMESTAMP.exec(key);
-  return match !== null && !Number.isNaN(Date.parse(`${match[1]}T${match[2]}Z`));
+/**
+ * A timestamp as our cursors carry it (ISO or PostgreSQL's text) that a `::timestamptz` cast accepts: a cursor
+ * is client input, and a day PostgreSQL rejects (2026-02-30) must be a 400, not a failed query.
+ */
+export function isTimestampText(value: unknown): value is string {
+  const match = typeof value === 'string' ? TIMESTAMP.exec(value) : null;
+  if (!match) return false;
+  const [year, month, day, hour, minute, second, offsetHours = 0, offsetMinutes = 0] = match.slice(1).map((part) => Number(part ?? 0));
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth && hour <= 23 && minute <= 59 && second <= 59 && offsetHours <= 15 && offsetMinutes <= 59;
+}
+
+export function isUuidText(value: unknown): value is string {
+  return typeof value === 'string' && UUID.test(value);
 }
 
 export function encodeCursor(position: CursorPosition): string {
   return Buffer.from(JSON.stringify(position), 'utf8').toString('base64url');
 }
 
-/** Null when no cursor was given; INVALID_CURSOR (400) when it is not one this API issued. */
-export function decodeCursor(cursor: string | undefined, isValidKey: (key: string | null) => boolean = () => true): CursorPosition | null {
+/**
+ * Null when no cursor was given; INVALID_CURSOR (400) when it is not one this API issued. `isKey` checks the
+ * sort key's text before it reaches a cast (a timestamp unless the listing says otherwise).
+ */
+export function decodeCursor(cursor: string | undefined, isKey: (key: string) => boolean = isTimestampText): CursorPosition | null {
   if (!cursor) return null;
   try {
     const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Partial<CursorPosition>;
-    const keyOk = (parsed.k === null || typeof parsed.k === 'string') && isValidKey(parsed.k);
-    const idOk = typeof parsed.id === 'string' && UUID.test(parsed.id);
-    const asOfOk = parsed.asOf === undefined || (typeof parsed.asOf === 'string' && isTimestampKey(parsed.asOf));
+    const keyOk = parsed.k === null || (typeof parsed.k === 'string' && isKey(parsed.k));
+    const idOk = isUuidText(parsed.id);
+    const asOfOk = parsed.asOf === undefined || isTimestampText(parsed.asOf);
     if (keyOk && idOk && asOfOk) return parsed as CursorPosition;
   } catch {
     // fall through to the error below

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { DomainErrorFilter } from '../common/http/domain-error.filter';
 import { addErrorResponses } from '../common/http/openapi-errors';
+import { RejectNulCharactersPipe } from '../common/http/nul-characters.pipe';
 import { createValidationPipe } from '../common/http/validation.pipe';
 import { PinoNestLogger } from '../common/logging/logger';
 import type { AppConfig } from '../config/app-config';
@@ -50,7 +51,7 @@ function configureHttp(app: NestFastifyApplication, config: AppConfig): void {
     request.log.info({ method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
   app.useGlobalFilters(new DomainErrorFilter());
-  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalPipes(new RejectNulCharactersPipe(), createValidationPipe());
   const document = addErrorResponses(
     SwaggerModule.createDocument(
     app,

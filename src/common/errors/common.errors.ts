@@ -2,6 +2,7 @@
 export enum CommonErrorCode {
   ValidationFailed = 'VALIDATION_FAILED',
   InvalidCursor = 'INVALID_CURSOR',
+  InvalidCharacters = 'INVALID_CHARACTERS',
   InvalidPhoneNumber = 'INVALID_PHONE_NUMBER',
   MalformedJson = 'MALFORMED_JSON',
   BadRequest = 'BAD_REQUEST',

@@ -15,6 +15,7 @@ export const ERROR_CODE_ENUMS = { CommonErrorCode, AuthErrorCode, Communications
 export const ERROR_STATUS: Record<ErrorCode, number> = {
   [CommonErrorCode.ValidationFailed]: 400,
   [CommonErrorCode.InvalidCursor]: 400,
+  [CommonErrorCode.InvalidCharacters]: 400,
   [CommonErrorCode.InvalidPhoneNumber]: 400,
   [CommonErrorCode.MalformedJson]: 400,
   [CommonErrorCode.BadRequest]: 400,

@@ -24,8 +24,13 @@ export class WebhookEvent {
   @Column({ type: 'varchar', length: 100, nullable: true })
   eventName: string | null;
 
-  @Column({ type: 'jsonb' })
+  /** The body as received; null when PostgreSQL's jsonb rejected it (then `rawBody` holds it). */
+  @Column({ type: 'jsonb', nullable: true })
   payload: unknown;
+
+  /** The exact bytes of a body jsonb could not hold (`\u0000`, a lone surrogate, too deep, a number out of range). */
+  @Column({ type: 'bytea', nullable: true })
+  rawBody: Buffer | null;
 
   /** Phone number ids the payload concerns (set when processed): which organisations may see the event. */
   @Column({ type: 'varchar', length: 64, array: true, default: () => "'{}'" })

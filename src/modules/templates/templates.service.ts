@@ -15,7 +15,7 @@ import { renderTemplate, type RenderedTemplate } from './template.renderer';
 import { validateTemplateDefinition } from './template.validator';
 import type { TemplateRenderOptions, TemplateVariables } from './template-variables';
 import { TemplatesErrorCode } from './templates.errors';
-import { decodeCursor, encodeCursor, escapeLike, isTimestampKey, type Page, pageLimit } from '../../common/pagination';
+import { decodeCursor, encodeCursor, escapeLike, type Page, pageLimit } from '../../common/pagination';
 
 /** Statuses a user may edit (and submit): a local draft, or what Meta rejected. */
 export const EDITABLE_STATUSES = ['DRAFT', 'REJECTED'];
@@ -130,7 +130,7 @@ export class TemplatesService {
     if (filter.language) qb.andWhere('t.language = :language', { language: filter.language });
     if (filter.name) qb.andWhere('t.name ILIKE :name', { name: `%${escapeLike(filter.name.toLowerCase())}%` });
     if (!filter.includeRemoved && filter.status?.toUpperCase() !== REMOVED_STATUS) qb.andWhere('t.removedAt IS NULL');
-    const cursor = decodeCursor(filter.cursor, isTimestampKey);
+    const cursor = decodeCursor(filter.cursor);
     if (cursor) qb.andWhere(`(${CREATED_MS}, t.id) < (CAST(:createdAt AS timestamptz), CAST(:id AS uuid))`, { createdAt: cursor.k, id: cursor.id });
     // Millisecond precision on both sides: the cursor carries a JS Date, PostgreSQL keeps microseconds.
     const rows = await qb.orderBy(CREATED_MS, 'DESC').addOrderBy('t.id', 'DESC').limit(limit + 1).getMany();

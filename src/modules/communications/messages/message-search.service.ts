@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { MessageDirection } from '../../../database/entities/enums';
 import type { MessageSearchHitDto, SearchMessagesQueryDto } from './dto/message.dto';
-import { decodeCursor, type Page, pageLimit, toPage } from '../../../common/pagination';
+import { decodeCursor, isTimestampText, type Page, pageLimit, toPage } from '../../../common/pagination';
 import { SqlParams } from '../../../database/sql-params';
 
 // ts_headline does not escape HTML: mark with sentinels, escape the text, then turn the sentinels into <mark>.
@@ -52,7 +52,7 @@ export class MessageSearchService {
 
   async search(organizationId: string, query: SearchMessagesQueryDto): Promise<Page<MessageSearchHitDto>> {
     const limit = pageLimit(query.limit);
-    const cursor = decodeCursor(query.cursor);
+    const cursor = decodeCursor(query.cursor, isRankKey);
     const p = new SqlParams();
     const q = p.add(query.q);
     // The query expression is inlined (not read from the CTE) so the planner can see how selective it is:
@@ -62,8 +62,9 @@ export class MessageSearchService {
     if (query.accountId) where.push(`m.whatsapp_account_id = ${p.add(query.accountId)}`);
     if (query.contactId) where.push(`m.contact_id = ${p.add(query.contactId)}`);
     if (query.direction) where.push(`m.direction = ${p.add(query.direction)}`);
-    if (query.from) where.push(`m.occurred_at >= ${p.add(query.from)}::timestamptz`);
-    if (query.to) where.push(`m.occurred_at < ${p.add(query.to)}::timestamptz`);
+    // As the messages list reads them: a Date, so a day PostgreSQL rejects (2026-02-30) cannot fail the query.
+    if (query.from) where.push(`m.occurred_at >= ${p.add(new Date(query.from))}::timestamptz`);
+    if (query.to) where.push(`m.occurred_at < ${p.add(new Date(query.to))}::timestamptz`);
     const rank = 'ts_rank(m.search_vector, tsq.q)';
     const after = cursor ? this.after(cursor.k, cursor.id, rank, p) : 'TRUE';
     const candidates = p.add(SEARCH_CANDIDATES);
@@ -107,4 +108,11 @@ export class MessageSearchService {
     const [rankKey, occurredAt] = (key ?? '').split('|');
     return `(${rank}, m.occurred_at, m.id) < (${p.add(rankKey)}::real, ${p.add(occurredAt)}::timestamptz, ${p.add(id)}::uuid)`;
   }
+}
+
+/** `rank|occurredAt`: a float4 rank PostgreSQL's `real` accepts and a timestamp. */
+function isRankKey(key: string): boolean {
+  const [rank, occurredAt] = key.split('|');
+  const value = Number(rank);
+  return /^-?\d+(\.\d+)?(e[-+]?\d+)?$/i.test(rank) && (value === 0 || (Math.abs(value) >= 1e-37 && Math.abs(value) <= 3.4e38)) && isTimestampText(occurredAt);
 }

@@ -7,7 +7,7 @@ import type { ListMessagesQueryDto } from './dto/send-message.dto';
 import { OutboundQueue } from './outbound-queue.service';
 import { RECIPIENT_OF_MESSAGE } from './send-outcome.store';
 import { CommunicationsErrorCode } from '../communications.errors';
-import { decodeCursor, encodeCursor, isTimestampKey, type Page, pageLimit } from '../../../common/pagination';
+import { decodeCursor, encodeCursor, type Page, pageLimit } from '../../../common/pagination';
 
 const VIEW_COLUMNS: Array<keyof Message> = [
   'id', 'conversationId', 'contactId', 'whatsappAccountId', 'direction', 'type', 'status', 'content', 'text', 'providerMessageId',
@@ -47,7 +47,7 @@ export class MessagesQueryService {
     if (q.externalRef) qb.andWhere('m.external_ref = :externalRef', { externalRef: q.externalRef });
     if (q.from) qb.andWhere('m.created_at >= :from', { from: new Date(q.from) });
     if (q.to) qb.andWhere('m.created_at < :to', { to: new Date(q.to) });
-    const cursor = decodeCursor(q.cursor, isTimestampKey);
+    const cursor = decodeCursor(q.cursor);
     if (cursor) qb.andWhere('(m.created_at, m.id) < (:cursorTs::timestamptz, :cursorId::uuid)', { cursorTs: cursor.k, cursorId: cursor.id });
     const { entities, raw } = await qb.orderBy('m.created_at', 'DESC').addOrderBy('m.id', 'DESC').limit(limit + 1).getRawAndEntities();
     const page = entities.slice(0, limit);

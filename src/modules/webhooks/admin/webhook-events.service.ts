@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { NotFoundError } from '../../../common/errors/domain-error';
-import { decodeCursor, encodeCursor, isTimestampKey, type Page } from '../../../common/pagination';
+import { decodeCursor, encodeCursor, type Page } from '../../../common/pagination';
 import { WebhookEventStatus } from '../../../database/entities/enums';
 import { JobName } from '../../../queues/job-names';
 import { JobProducer } from '../../../queues/job-producer.service';
@@ -31,7 +31,7 @@ export class WebhookEventsService {
   ) {}
 
   async list(organizationId: string, filter: { status?: WebhookEventStatus; cursor?: string; limit: number }): Promise<Page<WebhookEventSummary>> {
-    const after = decodeCursor(filter.cursor, isTimestampKey);
+    const after = decodeCursor(filter.cursor);
     const rows: Array<Record<string, unknown>> = await this.dataSource.query(
       `SELECT e.id, e.provider, e.event_name, e.status, e.attempts, e.error, e.item_errors, e.received_at, e.processed_at
        FROM webhook_event e

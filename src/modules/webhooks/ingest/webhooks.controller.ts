@@ -44,7 +44,7 @@ export class WebhooksController {
   async meta(@Req() request: RawBodyRequest<FastifyRequest>, @Headers('x-hub-signature-256') signature: string | undefined) {
     const raw = rawBodyOf(request);
     if (!verifyMetaSignature(raw, signature, this.config.META_APP_SECRET)) throw invalidSignature();
-    await this.ingest.store({ provider: WebhookProvider.Meta, idempotencyKey: `meta:${sha256Hex(raw)}`, whatsappAccountId: null, eventName: null, rawBody: raw.toString('utf8') });
+    await this.ingest.store({ provider: WebhookProvider.Meta, idempotencyKey: `meta:${sha256Hex(raw)}`, whatsappAccountId: null, eventName: null, rawBody: raw });
     return { received: true };
   }
 
@@ -60,7 +60,7 @@ export class WebhooksController {
     const raw = rawBodyOf(request);
     const secret = await this.secrets.metaAppSecret(accountId);
     if (!secret || !verifyMetaSignature(raw, signature, secret)) throw invalidSignature();
-    await this.ingest.store({ provider: WebhookProvider.Meta, idempotencyKey: `meta:${sha256Hex(raw)}`, whatsappAccountId: accountId, eventName: null, rawBody: raw.toString('utf8') });
+    await this.ingest.store({ provider: WebhookProvider.Meta, idempotencyKey: `meta:${sha256Hex(raw)}`, whatsappAccountId: accountId, eventName: null, rawBody: raw });
     return { received: true };
   }
 
@@ -76,7 +76,7 @@ export class WebhooksController {
     const raw = rawBodyOf(request);
     if (!verifyKapsoSignature(raw, signature, this.config.KAPSO_WEBHOOK_SECRET)) throw invalidSignature();
     const key = idempotencyKey && idempotencyKey.length <= 100 ? idempotencyKey : sha256Hex(raw);
-    await this.ingest.store({ provider: WebhookProvider.Kapso, idempotencyKey: `kapso:${key}`, whatsappAccountId: null, eventName: eventName?.slice(0, 100) ?? null, rawBody: raw.toString('utf8') });
+    await this.ingest.store({ provider: WebhookProvider.Kapso, idempotencyKey: `kapso:${key}`, whatsappAccountId: null, eventName: eventName?.slice(0, 100) ?? null, rawBody: raw });
     return { received: true };
   }
 }

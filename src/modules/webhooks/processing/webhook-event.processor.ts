@@ -12,9 +12,9 @@ import { JobProducer } from '../../../queues/job-producer.service';
 import { InboundService, type ItemEffects, UnknownAccountError } from '../../communications/inbound/inbound.service';
 import { MetricsService } from '../../metrics/metrics.service';
 import { RealtimePublisher } from '../../realtime/realtime.publisher';
-import { normalizeKapsoPayload } from '../normalizer/kapso-payload.normalizer';
-import { isMetaShapedPayload, normalizeMetaPayload } from '../normalizer/meta-payload.normalizer';
 import type { NormalizedItem } from '../../../domain/normalized-event.types';
+import { normalizeProviderPayload, phoneNumberIdsOf } from '../normalizer/provider-payload';
+import { parseRawBody } from '../normalizer/raw-body';
 import { ASYNC_COMMIT } from '../../../database/async-commit';
 import { PreparedStatement } from '../../../database/prepared-statement';
 import { isDataError } from '../../../database/sql-errors';
@@ -26,7 +26,7 @@ const CLAIM_EVENTS = new PreparedStatement(
   'webhook-events-claim',
   `${ASYNC_COMMIT} UPDATE webhook_event SET status = 'processing', attempts = attempts + 1
     WHERE id = ANY($1::uuid[]) AND status <> 'processed' AND EXISTS (SELECT 1 FROM async_commit)
-    RETURNING id, provider, event_name, payload, received_at, whatsapp_account_id`,
+    RETURNING id, provider, event_name, payload, raw_body, received_at, whatsapp_account_id`,
 );
 
 /** The outcomes of concurrent jobs in one statement. */
@@ -124,15 +124,17 @@ export class WebhookEventProcessor {
         provider: row.provider as WebhookProvider,
         eventName: row.event_name as string | null,
         payload: row.payload,
+        rawBody: (row.raw_body as Buffer | null) ?? null,
         receivedAt: row.received_at as Date,
         whatsappAccountId: (row.whatsapp_account_id as string | null) ?? null,
       });
     });
   }
 
+  /** A body jsonb rejected is parsed from its raw bytes (only replayed ones get here: they are stored failed). */
   private normalize(event: WebhookEvent): NormalizedItem[] {
-    if (event.provider === WebhookProvider.Kapso && !isMetaShapedPayload(event.payload)) return normalizeKapsoPayload(event.payload, event.eventName ?? undefined);
-    return normalizeMetaPayload(event.payload, event.provider === WebhookProvider.Kapso ? 'kapso' : 'meta');
+    const payload = event.payload === null && event.rawBody ? parseRawBody(event.rawBody) : event.payload;
+    return normalizeProviderPayload(event.provider, payload, event.eventName);
   }
 
   private async afterApply(effects: ItemEffects): Promise<void> {
@@ -181,13 +183,4 @@ interface EventOutcome {
 function orderForApplication(items: NormalizedItem[]): NormalizedItem[] {
   const time = (item: NormalizedItem) => (item.ok && item.event.kind === 'inbound_message' ? item.event.timestamp.getTime() : 0);
   return [...items].sort((a, b) => time(a) - time(b));
-}
-
-/** The numbers an event concerns: who may see it in the failed-events list. */
-function phoneNumberIdsOf(items: NormalizedItem[]): string[] {
-  const ids = new Set<string>();
-  for (const item of items) {
-    if (item.ok && 'phoneNumberId' in item.event && typeof item.event.phoneNumberId === 'string') ids.add(item.event.phoneNumberId.slice(0, 64));
-  }
-  return [...ids];
 }

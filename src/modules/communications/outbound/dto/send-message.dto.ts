@@ -10,8 +10,10 @@ import {
   IsString,
   IsUUID,
   MaxLength,
+  Matches,
   ValidateNested,
 } from 'class-validator';
+import { MessageStatus } from '../../../../database/entities/enums';
 import { OUTBOUND_REQUEST_TYPES, type OutboundRequestType } from '../outbound-content.mapper';
 
 export const MESSAGE_KINDS = ['initial', 'follow_up', 'reminder', 'reply', 'transactional', 'agent'] as const;
@@ -114,8 +116,11 @@ export class BulkSendDto extends MessageContentDto {
   recipients: BulkRecipientDto[];
 }
 
+const STATUS_NAME = `(${Object.values(MessageStatus).join('|')})`;
+
 export class ListMessagesQueryDto {
-  @IsOptional() @IsString() status?: string;
+  /** One status or a comma list (`queued,sending`): each must be a message status. */
+  @IsOptional() @IsString() @Matches(new RegExp(`^${STATUS_NAME}(,${STATUS_NAME})*$`), { message: `status must be a comma list of ${Object.values(MessageStatus).join(', ')}` }) status?: string;
   @IsOptional() @IsIn(['inbound', 'outbound']) direction?: string;
   @IsOptional() @IsString() type?: string;
   @IsOptional() @IsUUID() contactId?: string;
