@@ -20,6 +20,7 @@ export function schedulesFor(config: AppConfig): Schedule[] {
     { name: JobName.SweepQueuedMessages, every: config.MAINTENANCE_SWEEP_INTERVAL_MS },
     { name: JobName.PurgeWebhookEvents, pattern: '17 3 * * *' },
     { name: JobName.SyncAllTemplates, pattern: '41 4 * * *' },
+    { name: JobName.ApplyRetention, pattern: '23 2 * * *' },
   ];
 }
 

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LegalHold } from '../../database/entities/legal-hold.entity';
+import { RetentionPolicy } from '../../database/entities/retention-policy.entity';
+import { RetentionRun } from '../../database/entities/retention-run.entity';
+import { CommunicationsModule } from '../communications/communications.module';
+import { RetentionEngine } from './retention/retention-engine.service';
+import { RetentionSettingsService } from './retention/retention-settings.service';
+
+/** Retention policies, legal holds, runs and their engine (no controllers: see LifecycleApiModule). */
+@Module({
+  imports: [TypeOrmModule.forFeature([RetentionPolicy, RetentionRun, LegalHold]), CommunicationsModule],
+  providers: [RetentionEngine, RetentionSettingsService],
+  exports: [RetentionEngine, RetentionSettingsService],
+})
+export class LifecycleModule {}
