@@ -19,6 +19,7 @@ export const JOB_OPTIONS: Record<JobName, JobsOptions> = {
   [JobName.Noop]: { attempts: 1 },
   // A failed run resumes at the next day's run: its criteria are the data's state.
   [JobName.ApplyRetention]: { attempts: 1 },
+  [JobName.RollupAnalytics]: { attempts: 1 },
 };
 
 export function optionsFor(name: JobName, overrides: JobsOptions = {}): JobsOptions {

@@ -14,6 +14,7 @@ export interface JobPayloads {
   [JobName.SyncAllTemplates]: Record<string, never>;
   [JobName.Noop]: { sleepMs?: number; marker?: string };
   [JobName.ApplyRetention]: Record<string, never>;
+  [JobName.RollupAnalytics]: Record<string, never>;
 }
 
 export type JobPayload<N extends JobName> = JobPayloads[N];

@@ -4,13 +4,15 @@ import { LegalHold } from '../../database/entities/legal-hold.entity';
 import { RetentionPolicy } from '../../database/entities/retention-policy.entity';
 import { RetentionRun } from '../../database/entities/retention-run.entity';
 import { CommunicationsModule } from '../communications/communications.module';
+import { AnalyticsReportsService } from './analytics/analytics-reports.service';
+import { AnalyticsRollupService } from './analytics/analytics-rollup.service';
 import { RetentionEngine } from './retention/retention-engine.service';
 import { RetentionSettingsService } from './retention/retention-settings.service';
 
-/** Retention policies, legal holds, runs and their engine (no controllers: see LifecycleApiModule). */
+/** Retention policies, legal holds, runs and their engine; analytics cycles and reports (no controllers: see LifecycleApiModule). */
 @Module({
   imports: [TypeOrmModule.forFeature([RetentionPolicy, RetentionRun, LegalHold]), CommunicationsModule],
-  providers: [RetentionEngine, RetentionSettingsService],
-  exports: [RetentionEngine, RetentionSettingsService],
+  providers: [RetentionEngine, RetentionSettingsService, AnalyticsRollupService, AnalyticsReportsService],
+  exports: [RetentionEngine, RetentionSettingsService, AnalyticsRollupService, AnalyticsReportsService],
 })
 export class LifecycleModule {}

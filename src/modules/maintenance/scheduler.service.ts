@@ -21,6 +21,7 @@ export function schedulesFor(config: AppConfig): Schedule[] {
     { name: JobName.PurgeWebhookEvents, pattern: '17 3 * * *' },
     { name: JobName.SyncAllTemplates, pattern: '41 4 * * *' },
     { name: JobName.ApplyRetention, pattern: '23 2 * * *' },
+    { name: JobName.RollupAnalytics, every: config.ANALYTICS_ROLLUP_INTERVAL_MS },
   ];
 }
 
