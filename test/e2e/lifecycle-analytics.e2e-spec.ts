@@ -33,7 +33,7 @@ describe('Lifecycle: analytics reports over a hand-written conversation set', ()
     b = await createTenant(app);
     const ds = app.dataSource;
     // Opened Tuesday 17:00, bot answers, hands off; a person answers Wednesday 11:05 (3 business hours across the night), closes at 12:05.
-    const handled = await seedConversation(ds, a, { conversation: { assigneeUserId: a.owner.id } });
+    const handled = await seedConversation(ds, a, { conversation: { assigneeUserId: a.owner.id, labels: ['ventas'] } });
     await say(ds, handled, 'inbound', local('2030-01-15', '17:00:00'));
     await say(ds, handled, 'outbound', local('2030-01-15', '17:00:30'), 'greeting');
     await ds.query(`INSERT INTO agent_run (organization_id, conversation_id, trigger_key, outcome, created_at) VALUES ($1, $2, $3, 'handoff', $4)`, [
@@ -77,6 +77,11 @@ describe('Lifecycle: analytics reports over a hand-written conversation set', ()
         { day: '2030-01-17', opened: 1, resolved: 0, inbound: 1, outbound: 1 },
       ],
     });
+    // A range not on whole UTC days reads the cycles instead of the daily rollups: the same answer.
+    const exact = await http(app).get('/api/v1/analytics/overview?from=2030-01-14T00:00:01Z&to=2030-01-20T23:59:59Z').set(auth(a)).expect(200);
+    expect({ ...exact.body, range: undefined }).toEqual({ ...response.body, range: undefined });
+    const labelled = await http(app).get(`/api/v1/analytics/overview?${RANGE}&label=ventas`).set(auth(a)).expect(200);
+    expect(labelled.body).toMatchObject({ conversations: { opened: 2, resolved: 1 }, firstResponseSeconds: { median: 1200, p90: 18 * 3600 }, autoResolutionRate: 0 });
     const other = await http(app).get(`/api/v1/analytics/overview?${RANGE}`).set(auth(b)).expect(200);
     expect(other.body.conversations).toEqual({ opened: 1, resolved: 0 });
   });

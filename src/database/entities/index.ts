@@ -1,6 +1,8 @@
 import { AgentFlow } from './agent-flow.entity';
 import { AgentRun } from './agent-run.entity';
 import { AnalyticsCycle } from './analytics-cycle.entity';
+import { AnalyticsDaily } from './analytics-daily.entity';
+import { AnalyticsDailyDuration } from './analytics-daily-duration.entity';
 import { AnalyticsMilestone } from './analytics-milestone.entity';
 import { ApiKey } from './api-key.entity';
 import { Campaign } from './campaign.entity';
@@ -43,4 +45,6 @@ export const ENTITIES = [
   LegalHold,
   AnalyticsMilestone,
   AnalyticsCycle,
+  AnalyticsDaily,
+  AnalyticsDailyDuration,
 ];

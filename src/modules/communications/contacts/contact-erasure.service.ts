@@ -47,7 +47,7 @@ export class ContactErasureService {
     const conversationIds = ((await manager.query(`SELECT id FROM conversation WHERE contact_id = $1 AND organization_id = $2`, scope)) as Array<{ id: string }>).map(
       (row) => row.id,
     );
-    const subject = await this.subjectOf(manager, organizationId, contactId, contact.phone_e164);
+    const subject = await this.subjectOf(manager, organizationId, contactId, contact.phone_e164, conversationIds);
     const media = await this.deleted<{ storage_key: string | null }>(
       manager,
       `DELETE FROM media_asset WHERE organization_id = $2 AND message_id IN (SELECT id FROM message WHERE contact_id = $1 AND organization_id = $2) RETURNING storage_key`,
@@ -80,12 +80,12 @@ export class ContactErasureService {
     return { result, storageKeys: media.map((row) => row.storage_key).filter((key): key is string => Boolean(key)) };
   }
 
-  private async subjectOf(manager: EntityManager, organizationId: string, contactId: string, phone: string | null): Promise<ErasureSubject> {
+  private async subjectOf(manager: EntityManager, organizationId: string, contactId: string, phone: string | null, conversationIds: string[]): Promise<ErasureSubject> {
     const rows = (await manager.query(`SELECT provider_message_id FROM message WHERE contact_id = $1 AND organization_id = $2 AND provider_message_id IS NOT NULL`, [
       contactId,
       organizationId,
     ])) as Array<{ provider_message_id: string }>;
-    return { organizationId, contactId, phones: phone ? phoneVariants(phone) : [], providerMessageIds: rows.map((row) => row.provider_message_id) };
+    return { organizationId, contactId, conversationIds, phones: phone ? phoneVariants(phone) : [], providerMessageIds: rows.map((row) => row.provider_message_id) };
   }
 
   private async deleted<T = { id: string }>(manager: EntityManager, sql: string, params: unknown[]): Promise<T[]> {

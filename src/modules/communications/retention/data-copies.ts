@@ -14,6 +14,8 @@ export interface RetentionScope {
 export interface ErasureSubject {
   organizationId: string;
   contactId: string;
+  /** The contact's conversations (already deleted from conversation when copies run). */
+  conversationIds: string[];
   /** Every spelling of the contact's number (E.164 variants), empty for BSUID-only contacts. */
   phones: string[];
   /** Provider message ids of the contact's messages (statuses parked under them). */

@@ -3,81 +3,102 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { DomainError, NotFoundError } from '../../../common/errors/domain-error';
 import { LifecycleErrorCode } from '../lifecycle.errors';
+import { NO_AGENT } from './analytics-rollup.sql';
+import { quantile, type ReportSource, sourceFor } from './analytics-sources';
 import type { AnalyticsQueryDto } from './dto/analytics-query.dto';
 
 const DAY_MS = 24 * 3600 * 1000;
 const MAX_RANGE_DAYS = 366;
-/** Cycles of the organisation opened in [from, to), narrowed by account, agent and label ($1…$6). */
-const CYCLES = `FROM analytics_cycle WHERE organization_id = $1 AND opened_at >= $2 AND opened_at < $3
-  AND ($4::uuid IS NULL OR whatsapp_account_id = $4) AND ($5::uuid IS NULL OR agent_user_id = $5) AND ($6::text IS NULL OR labels @> ARRAY[$6::text])`;
-const PERCENTILES = ['first_response_seconds', 'first_response_business_seconds', 'resolution_seconds', 'resolution_business_seconds']
-  .flatMap((column) => [`percentile_disc(0.5) WITHIN GROUP (ORDER BY ${column}) AS ${column}_median`, `percentile_disc(0.9) WITHIN GROUP (ORDER BY ${column}) AS ${column}_p90`])
-  .join(', ');
+const METRICS = { firstResponse: 1, firstResponseBusiness: 2, resolution: 3, resolutionBusiness: 4 } as const;
+const BUCKETS: Array<[string, number, number]> = [
+  ['0-1h', 0, 3600],
+  ['1-4h', 3600, 14400],
+  ['4-8h', 14400, 28800],
+  ['8-24h', 28800, 86400],
+  ['>24h', 86400, Infinity],
+];
 
 export interface Range {
   from: Date;
   to: Date;
 }
 
-/** The reports behind /analytics: every one reads pre-aggregated cycles (or indexed message ranges), org-scoped. */
+interface Bin {
+  metric: number;
+  seconds: number;
+  agent: string;
+  cycles: number;
+}
+
+/**
+ * The reports behind /analytics, org-scoped. Whole-UTC-day ranges without a label filter read the daily rollups
+ * (a few rows per day); other ranges and label filters read the cycles. Percentiles come from duration histograms.
+ */
 @Injectable()
 export class AnalyticsReportsService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async overview(organizationId: string, query: AnalyticsQueryDto) {
-    const params = this.params(organizationId, query);
-    const [totals] = await this.dataSource.query(
-      `SELECT count(*)::int AS opened, count(resolved_at)::int AS resolved, count(*) FILTER (WHERE auto_resolved)::int AS auto_resolved,
-              count(handoff_at)::int AS handoffs, COALESCE(sum(inbound_count), 0)::int AS inbound, COALESCE(sum(outbound_count), 0)::int AS outbound, ${PERCENTILES}
-       ${CYCLES}`,
-      params,
-    );
-    const series = (await this.dataSource.query(
-      `SELECT to_char((opened_at AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD') AS day, count(*)::int AS opened, count(resolved_at)::int AS resolved,
-              COALESCE(sum(inbound_count), 0)::int AS inbound, COALESCE(sum(outbound_count), 0)::int AS outbound
-       ${CYCLES} GROUP BY 1 ORDER BY 1`,
-      params,
-    )) as Array<Record<string, unknown>>;
-    const time = (column: string) => ({ median: totals[`${column}_median`], p90: totals[`${column}_p90`] });
+    const source = this.source(organizationId, query);
+    const sums = Object.entries(source.sums).map(([name, sql]) => `${sql} AS "${name}"`).join(', ');
+    const [[totals], series, bins] = await Promise.all([
+      this.dataSource.query(`SELECT ${sums} ${source.rows}`, source.params) as Promise<Array<Record<keyof ReportSource['sums'], number>>>,
+      this.dataSource.query(
+        `SELECT to_char(${source.day}, 'YYYY-MM-DD') AS day, ${source.sums.opened} AS opened, ${source.sums.resolved} AS resolved,
+                ${source.sums.inbound} AS inbound, ${source.sums.outbound} AS outbound ${source.rows} GROUP BY 1 ORDER BY 1`,
+        source.params,
+      ) as Promise<Array<Record<string, unknown>>>,
+      this.bins(source),
+    ]);
+    const time = (metric: number) => {
+      const histogram = bins.filter((bin) => bin.metric === metric);
+      return { median: quantile(histogram, 0.5), p90: quantile(histogram, 0.9) };
+    };
     return {
       range: this.range(query),
       conversations: { opened: totals.opened, resolved: totals.resolved },
       messages: { inbound: totals.inbound, outbound: totals.outbound },
-      autoResolutionRate: ratio(totals.auto_resolved, totals.resolved),
+      autoResolutionRate: ratio(totals.autoResolved, totals.resolved),
       handoffRate: ratio(totals.handoffs, totals.opened),
-      firstResponseSeconds: { ...time('first_response_seconds'), business: time('first_response_business_seconds') },
-      resolutionSeconds: { ...time('resolution_seconds'), business: time('resolution_business_seconds') },
+      firstResponseSeconds: { ...time(METRICS.firstResponse), business: time(METRICS.firstResponseBusiness) },
+      resolutionSeconds: { ...time(METRICS.resolution), business: time(METRICS.resolutionBusiness) },
       series,
     };
   }
 
   async firstResponseDistribution(organizationId: string, query: AnalyticsQueryDto) {
-    const [row] = await this.dataSource.query(
-      `SELECT count(*) FILTER (WHERE first_response_seconds < 3600)::int AS "0-1h",
-              count(*) FILTER (WHERE first_response_seconds >= 3600 AND first_response_seconds < 14400)::int AS "1-4h",
-              count(*) FILTER (WHERE first_response_seconds >= 14400 AND first_response_seconds < 28800)::int AS "4-8h",
-              count(*) FILTER (WHERE first_response_seconds >= 28800 AND first_response_seconds < 86400)::int AS "8-24h",
-              count(*) FILTER (WHERE first_response_seconds >= 86400)::int AS ">24h"
-       ${CYCLES} AND first_response_seconds IS NOT NULL`,
-      this.params(organizationId, query),
-    );
-    return { range: this.range(query), buckets: Object.entries(row as Record<string, number>).map(([bucket, conversations]) => ({ bucket, conversations })) };
+    const bins = (await this.bins(this.source(organizationId, query))).filter((bin) => bin.metric === METRICS.firstResponse);
+    const buckets = BUCKETS.map(([bucket, low, high]) => ({
+      bucket,
+      conversations: bins.filter((bin) => bin.seconds >= low && bin.seconds < high).reduce((sum, bin) => sum + bin.cycles, 0),
+    }));
+    return { range: this.range(query), buckets };
   }
 
   async agents(organizationId: string, query: AnalyticsQueryDto) {
-    const rows = await this.dataSource.query(
-      `SELECT a.agent_user_id AS "userId", u.name, u.email, a.conversations, a.replies, a.median_first_response_seconds AS "medianFirstResponseSeconds"
-       FROM (SELECT agent_user_id, count(*)::int AS conversations, sum(human_replies)::int AS replies,
-                    percentile_disc(0.5) WITHIN GROUP (ORDER BY first_response_seconds) AS median_first_response_seconds
-             ${CYCLES} AND agent_user_id IS NOT NULL GROUP BY agent_user_id) a
-       LEFT JOIN "user" u ON u.id = a.agent_user_id ORDER BY a.conversations DESC, a.agent_user_id`,
-      this.params(organizationId, query),
-    );
-    return { range: this.range(query), data: rows };
+    const source = this.source(organizationId, query);
+    const [rows, bins] = await Promise.all([
+      this.dataSource.query(
+        `SELECT a.agent AS "userId", u.name, u.email, a.conversations, a.replies
+         FROM (SELECT ${source.agent} AS agent, ${source.sums.opened} AS conversations, ${source.sums.humanReplies} AS replies ${source.rows} GROUP BY 1) a
+         LEFT JOIN "user" u ON u.id = a.agent WHERE a.agent <> '${NO_AGENT}' ORDER BY a.conversations DESC, a.agent`,
+        source.params,
+      ) as Promise<Array<{ userId: string; name: string | null; email: string | null; conversations: number; replies: number }>>,
+      this.bins(source),
+    ]);
+    const data = rows.map((row) => ({
+      ...row,
+      medianFirstResponseSeconds: quantile(bins.filter((bin) => bin.metric === METRICS.firstResponse && bin.agent === row.userId), 0.5),
+    }));
+    return { range: this.range(query), data };
   }
 
   async window(organizationId: string, query: AnalyticsQueryDto) {
-    const [row] = await this.dataSource.query(`SELECT count(*)::int AS conversations, count(*) FILTER (WHERE window_expired)::int AS expired ${CYCLES}`, this.params(organizationId, query));
+    const source = this.source(organizationId, query);
+    const [row] = (await this.dataSource.query(`SELECT ${source.sums.opened} AS conversations, ${source.sums.windowExpired} AS expired ${source.rows}`, source.params)) as Array<{
+      conversations: number;
+      expired: number;
+    }>;
     return { range: this.range(query), conversations: row.conversations, windowExpired: row.expired, share: ratio(row.expired, row.conversations) };
   }
 
@@ -118,8 +139,9 @@ export class AnalyticsReportsService {
     };
   }
 
+  /** Default: the 30 whole UTC days up to the end of today. */
   range(query: AnalyticsQueryDto): Range {
-    const to = query.to ? new Date(query.to) : new Date();
+    const to = query.to ? new Date(query.to) : new Date(Math.ceil((Date.now() + 1) / DAY_MS) * DAY_MS);
     const from = query.from ? new Date(query.from) : new Date(to.getTime() - 30 * DAY_MS);
     if (!(from < to) || to.getTime() - from.getTime() > MAX_RANGE_DAYS * DAY_MS) {
       throw new DomainError(LifecycleErrorCode.InvalidDateRange, `from must be before to, at most ${MAX_RANGE_DAYS} days apart`);
@@ -127,9 +149,12 @@ export class AnalyticsReportsService {
     return { from, to };
   }
 
-  private params(organizationId: string, query: AnalyticsQueryDto): unknown[] {
-    const { from, to } = this.range(query);
-    return [organizationId, from, to, query.accountId ?? null, query.agent ?? null, query.label ?? null];
+  private source(organizationId: string, query: AnalyticsQueryDto): ReportSource {
+    return sourceFor({ organizationId, ...this.range(query), accountId: query.accountId ?? null, agent: query.agent ?? null, label: query.label ?? null });
+  }
+
+  private bins(source: ReportSource): Promise<Bin[]> {
+    return this.dataSource.query(source.durations, source.params) as Promise<Bin[]>;
   }
 }
 

@@ -1,17 +1,25 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { ROOT_LOGGER } from '../../../common/logging/logging.module';
 import type { RedisClient } from '../../../common/redis/redis-client';
 import { REDIS } from '../../../common/redis/redis.module';
 import { AppConfig } from '../../../config/app-config';
 import type { BusinessHours } from '../../../database/entities/whatsapp-account.entity';
+import { DELETE_DAILY, INSERT_DAILY, INSERT_DAILY_DURATIONS } from './analytics-rollup.sql';
 import { computeCycles, type TimelineEntry, type TimelineKind } from './cycles';
 
 const CHUNK = 1000;
 /** Rows committed just before a pass started may carry an earlier timestamp: look back this much further. */
 const OVERLAP_MS = 5000;
+
+/** An (organisation, account, UTC day) whose rollups must be rebuilt. */
+interface DayKey {
+  o: string;
+  a: string;
+  d: string;
+}
 
 interface ConversationRow {
   id: string;
@@ -51,21 +59,31 @@ export class AnalyticsRollupService {
        UNION SELECT conversation_id FROM agent_run WHERE created_at > $1 AND outcome = 'handoff'`,
       [since],
     )) as Array<{ id: string }>;
-    const ids = rows.map((row) => row.id);
-    for (let i = 0; i < ids.length; i += CHUNK) await this.recompute(ids.slice(i, i + CHUNK));
+    await this.recomputeAll(rows.map((row) => row.id));
     await this.redis.set(this.watermarkKey, started.toISOString());
-    if (ids.length > 0) this.logger.info({ conversations: ids.length }, 'analytics cycles recomputed');
-    return ids.length;
+    if (rows.length > 0) this.logger.info({ conversations: rows.length }, 'analytics cycles recomputed');
+    return rows.length;
   }
 
   /** Every conversation of an organisation (backfill, benchmarks). */
   async rebuild(organizationId: string): Promise<number> {
     const ids = ((await this.dataSource.query(`SELECT id FROM conversation WHERE organization_id = $1`, [organizationId])) as Array<{ id: string }>).map((row) => row.id);
-    for (let i = 0; i < ids.length; i += CHUNK) await this.recompute(ids.slice(i, i + CHUNK));
+    await this.recomputeAll(ids);
     return ids.length;
   }
 
-  async recompute(conversationIds: string[], now = new Date()): Promise<void> {
+  /** Cycles chunk by chunk, then each touched day's rollups once (a day's rollup reads all its cycles). */
+  private async recomputeAll(ids: string[]): Promise<void> {
+    const days = new Map<string, DayKey>();
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      for (const key of await this.recompute(ids.slice(i, i + CHUNK))) days.set(`${key.o}|${key.a}|${key.d}`, key);
+    }
+    const keys = [...days.values()];
+    for (let i = 0; i < keys.length; i += CHUNK) await this.dataSource.transaction((manager) => this.refreshDays(manager, keys.slice(i, i + CHUNK)));
+  }
+
+  /** Rewrites the conversations' cycles; returns the days (old and new) whose rollups are now stale. */
+  private async recompute(conversationIds: string[], now = new Date()): Promise<DayKey[]> {
     const conversations = (await this.dataSource.query(
       `SELECT c.id, c.organization_id, c.whatsapp_account_id, c.assignee_user_id, c.labels, a.timezone, a.business_hours
        FROM conversation c JOIN whatsapp_account a ON a.id = c.whatsapp_account_id WHERE c.id = ANY($1::uuid[])`,
@@ -82,10 +100,13 @@ export class AnalyticsRollupService {
         labels: c.labels,
       })),
     );
-    await this.dataSource.transaction(async (manager) => {
-      await manager.query(`DELETE FROM analytics_cycle WHERE conversation_id = ANY($1::uuid[])`, [conversationIds]);
-      if (rows.length === 0) return;
-      await manager.query(
+    return this.dataSource.transaction(async (manager) => {
+      const [previous] = (await manager.query(
+        `DELETE FROM analytics_cycle WHERE conversation_id = ANY($1::uuid[])
+         RETURNING organization_id AS o, whatsapp_account_id AS a, to_char((opened_at AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD') AS d`,
+        [conversationIds],
+      )) as [DayKey[], number];
+      if (rows.length > 0) await manager.query(
         `INSERT INTO analytics_cycle (conversation_id, cycle, organization_id, whatsapp_account_id, opened_at, first_bot_reply_at, handoff_at,
            first_human_reply_at, resolved_at, agent_user_id, labels, inbound_count, outbound_count, human_replies, first_response_seconds,
            first_response_business_seconds, resolution_seconds, resolution_business_seconds, auto_resolved, window_expired)
@@ -98,7 +119,17 @@ export class AnalyticsRollupService {
            "firstResponseBusinessSeconds" int, "resolutionSeconds" int, "resolutionBusinessSeconds" int, "autoResolved" boolean, "windowExpired" boolean)`,
         [JSON.stringify(rows)],
       );
+      return [...previous, ...rows.map((row) => ({ o: row.organizationId, a: row.whatsappAccountId, d: row.openedAt.toISOString().slice(0, 10) }))];
     });
+  }
+
+  /** Rebuilds the daily rollups of every (organisation, account, day) whose cycles changed, old days included. */
+  private async refreshDays(manager: EntityManager, keys: DayKey[]): Promise<void> {
+    if (keys.length === 0) return;
+    const params = [JSON.stringify(keys)];
+    for (const sql of DELETE_DAILY) await manager.query(sql, params);
+    await manager.query(INSERT_DAILY, params);
+    await manager.query(INSERT_DAILY_DURATIONS, params);
   }
 
   /**

@@ -58,9 +58,11 @@ export class RetentionEngine {
   async run(organizationId: string, options: RunOptions): Promise<RetentionRun> {
     const asOf = options.asOf ?? new Date();
     const ages = options.ages ?? agesOf(await this.policies.findOneBy({ organizationId }));
-    const run = await this.runs.save(this.runs.create({ organizationId, trigger: options.trigger, dryRun: options.dryRun === true, asOf, policy: ages, status: 'running' }));
+    const run = await this.runs.save(this.runs.create({ organizationId, trigger: options.trigger, dryRun: options.dryRun === true, asOf, policy: ages, status: 'running', removed: {} }));
     try {
-      run.removed = options.dryRun ? await this.preview(organizationId, asOf, ages) : await this.apply(organizationId, asOf, ages, options.onProgress);
+      // A failed run still records what it removed before failing (the next run resumes from the data's state).
+      if (options.dryRun) run.removed = await this.preview(organizationId, asOf, ages);
+      else await this.apply(organizationId, asOf, ages, run.removed, options.onProgress);
       run.status = 'completed';
     } catch (error) {
       run.status = 'failed';
@@ -81,22 +83,21 @@ export class RetentionEngine {
     return policies.length;
   }
 
-  private async apply(organizationId: string, asOf: Date, ages: RetentionAges, onProgress?: RunOptions['onProgress']): Promise<RetentionCounts> {
+  private async apply(organizationId: string, asOf: Date, ages: RetentionAges, counts: RetentionCounts, onProgress?: RunOptions['onProgress']): Promise<void> {
     const scope = await this.scope(organizationId, asOf, ages);
-    const counts: RetentionCounts = {};
     for (const kind of activeKinds(ages)) {
       const kindScope = { ...scope, cutoff: cutoffOf(asOf, ages[kind]!) };
       const total = onProgress ? await this.count(kind, kindScope) : 0;
       let done = 0;
+      counts[kind] = 0;
       for (let batch = await this.removeBatch(kind, kindScope); batch > 0; batch = await this.removeBatch(kind, kindScope)) {
         done += batch;
+        counts[kind] = done;
         this.removed.inc({ kind }, batch);
         onProgress?.(kind, done, Math.max(total, done));
       }
       if (kind === 'messageBodies') await this.store.scrubPreviews(kindScope);
-      counts[kind] = done;
     }
-    return counts;
   }
 
   private count(kind: RetentionKind, scope: CommunicationsRetentionScope): Promise<number> {
