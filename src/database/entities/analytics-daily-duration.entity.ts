@@ -19,6 +19,10 @@ export class AnalyticsDailyDuration {
   @PrimaryColumn({ type: 'uuid' })
   agentKey: string;
 
+  /** One of the conversations' labels, or '' for all conversations (each cycle counts once under '' and once per label). */
+  @PrimaryColumn({ type: 'varchar', length: 100 })
+  label: string;
+
   @PrimaryColumn({ type: 'smallint' })
   metric: number;
 

@@ -18,6 +18,10 @@ export class AnalyticsDaily {
   @PrimaryColumn({ type: 'uuid' })
   agentKey: string;
 
+  /** One of the conversations' labels, or '' for all conversations (each cycle counts once under '' and once per label). */
+  @PrimaryColumn({ type: 'varchar', length: 100 })
+  label: string;
+
   @Column({ type: 'integer', default: 0 })
   opened: number;
 

@@ -31,8 +31,8 @@ interface Bin {
 }
 
 /**
- * The reports behind /analytics, org-scoped. Whole-UTC-day ranges without a label filter read the daily rollups
- * (a few rows per day); other ranges and label filters read the cycles. Percentiles come from duration histograms.
+ * The reports behind /analytics, org-scoped. Whole-UTC-day ranges read the daily rollups (a few rows per day);
+ * other ranges read the cycles. Percentiles come from duration histograms.
  */
 @Injectable()
 export class AnalyticsReportsService {

@@ -16,11 +16,15 @@ const KEY_MATCH = `(organization_id, whatsapp_account_id, day) IN (SELECT o, a, 
 
 export const DELETE_DAILY = [`DELETE FROM analytics_daily WHERE ${KEY_MATCH}`, `DELETE FROM analytics_daily_duration WHERE ${KEY_MATCH}`];
 
-export const INSERT_DAILY = `INSERT INTO analytics_daily (organization_id, day, whatsapp_account_id, agent_key, opened, resolved, auto_resolved, handoffs, window_expired, inbound, outbound, human_replies)
-  SELECT c.organization_id, (c.opened_at AT TIME ZONE 'UTC')::date, c.whatsapp_account_id, COALESCE(c.agent_user_id, '${NO_AGENT}'), count(*), count(c.resolved_at),
-         count(*) FILTER (WHERE c.auto_resolved), count(c.handoff_at), count(*) FILTER (WHERE c.window_expired), sum(c.inbound_count), sum(c.outbound_count), sum(c.human_replies)
-  ${KEYED_CYCLES} GROUP BY 1, 2, 3, 4`;
+/** Each cycle once for all conversations ('') and once per label it carries. */
+const LABELS = `LATERAL unnest(array_prepend(''::text, c.labels)) AS l(label)`;
 
-export const INSERT_DAILY_DURATIONS = `INSERT INTO analytics_daily_duration (organization_id, day, whatsapp_account_id, agent_key, metric, seconds, cycles)
-  SELECT c.organization_id, (c.opened_at AT TIME ZONE 'UTC')::date, c.whatsapp_account_id, COALESCE(c.agent_user_id, '${NO_AGENT}'), v.metric, ${histogramSeconds('v.s')}, count(*)
-  ${KEYED_CYCLES}, ${DURATIONS} WHERE v.s IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6`;
+export const INSERT_DAILY = `INSERT INTO analytics_daily (organization_id, day, whatsapp_account_id, agent_key, label, opened, resolved, auto_resolved, handoffs, window_expired, inbound, outbound, human_replies)
+  SELECT c.organization_id, (c.opened_at AT TIME ZONE 'UTC')::date, c.whatsapp_account_id, COALESCE(c.agent_user_id, '${NO_AGENT}'), left(l.label, 100), count(*), count(c.resolved_at),
+         count(*) FILTER (WHERE c.auto_resolved), count(c.handoff_at), count(*) FILTER (WHERE c.window_expired), sum(c.inbound_count), sum(c.outbound_count), sum(c.human_replies)
+  ${KEYED_CYCLES}, ${LABELS} GROUP BY 1, 2, 3, 4, 5`;
+
+export const INSERT_DAILY_DURATIONS = `INSERT INTO analytics_daily_duration (organization_id, day, whatsapp_account_id, agent_key, label, metric, seconds, cycles)
+  SELECT c.organization_id, (c.opened_at AT TIME ZONE 'UTC')::date, c.whatsapp_account_id, COALESCE(c.agent_user_id, '${NO_AGENT}'), left(l.label, 100), v.metric,
+         ${histogramSeconds('v.s')}, count(*)
+  ${KEYED_CYCLES}, ${LABELS}, ${DURATIONS} WHERE v.s IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6, 7`;

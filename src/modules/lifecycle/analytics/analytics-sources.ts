@@ -1,6 +1,6 @@
 import { DURATIONS, NO_AGENT } from './analytics-rollup.sql';
 
-/** Where a report's numbers come from: the daily rollups (whole UTC days, no label) or the cycles themselves. */
+/** Where a report's numbers come from: the daily rollups (whole UTC days) or the cycles themselves. */
 export interface ReportSource {
   /** FROM … WHERE … for the counts; `day` and `agent` name the grouping columns. */
   rows: string;
@@ -25,11 +25,12 @@ const DAY_MS = 24 * 3600 * 1000;
 const wholeDays = (filter: SourceFilter) => filter.from.getTime() % DAY_MS === 0 && filter.to.getTime() % DAY_MS === 0;
 
 export function sourceFor(filter: SourceFilter): ReportSource {
-  return wholeDays(filter) && !filter.label ? dailySource(filter) : cycleSource(filter);
+  return wholeDays(filter) ? dailySource(filter) : cycleSource(filter);
 }
 
 function dailySource(f: SourceFilter): ReportSource {
-  const where = `WHERE organization_id = $1 AND day >= $2::date AND day < $3::date AND ($4::uuid IS NULL OR whatsapp_account_id = $4) AND ($5::uuid IS NULL OR agent_key = $5)`;
+  const where = `WHERE organization_id = $1 AND day >= $2::date AND day < $3::date AND ($4::uuid IS NULL OR whatsapp_account_id = $4) AND ($5::uuid IS NULL OR agent_key = $5)
+    AND label = COALESCE($6::text, '')`;
   const sum = (column: string) => `COALESCE(sum(${column}), 0)::int`;
   return {
     rows: `FROM analytics_daily ${where}`,
@@ -46,7 +47,7 @@ function dailySource(f: SourceFilter): ReportSource {
       humanReplies: sum('human_replies'),
     },
     durations: `SELECT metric, seconds, agent_key AS agent, sum(cycles)::int AS cycles FROM analytics_daily_duration ${where} GROUP BY 1, 2, 3`,
-    params: [f.organizationId, day(f.from), day(f.to), f.accountId, f.agent],
+    params: [f.organizationId, day(f.from), day(f.to), f.accountId, f.agent, f.label],
   };
 }
 
