@@ -9,7 +9,10 @@ import { UsersService } from '../modules/auth/users.service';
 import { TemplatesCoreModule } from '../modules/templates/templates-core.module';
 import { WhatsappModule } from '../modules/whatsapp/whatsapp.module';
 import { AgentsCoreModule } from '../modules/agents/agents-core.module';
+import { LifecycleModule } from '../modules/lifecycle/lifecycle.module';
+import { WebhooksModule } from '../modules/webhooks/webhooks.module';
 import { AgentsTestCommand } from './agents-test.command';
+import { CleanupCommand } from './cleanup.command';
 import { DbMigrateCommand } from './db-migrate.command';
 import { TemplatesInstallCommand } from './templates-install.command';
 import { UsersCreateCommand } from './users-create.command';
@@ -28,7 +31,10 @@ const config = loadConfig();
     TemplatesCoreModule,
     WhatsappModule,
     AgentsCoreModule,
+    LifecycleModule,
+    // Registers the raw webhook events as a copy that retention reaches (its controllers are not served here).
+    WebhooksModule,
   ],
-  providers: [UsersService, UsersCreateCommand, DbMigrateCommand, TemplatesInstallCommand, AgentsTestCommand],
+  providers: [UsersService, UsersCreateCommand, DbMigrateCommand, TemplatesInstallCommand, AgentsTestCommand, CleanupCommand],
 })
 export class CliModule {}

@@ -219,6 +219,10 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(1000)
   MAINTENANCE_SWEEP_INTERVAL_MS = 30000;
 
+  /** How often the scheduler brings the analytics cycles up to date with the conversations touched since. */
+  @Transform(toInt) @IsInt() @Min(1000)
+  ANALYTICS_ROLLUP_INTERVAL_MS = 60000;
+
   @Transform(toInt) @IsInt() @Min(1000)
   SHUTDOWN_TIMEOUT_MS = 25000;
 

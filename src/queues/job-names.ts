@@ -14,6 +14,8 @@ export enum JobName {
   PurgeWebhookEvents = 'maintenance.purge-webhook-events',
   SyncAllTemplates = 'maintenance.sync-all-templates',
   Noop = 'maintenance.noop',
+  ApplyRetention = 'lifecycle.apply-retention',
+  RollupAnalytics = 'lifecycle.rollup-analytics',
 }
 
 export const JOB_QUEUE: Record<JobName, QueueName> = {
@@ -29,4 +31,6 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.PurgeWebhookEvents]: QueueName.Maintenance,
   [JobName.SyncAllTemplates]: QueueName.Maintenance,
   [JobName.Noop]: QueueName.Maintenance,
+  [JobName.ApplyRetention]: QueueName.Maintenance,
+  [JobName.RollupAnalytics]: QueueName.Maintenance,
 };

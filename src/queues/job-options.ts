@@ -18,6 +18,9 @@ export const JOB_OPTIONS: Record<JobName, JobsOptions> = {
   [JobName.PurgeWebhookEvents]: { attempts: 1 },
   [JobName.SyncAllTemplates]: { attempts: 1 },
   [JobName.Noop]: { attempts: 1 },
+  // A failed run resumes at the next day's run: its criteria are the data's state.
+  [JobName.ApplyRetention]: { attempts: 1 },
+  [JobName.RollupAnalytics]: { attempts: 1 },
 };
 
 export function optionsFor(name: JobName, overrides: JobsOptions = {}): JobsOptions {

@@ -14,6 +14,8 @@ export interface JobPayloads {
   [JobName.PurgeWebhookEvents]: Record<string, never>;
   [JobName.SyncAllTemplates]: Record<string, never>;
   [JobName.Noop]: { sleepMs?: number; marker?: string };
+  [JobName.ApplyRetention]: Record<string, never>;
+  [JobName.RollupAnalytics]: Record<string, never>;
 }
 
 export type JobPayload<N extends JobName> = JobPayloads[N];

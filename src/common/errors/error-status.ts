@@ -1,15 +1,16 @@
 import { AgentsErrorCode } from '../../modules/agents/agents.errors';
 import { AuthErrorCode } from '../../modules/auth/auth.errors';
 import { CommunicationsErrorCode } from '../../modules/communications/communications.errors';
+import { LifecycleErrorCode } from '../../modules/lifecycle/lifecycle.errors';
 import { TemplatesErrorCode } from '../../modules/templates/templates.errors';
 import { WebhooksErrorCode } from '../../modules/webhooks/webhooks.errors';
 import { ProviderErrorCode, WhatsappErrorCode } from '../../modules/whatsapp/whatsapp.errors';
 import { CommonErrorCode } from './common.errors';
 
 /** Every stable error code; each module declares its own in `<module>.errors.ts` (enum-only files). */
-export type ErrorCode = CommonErrorCode | AuthErrorCode | CommunicationsErrorCode | TemplatesErrorCode | AgentsErrorCode | WhatsappErrorCode | ProviderErrorCode | WebhooksErrorCode;
+export type ErrorCode = CommonErrorCode | AuthErrorCode | CommunicationsErrorCode | TemplatesErrorCode | AgentsErrorCode | WhatsappErrorCode | ProviderErrorCode | WebhooksErrorCode | LifecycleErrorCode;
 
-export const ERROR_CODE_ENUMS = { CommonErrorCode, AuthErrorCode, CommunicationsErrorCode, TemplatesErrorCode, AgentsErrorCode, WhatsappErrorCode, ProviderErrorCode, WebhooksErrorCode };
+export const ERROR_CODE_ENUMS = { CommonErrorCode, AuthErrorCode, CommunicationsErrorCode, TemplatesErrorCode, AgentsErrorCode, WhatsappErrorCode, ProviderErrorCode, WebhooksErrorCode, LifecycleErrorCode };
 
 /** The one code → HTTP status table: errors never choose their status where they are thrown. */
 export const ERROR_STATUS: Record<ErrorCode, number> = {
@@ -68,6 +69,11 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   [AgentsErrorCode.LlmTimeout]: 504,
   [AgentsErrorCode.LlmRequestFailed]: 502,
   [AgentsErrorCode.LlmBadResponse]: 502,
+
+  [LifecycleErrorCode.LegalHoldNotFound]: 404,
+  [LifecycleErrorCode.LegalHoldTargetInvalid]: 400,
+  [LifecycleErrorCode.InvalidDateRange]: 400,
+  [LifecycleErrorCode.CampaignNotFound]: 404,
 
   [WhatsappErrorCode.AccountNotFound]: 404,
   [WhatsappErrorCode.AccountInUse]: 409,

@@ -20,6 +20,8 @@ export interface MessageError {
 // Outbound rows not yet accepted by the provider (queued, sending), for the sweeper. Keyed off provider id and
 // failed_at rather than status, so a status change alone (claim, delivered, read) can be a HOT update.
 @Index('idx_message_unsent', ['createdAt'], { where: "direction = 'outbound' AND provider_message_id IS NULL AND failed_at IS NULL" })
+// Template sends of an organisation by time, for the templates report (a small share of all messages).
+@Index('idx_message_template_sends', ['organizationId', 'createdAt'], { where: "template_name IS NOT NULL AND direction = 'outbound'" })
 export class Message extends BaseEntity {
   @Column({ type: 'uuid' })
   organizationId: string;

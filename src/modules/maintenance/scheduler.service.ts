@@ -14,13 +14,16 @@ export interface Schedule {
 }
 
 /** Every repeatable job of the product, in one place. */
-export function schedulesFor(sweepEveryMs: number): Schedule[] {
+export function schedulesFor(config: Pick<AppConfig, 'MAINTENANCE_SWEEP_INTERVAL_MS' | 'ANALYTICS_ROLLUP_INTERVAL_MS'>): Schedule[] {
+  const sweepEveryMs = config.MAINTENANCE_SWEEP_INTERVAL_MS;
   return [
     { name: JobName.SweepWebhookEvents, every: sweepEveryMs },
     { name: JobName.SweepQueuedMessages, every: sweepEveryMs },
     { name: JobName.SweepUnansweredConversations, every: sweepEveryMs },
     { name: JobName.PurgeWebhookEvents, pattern: '17 3 * * *' },
     { name: JobName.SyncAllTemplates, pattern: '41 4 * * *' },
+    { name: JobName.ApplyRetention, pattern: '23 2 * * *' },
+    { name: JobName.RollupAnalytics, every: config.ANALYTICS_ROLLUP_INTERVAL_MS },
   ];
 }
 
@@ -41,7 +44,7 @@ export class SchedulerService implements OnApplicationBootstrap, BeforeApplicati
     config: AppConfig,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {
-    this.schedules = schedulesFor(config.MAINTENANCE_SWEEP_INTERVAL_MS);
+    this.schedules = schedulesFor(config);
   }
 
   async onApplicationBootstrap(): Promise<void> {

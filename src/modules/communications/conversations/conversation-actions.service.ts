@@ -127,6 +127,9 @@ export class ConversationActionsService {
       [id, organizationId, ...params],
     )) as [Array<R & ChangedRow>, number];
     if (!rows[0]) throw new NotFoundError(CommunicationsErrorCode.ConversationNotFound, 'conversation');
+    const milestone = MILESTONES[reason as keyof typeof MILESTONES];
+    // The action log analytics derives cycles from (lifecycle reads it; closes and reopens leave no message behind).
+    if (milestone) await this.dataSource.query(`INSERT INTO analytics_milestone (organization_id, conversation_id, kind, occurred_at) VALUES ($2, $1, $3, now())`, [id, organizationId, milestone]);
     await this.realtime.publish(organizationId, { type: 'conversation.updated', conversationId: id, reason });
     return rows[0];
   }
@@ -174,3 +177,5 @@ const CHANGES = {
 } as const;
 
 type ConversationChange = keyof typeof CHANGES;
+
+const MILESTONES = { closed: 'closed', reopened: 'reopened', bot_paused: 'handoff' } as const;

@@ -119,6 +119,8 @@ export class ErasureCountsDto {
   @ApiProperty({ example: 2 }) notes: number;
   @ApiProperty({ example: 3 }) media: number;
   @ApiProperty({ example: 1 }) campaignRecipients: number;
+  /** Rows removed from each registered copy (webhookEvents, …). */
+  [copy: string]: number;
 }
 
 export class ErasureResultDto {
