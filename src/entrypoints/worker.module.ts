@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config';
 import { AgentsWorkerModule } from '../modules/agents/agents.worker.module';
+import { CampaignsWorkerModule } from '../modules/campaigns/campaigns.worker.module';
 import { CommunicationsWorkerModule } from '../modules/communications/communications.worker.module';
 import { OutboundWorkerModule } from '../modules/communications/outbound/outbound.worker.module';
 import { MaintenanceWorkerModule } from '../modules/maintenance/maintenance.worker.module';
@@ -17,7 +18,7 @@ export class WorkerModule {
     const processors = ALL_QUEUES.filter((queue) => config.consumesQueue(queue)).map((queue) => createQueueProcessor(queue, config));
     return {
       module: WorkerModule,
-      imports: [JobHandlersModule, MaintenanceWorkerModule, WebhooksWorkerModule, CommunicationsWorkerModule, OutboundWorkerModule, TemplatesWorkerModule, AgentsWorkerModule],
+      imports: [JobHandlersModule, MaintenanceWorkerModule, WebhooksWorkerModule, CommunicationsWorkerModule, OutboundWorkerModule, TemplatesWorkerModule, AgentsWorkerModule, CampaignsWorkerModule],
       providers: processors,
     };
   }

@@ -1,5 +1,6 @@
 import { AgentsErrorCode } from '../../modules/agents/agents.errors';
 import { AuthErrorCode } from '../../modules/auth/auth.errors';
+import { CampaignsErrorCode } from '../../modules/campaigns/campaigns.errors';
 import { CommunicationsErrorCode } from '../../modules/communications/communications.errors';
 import { TemplatesErrorCode } from '../../modules/templates/templates.errors';
 import { WebhooksErrorCode } from '../../modules/webhooks/webhooks.errors';
@@ -7,9 +8,9 @@ import { ProviderErrorCode, WhatsappErrorCode } from '../../modules/whatsapp/wha
 import { CommonErrorCode } from './common.errors';
 
 /** Every stable error code; each module declares its own in `<module>.errors.ts` (enum-only files). */
-export type ErrorCode = CommonErrorCode | AuthErrorCode | CommunicationsErrorCode | TemplatesErrorCode | AgentsErrorCode | WhatsappErrorCode | ProviderErrorCode | WebhooksErrorCode;
+export type ErrorCode = CommonErrorCode | AuthErrorCode | CommunicationsErrorCode | TemplatesErrorCode | AgentsErrorCode | WhatsappErrorCode | ProviderErrorCode | WebhooksErrorCode | CampaignsErrorCode;
 
-export const ERROR_CODE_ENUMS = { CommonErrorCode, AuthErrorCode, CommunicationsErrorCode, TemplatesErrorCode, AgentsErrorCode, WhatsappErrorCode, ProviderErrorCode, WebhooksErrorCode };
+export const ERROR_CODE_ENUMS = { CommonErrorCode, AuthErrorCode, CommunicationsErrorCode, TemplatesErrorCode, AgentsErrorCode, WhatsappErrorCode, ProviderErrorCode, WebhooksErrorCode, CampaignsErrorCode };
 
 /** The one code → HTTP status table: errors never choose their status where they are thrown. */
 export const ERROR_STATUS: Record<ErrorCode, number> = {
@@ -60,6 +61,14 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   [TemplatesErrorCode.TemplateAlreadySubmitted]: 409,
   [TemplatesErrorCode.TemplateAlreadyExists]: 409,
   [TemplatesErrorCode.TemplateSetNotFound]: 404,
+
+  [CampaignsErrorCode.CampaignNotFound]: 404,
+  [CampaignsErrorCode.CampaignNotEditable]: 409,
+  [CampaignsErrorCode.CampaignStateConflict]: 409,
+  [CampaignsErrorCode.AudienceEmpty]: 422,
+  [CampaignsErrorCode.AudienceTooLarge]: 413,
+  [CampaignsErrorCode.CsvInvalid]: 400,
+  [CampaignsErrorCode.AbTestInvalid]: 400,
 
   [AgentsErrorCode.FlowNotFound]: 404,
   [AgentsErrorCode.FlowConflict]: 409,

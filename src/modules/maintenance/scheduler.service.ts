@@ -18,6 +18,7 @@ export function schedulesFor(config: AppConfig): Schedule[] {
   return [
     { name: JobName.SweepWebhookEvents, every: config.MAINTENANCE_SWEEP_INTERVAL_MS },
     { name: JobName.SweepQueuedMessages, every: config.MAINTENANCE_SWEEP_INTERVAL_MS },
+    { name: JobName.SweepCampaigns, every: config.MAINTENANCE_SWEEP_INTERVAL_MS },
     { name: JobName.PurgeWebhookEvents, pattern: '17 3 * * *' },
     { name: JobName.SyncAllTemplates, pattern: '41 4 * * *' },
   ];

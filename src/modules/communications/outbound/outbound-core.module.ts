@@ -1,15 +1,12 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { Campaign } from '../../../database/entities/campaign.entity';
-import { CampaignRecipient } from '../../../database/entities/campaign-recipient.entity';
 import { Message } from '../../../database/entities/message.entity';
 import { MessageTemplate } from '../../../database/entities/message-template.entity';
 import { TemplatesCoreModule } from '../../templates/templates-core.module';
 import { WhatsappModule } from '../../whatsapp/whatsapp.module';
 import { CommunicationsModule } from '../communications.module';
 import { AccountRateLimiter } from './account-rate-limiter.service';
-import { BulkFanOutService } from './bulk-fan-out.service';
-import { BulkSendService } from './bulk-send.service';
+import { CampaignMessagesService } from './campaign-messages.service';
 import { MessageComposer } from './message-composer.service';
 import { MessageSender } from './message-sender.service';
 import { MessagesQueryService } from './messages-query.service';
@@ -21,8 +18,7 @@ import { SendOutcomeStore } from './send-outcome.store';
 
 const SERVICES = [
   AccountRateLimiter,
-  BulkFanOutService,
-  BulkSendService,
+  CampaignMessagesService,
   MessageComposer,
   MessageSender,
   MessagesQueryService,
@@ -35,7 +31,7 @@ const SERVICES = [
 
 /** The send pipeline's services, shared by the API module and the worker module (no controllers, no handlers). */
 @Module({
-  imports: [TypeOrmModule.forFeature([Message, MessageTemplate, Campaign, CampaignRecipient]), CommunicationsModule, WhatsappModule, TemplatesCoreModule],
+  imports: [TypeOrmModule.forFeature([Message, MessageTemplate]), CommunicationsModule, WhatsappModule, TemplatesCoreModule],
   providers: SERVICES,
   exports: SERVICES,
 })
