@@ -1,0 +1,150 @@
+import { randomBytes } from 'node:crypto';
+import { createTenant, type Tenant } from '../factories/tenant.factory';
+import { createTestApp, deleteQueueKeys, type TestApp, waitFor } from '../support/test-app';
+import { createTestDatabase } from '../support/test-database';
+import { TEST_REDIS_URL } from '../support/test-env';
+import { startGraphSimulatorServer, type GraphSimulatorServer } from '../../src/modules/whatsapp/sandbox/graph-simulator.server';
+import { api, insertContacts, insertTemplate, phones, sendsByRecipient, TEMPLATE, waitForStatus, waitNoneSending } from './campaigns-helpers';
+
+const SIM_PORT = 8311;
+
+describe('Campaigns: lifecycle, exactly once across pause, restart and resume', () => {
+  let sim: GraphSimulatorServer;
+
+  beforeAll(async () => {
+    sim = await startGraphSimulatorServer({ port: SIM_PORT });
+  });
+  afterAll(() => sim?.close());
+  beforeEach(() => sim.simulator.reset());
+
+  it('sends labels + CSV recipients exactly once through a pause, a restart of every process and a resume', async () => {
+    const database = await createTestDatabase();
+    const queuePrefix = `{conversa-t-${randomBytes(4).toString('hex')}}`;
+    const env = { META_GRAPH_BASE_URL: sim.url, APP_ROLES: 'api,worker,scheduler', WORKER_CONCURRENCY: '16' };
+    let app: TestApp | undefined;
+    try {
+      app = await createTestApp({ databaseUrl: database.url, queuePrefix, env });
+      const tenant = await createTenant(app, { rateLimitPerSecond: 40 });
+      await insertTemplate(app, tenant);
+      const labelled = phones(120, 11);
+      await insertContacts(app, tenant, labelled, ['vip']);
+      await insertContacts(app, tenant, phones(5, 12), ['other']);
+      const created = await api(app, tenant).create({ name: 'Diciembre', content: { type: 'template', template: { ...TEMPLATE, variables: ['cliente'] } }, audience: { labels: ['vip'] } }).expect(201);
+      expect(created.body).toMatchObject({ status: 'draft', totalRecipients: 120 });
+      const id = created.body.id as string;
+
+      // 60 new numbers, 2 already in the audience through the label, one twice in the file, one invalid, one empty.
+      const csvPhones = phones(60, 13);
+      const csv = ['phone,1', ...csvPhones.map((p, i) => `${p},csv${i}`), `${labelled[0]},dup`, `${labelled[1]},dup`, `${csvPhones[0]},again`, 'not-a-phone,x', ',x'].join('\n');
+      const upload = await api(app, tenant).csv(id, csv).expect(201);
+      expect(upload.body).toMatchObject({ accepted: 60, duplicates: 3, invalid: 2, total: 180 });
+      expect(upload.body.preview[0]).toEqual({ line: 2, phone: csvPhones[0], variables: ['csv0'] });
+      expect(upload.body.errors.map((e: { line: number }) => e.line)).toEqual([65, 66]);
+
+      await api(app, tenant).action(id, 'start').expect(200, { id, status: 'running' });
+      await waitFor(async () => sim.simulator.outbox.length >= 30, 15000, 'first sends');
+      const paused = await api(app, tenant).action(id, 'pause').expect(200);
+      expect(paused.body.status).toBe('paused');
+      await waitNoneSending(app, id);
+      const atPause = sim.simulator.outbox.length;
+      expect(atPause).toBeLessThan(180);
+      // The pace is 40/s: two seconds without a send means the runner and the send workers both stopped.
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      expect(sim.simulator.outbox.length).toBe(atPause);
+
+      await app.close();
+      app = await createTestApp({ databaseUrl: database.url, queuePrefix, env });
+      expect(sim.simulator.outbox.length).toBe(atPause);
+      await api(app, tenant).action(id, 'resume').expect(200, { id, status: 'running' });
+      const done = await waitForStatus(app, tenant, id, 'completed', 30000);
+      expect(done.counts).toMatchObject({ total: 180, sent: 180, pending: 0, failed: 0, skipped: 0 });
+
+      const counts = sendsByRecipient(sim.simulator.outbox, tenant.account.phoneNumberId);
+      expect(counts.size).toBe(180);
+      expect([...counts.values()].every((n) => n === 1)).toBe(true);
+      const csvSend = sim.simulator.outbox.find((e) => e.body.to === csvPhones[5])!;
+      expect(csvSend.body.template).toMatchObject({ components: [{ type: 'body', parameters: [{ type: 'text', text: 'csv5' }] }] });
+      const labelSend = sim.simulator.outbox.find((e) => e.body.to === labelled[0])!;
+      expect(labelSend.body.template).toMatchObject({ components: [{ type: 'body', parameters: [{ type: 'text', text: 'cliente' }] }] });
+    } finally {
+      await app?.app.close();
+      await database.drop();
+      await deleteQueueKeys(TEST_REDIS_URL, queuePrefix);
+    }
+  });
+
+  describe('with one app', () => {
+    let app: TestApp;
+    let tenant: Tenant;
+
+    beforeAll(async () => {
+      app = await createTestApp({ env: { META_GRAPH_BASE_URL: sim.url, APP_ROLES: 'api,worker', WORKER_CONCURRENCY: '16', CAMPAIGN_MARKETING_RETRY_MS: '1000', CAMPAIGN_MARKETING_MAX_ATTEMPTS: '3' } });
+      tenant = await createTenant(app, { rateLimitPerSecond: 50 });
+      await insertTemplate(app, tenant);
+    });
+    afterAll(() => app?.close());
+
+    const templateCampaign = (recipients: string[], extra: Record<string, unknown> = {}) =>
+      api(app, tenant).create({ name: 'c', content: { type: 'template', template: { ...TEMPLATE, variables: ['x'] } }, audience: { recipients: recipients.map((to) => ({ to })) }, ...extra }).expect(201);
+
+    it('cancel leaves every recipient not yet sent `cancelled` and sends nothing more', async () => {
+      const { body } = await templateCampaign(phones(300, 21));
+      await api(app, tenant).action(body.id, 'start').expect(200);
+      await waitFor(async () => sim.simulator.outbox.length >= 20, 15000, 'first sends');
+      await api(app, tenant).action(body.id, 'cancel').expect(200, { id: body.id, status: 'cancelled' });
+      await waitNoneSending(app, body.id);
+      const sent = sim.simulator.outbox.length;
+      const res = await api(app, tenant).get(body.id).expect(200);
+      expect(res.body.status).toBe('cancelled');
+      expect(res.body.counts.cancelled).toBe(300 - sent);
+      expect(res.body.counts.sent).toBe(sent);
+      const listed = await api(app, tenant).recipients(body.id, '?status=cancelled&limit=1000').expect(200);
+      expect(listed.body.data).toHaveLength(300 - sent);
+      await api(app, tenant).action(body.id, 'resume').expect(409);
+    });
+
+    it('handles 131049 (rescheduled with a growing delay, then failed), 131026/131047 (skipped with the reason), 131056 (that recipient only) and 130429 (the whole number pauses)', async () => {
+      const to = phones(60, 22);
+      sim.simulator.injectFault({ kind: 'marketing131049', match: { to: to[1] }, times: 1 });
+      sim.simulator.injectFault({ kind: 'marketing131049', match: { to: to[2] }, times: Infinity });
+      sim.simulator.injectFault({ kind: 'undeliverable131026', match: { to: to[3] }, times: Infinity });
+      sim.simulator.injectFault({ kind: 'windowClosed131047', match: { to: to[4] }, times: Infinity });
+      sim.simulator.injectFault({ kind: 'pair131056', match: { to: to[5] }, times: 1 });
+      sim.simulator.injectFault({ kind: 'rateLimit130429', match: { to: to[30] }, times: 1 });
+      const { body } = await templateCampaign(to);
+      await api(app, tenant).action(body.id, 'start').expect(200);
+      const done = await waitForStatus(app, tenant, body.id, 'completed', 40000);
+      expect(done.counts).toMatchObject({ total: 60, sent: 57, failed: 1, failedByCode: { '131049': 1 }, skipped: 2, skippedByReason: { '131026': 1, '131047': 1 } });
+
+      const recipients = (await api(app, tenant).recipients(body.id, '?limit=100').expect(200)).body.data as Array<{ phone: string; status: string; attempts: number; reason: string | null }>;
+      const of = (phone: string) => recipients.find((r) => r.phone === phone)!;
+      expect(of(to[1])).toMatchObject({ status: 'sent', attempts: 2 });
+      expect(of(to[2])).toMatchObject({ status: 'failed', attempts: 3, reason: '131049' });
+      // 1 s then 2 s between the three attempts (CAMPAIGN_MARKETING_RETRY_MS = 1000, doubled).
+      const attempts: Array<{ at: Date }> = await app.dataSource.query(`SELECT created_at AS at FROM message WHERE campaign_id = $1 AND contact_id = (SELECT contact_id FROM campaign_recipient WHERE campaign_id = $1 AND phone_e164 = $2) ORDER BY created_at`, [body.id, to[2]]);
+      expect(attempts).toHaveLength(3);
+      expect(attempts[1].at.getTime() - attempts[0].at.getTime()).toBeGreaterThanOrEqual(1000);
+      expect(attempts[2].at.getTime() - attempts[1].at.getTime()).toBeGreaterThanOrEqual(2000);
+      expect(of(to[3])).toMatchObject({ status: 'skipped', reason: '131026' });
+      expect(of(to[4])).toMatchObject({ status: 'skipped', reason: '131047' });
+      expect(of(to[5])).toMatchObject({ status: 'sent', attempts: 1 });
+
+      const accepted = sendsByRecipient(sim.simulator.outbox, tenant.account.phoneNumberId);
+      expect([...accepted.values()].every((n) => n === 1)).toBe(true);
+      expect(accepted.size).toBe(57);
+      // 130429 paused the whole number: a gap of about a second while every other recipient was ready to go.
+      const times = sim.simulator.outbox.map((e) => e.receivedAt.getTime()).sort((a, b) => a - b);
+      const gaps = times.slice(1).map((t, i) => t - times[i]);
+      expect(Math.max(...gaps)).toBeGreaterThanOrEqual(900);
+
+      const listed = await api(app, tenant).recipients(body.id, '?status=skipped&reason=131026').expect(200);
+      expect(listed.body.data.map((r: { phone: string }) => r.phone)).toEqual([to[3]]);
+      const exported = await api(app, tenant).exportCsv(body.id).expect(200);
+      expect(exported.headers['content-type']).toMatch(/^text\/csv/);
+      const lines = exported.text.trim().split('\n');
+      expect(lines[0]).toBe('phone,status,reason,reason_message,variant,attempts,message_id,message_status');
+      expect(lines).toHaveLength(61);
+      expect(lines.find((l) => l.startsWith(`${to[4]},`))).toMatch(new RegExp(`^\\${to[4]},skipped,131047,`));
+    });
+  });
+});
