@@ -92,10 +92,10 @@ export class CampaignRunner {
       return lastDelay > AHEAD_MS ? Date.now() + lastDelay - LEAD_MS : null;
     }
     if (batch.claimed > 0) return null;
-    return this.idle(campaign, full, batch.tierFull);
+    return this.idle(campaign, full);
   }
 
-  private async idle(campaign: Campaign, settledFully: boolean, tierFull: boolean): Promise<number | 'done'> {
+  private async idle(campaign: Campaign, settledFully: boolean): Promise<number | 'done'> {
     const left = await this.store.remaining(campaign.id);
     if (left.waiting === 0 && left.inFlight === 0) {
       // A late failure of a `sent` recipient (131049 async) must be seen before the campaign is called complete.
@@ -104,7 +104,7 @@ export class CampaignRunner {
     }
     if (left.waiting === 0) return Date.now() + IN_FLIGHT_POLL_MS;
     const retryIn = left.nextAttemptAt ? left.nextAttemptAt.getTime() - this.clock.now().getTime() : Infinity;
-    return Date.now() + Math.max(IN_FLIGHT_POLL_MS, Math.min(tierFull ? IDLE_POLL_MS * 5 : IDLE_POLL_MS, retryIn));
+    return Date.now() + Math.max(IN_FLIGHT_POLL_MS, Math.min(IDLE_POLL_MS, retryIn));
   }
 
   /** The one place a campaign completes (issue 18's outbox writes campaign.completed here, in this transaction). */
@@ -118,7 +118,7 @@ export class CampaignRunner {
   }
 
   /** Null: the campaign stopped running meanwhile. */
-  private async claimBatch(campaign: Campaign, account: AccountLimits, templates: TemplateCache, now: Date): Promise<{ claimed: number; jobs: number; jobIds: string[]; tierFull: boolean } | null> {
+  private async claimBatch(campaign: Campaign, account: AccountLimits, templates: TemplateCache, now: Date): Promise<{ claimed: number; jobs: number; jobIds: string[] } | null> {
     return this.dataSource.transaction(async (manager) => {
       const [row] = await manager.query(`SELECT status FROM campaign WHERE id = $1 FOR SHARE`, [campaign.id]);
       if (row?.status !== CampaignStatus.Running && row?.status !== CampaignStatus.Queued) return null;
@@ -127,15 +127,15 @@ export class CampaignRunner {
         // One claimer per account at a time while the tier is counted, so two campaigns cannot both take the last slots.
         await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`campaign-tier:${campaign.whatsappAccountId}`]);
         limit = Math.min(limit, account.messagingLimit - (await this.store.reachedIn24h(manager, campaign.whatsappAccountId, now)));
-        if (limit <= 0) return { claimed: 0, jobs: 0, jobIds: [], tierFull: true };
+        if (limit <= 0) return { claimed: 0, jobs: 0, jobIds: [] };
       }
       const claimed = await this.store.claim(manager, campaign.id, { now, limit, accountTimezone: account.timezone, window: campaign.schedule?.window ?? null });
-      if (claimed.length === 0) return { claimed: 0, jobs: 0, jobIds: [], tierFull: false };
+      if (claimed.length === 0) return { claimed: 0, jobs: 0, jobIds: [] };
       const contacts = await this.messages.resolveContacts(campaign.organizationId, claimed.map((r) => r.phoneE164));
       const outcome = await this.messages.createBatch(manager, batchOf(campaign), claimed.map((r) => this.input(campaign, r)), contacts, templates);
       await this.store.link(manager, outcome.queued);
       await this.store.skip(manager, outcome.skipped);
-      return { claimed: claimed.length, jobs: outcome.jobs.length, jobIds: outcome.jobs.map((j) => j.id), tierFull: false };
+      return { claimed: claimed.length, jobs: outcome.jobs.length, jobIds: outcome.jobs.map((j) => j.id) };
     });
   }
 
