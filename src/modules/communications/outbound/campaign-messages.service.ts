@@ -124,6 +124,15 @@ export class CampaignMessagesService {
     return rows.map((r) => r.id);
   }
 
+  /** The campaign's messages waiting for a send worker (their jobs may have been lost with Redis). */
+  async queuedIds(organizationId: string, campaignId: string): Promise<string[]> {
+    const rows: Array<{ id: string }> = await this.dataSource.query(
+      `SELECT id FROM message WHERE status = 'queued' AND organization_id = $1 AND campaign_id = $2 AND direction = 'outbound' ORDER BY created_at, id`,
+      [organizationId, campaignId],
+    );
+    return rows.map((r) => r.id);
+  }
+
   /** Set-based conversation upserts for a batch, keyed by recipient phone. */
   private async targets(manager: EntityManager, batch: CampaignBatch, contacts: Map<string, ResolvedContact>): Promise<Map<string, Target>> {
     const contactIds = [...new Set([...contacts.values()].map((c) => c.id))];
