@@ -78,7 +78,7 @@ describe('Campaigns: lifecycle, exactly once across pause, restart and resume', 
     let tenant: Tenant;
 
     beforeAll(async () => {
-      app = await createTestApp({ env: { META_GRAPH_BASE_URL: sim.url, APP_ROLES: 'api,worker', WORKER_CONCURRENCY: '16', CAMPAIGN_MARKETING_RETRY_MS: '1000', CAMPAIGN_MARKETING_MAX_ATTEMPTS: '3' } });
+      app = await createTestApp({ env: { META_GRAPH_BASE_URL: sim.url, APP_ROLES: 'api,worker', WORKER_CONCURRENCY: '16', CAMPAIGN_MARKETING_RETRY_MS: '1000', CAMPAIGN_MARKETING_MAX_ATTEMPTS: '3', OUTBOUND_UNANSWERED_RETRY_MS: '2000' } });
       tenant = await createTenant(app, { rateLimitPerSecond: 50 });
       await insertTemplate(app, tenant);
     });
@@ -101,6 +101,26 @@ describe('Campaigns: lifecycle, exactly once across pause, restart and resume', 
       const listed = await api(app, tenant).recipients(body.id, '?status=cancelled&limit=1000').expect(200);
       expect(listed.body.data).toHaveLength(300 - sent);
       await api(app, tenant).action(body.id, 'resume').expect(409);
+    });
+
+    it('does not withdraw on pause a send that reached Meta unanswered, so its recipient gets one message after the resume', async () => {
+      sim.simulator.configureStatusWebhook({ url: `${app.baseUrl}/webhooks/meta`, appSecret: app.config.META_APP_SECRET, delaysMs: { sent: 0, delivered: null, read: null } });
+      const to = phones(40, 23);
+      // Accepted by "Meta", but a gateway answers 504: the row goes back to `queued` with one attempt, awaiting its status.
+      sim.simulator.injectFault({ kind: 'gateway504', match: { to: to[0] }, times: 1 });
+      const { body } = await templateCampaign(to);
+      await api(app, tenant).action(body.id, 'start').expect(200);
+      await waitFor(async () => {
+        const [row] = await app.dataSource.query(`SELECT m.status, m.attempts FROM message m JOIN campaign_recipient cr ON cr.message_id = m.id WHERE cr.campaign_id = $1 AND cr.phone_e164 = $2`, [body.id, to[0]]);
+        return row?.status === 'queued' && row.attempts === 1;
+      }, 10000, 'the unanswered send requeued');
+      await api(app, tenant).action(body.id, 'pause').expect(200);
+      await api(app, tenant).action(body.id, 'resume').expect(200);
+      await waitForStatus(app, tenant, body.id, 'completed', 20000);
+      const counts = sendsByRecipient(sim.simulator.outbox, tenant.account.phoneNumberId);
+      expect(counts.get(to[0])).toBe(1);
+      expect(counts.size).toBe(40);
+      expect([...counts.values()].every((n) => n === 1)).toBe(true);
     });
 
     it('handles 131049 (rescheduled with a growing delay, then failed), 131026/131047 (skipped with the reason), 131056 (that recipient only) and 130429 (the whole number pauses)', async () => {

@@ -113,12 +113,14 @@ export class CampaignMessagesService {
   }
 
   /**
-   * Pause and cancel: messages of the campaign still `queued` (not claimed by a send worker) are deleted, so none of
-   * them goes out; a worker that claims first keeps its row (`sending`), which is then sent. Returns the withdrawn ids.
+   * Pause and cancel: messages of the campaign still `queued` and never tried are deleted, so none of them goes out; a
+   * worker that claims first keeps its row (`sending`), which is then sent. A queued row with an attempt behind it is
+   * kept: that attempt may have reached Meta unanswered, and only its retry can adopt the provider id instead of
+   * sending again (withdrawn, its recipient would get a second message on resume). Returns the withdrawn ids.
    */
   async withdrawQueued(manager: EntityManager, organizationId: string, campaignId: string): Promise<string[]> {
     const [rows]: [Array<{ id: string }>, number] = await manager.query(
-      `DELETE FROM message WHERE organization_id = $1 AND campaign_id = $2 AND status = 'queued' AND direction = 'outbound' RETURNING id`,
+      `DELETE FROM message WHERE organization_id = $1 AND campaign_id = $2 AND status = 'queued' AND attempts = 0 AND direction = 'outbound' RETURNING id`,
       [organizationId, campaignId],
     );
     return rows.map((r) => r.id);
