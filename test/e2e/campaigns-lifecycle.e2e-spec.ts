@@ -104,7 +104,7 @@ describe('Campaigns: lifecycle, exactly once across pause, restart and resume', 
     });
 
     it('does not withdraw on pause a send that reached Meta unanswered, so its recipient gets one message after the resume', async () => {
-      sim.simulator.configureStatusWebhook({ url: `${app.baseUrl}/webhooks/meta`, appSecret: app.config.META_APP_SECRET, delaysMs: { sent: 0, delivered: null, read: null } });
+      sim.simulator.configureStatusWebhook({ url: `${app.baseUrl}/webhooks/meta`, appSecret: app.config.META_APP_SECRET, delaysMs: { sent: 0, delivered: 100, read: null } });
       const to = phones(40, 23);
       // Accepted by "Meta", but a gateway answers 504: the row goes back to `queued` with one attempt, awaiting its status.
       sim.simulator.injectFault({ kind: 'gateway504', match: { to: to[0] }, times: 1 });
