@@ -32,13 +32,15 @@ const LOCAL_TIME = `(($2::timestamptz AT TIME ZONE COALESCE(cr.timezone, $4::tex
  * Pending recipients due now and inside their sending window, locked with SKIP LOCKED so concurrent runners
  * never take the same row; each claim counts an attempt and starts the 24-hour messaging-tier count.
  */
+const DUE = `
+  FROM campaign_recipient cr
+ WHERE cr.campaign_id = $1 AND cr.status = 'pending' AND (cr.next_attempt_at IS NULL OR cr.next_attempt_at <= $2)
+   AND ($5::time IS NULL OR CASE WHEN $5::time <= $6::time THEN ${LOCAL_TIME} >= $5::time AND ${LOCAL_TIME} < $6::time
+                                 ELSE ${LOCAL_TIME} >= $5::time OR ${LOCAL_TIME} < $6::time END)
+ ORDER BY cr.id LIMIT $3`;
+
 const CLAIM = `
-WITH picked AS (
-  SELECT cr.id FROM campaign_recipient cr
-   WHERE cr.campaign_id = $1 AND cr.status = 'pending' AND (cr.next_attempt_at IS NULL OR cr.next_attempt_at <= $2)
-     AND ($5::time IS NULL OR CASE WHEN $5::time <= $6::time THEN ${LOCAL_TIME} >= $5::time AND ${LOCAL_TIME} < $6::time
-                                   ELSE ${LOCAL_TIME} >= $5::time OR ${LOCAL_TIME} < $6::time END)
-   ORDER BY cr.id LIMIT $3 FOR UPDATE SKIP LOCKED)
+WITH picked AS (SELECT cr.id ${DUE} FOR UPDATE SKIP LOCKED)
 UPDATE campaign_recipient cr SET status = 'queued', attempts = cr.attempts + 1, claimed_at = $2, next_attempt_at = NULL, updated_at = now()
   FROM picked WHERE cr.id = picked.id
 RETURNING cr.id, cr.phone_e164 AS "phoneE164", cr.content, cr.variant, cr.attempts`;
@@ -81,6 +83,19 @@ export class CampaignRecipientsStore {
     // UPDATE … RETURNING answers [rows, count] through TypeORM's driver.
     const [rows] = await manager.query(CLAIM, [campaignId, limits.now, limits.limit, limits.accountTimezone, window?.start ?? null, window?.end ?? null]);
     return rows;
+  }
+
+  /** The phones the next claim will most likely take (no lock): their contacts are resolved before the claim's transaction. */
+  async peek(campaignId: string, limits: ClaimLimits): Promise<string[]> {
+    const window = limits.window ?? null;
+    const rows: Array<{ phone: string }> = await this.dataSource.query(`SELECT cr.phone_e164 AS phone ${DUE}`, [campaignId, limits.now, limits.limit, limits.accountTimezone, window?.start ?? null, window?.end ?? null]);
+    return rows.map((r) => r.phone);
+  }
+
+  /** Gives claimed recipients back (their contact was not resolved in time): pending again, the attempt not counted. */
+  async unclaim(manager: EntityManager, ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await manager.query(`UPDATE campaign_recipient SET status = 'pending', attempts = attempts - 1, claimed_at = NULL, updated_at = now() WHERE id = ANY($1::uuid[])`, [ids]);
   }
 
   async link(manager: EntityManager, queued: Array<{ recipientId: string; messageId: string; contactId: string }>): Promise<void> {

@@ -119,23 +119,32 @@ export class CampaignRunner {
 
   /** Null: the campaign stopped running meanwhile. */
   private async claimBatch(campaign: Campaign, account: AccountLimits, templates: TemplateCache, now: Date): Promise<{ claimed: number; jobs: number; jobIds: string[] } | null> {
+    const limits = { now, limit: Math.min(MAX_BATCH, Math.max(1, account.rate)), accountTimezone: account.timezone, window: campaign.schedule?.window ?? null };
+    // Contacts are found or created before the transaction: holding it open while another pooled connection
+    // creates contacts would let a busy pool stall the claim (and the pause waiting on its lock).
+    const contacts = await this.messages.resolveContacts(campaign.organizationId, await this.store.peek(campaign.id, limits));
     return this.dataSource.transaction(async (manager) => {
       const [row] = await manager.query(`SELECT status FROM campaign WHERE id = $1 FOR SHARE`, [campaign.id]);
       if (row?.status !== CampaignStatus.Running && row?.status !== CampaignStatus.Queued) return null;
-      let limit = Math.min(MAX_BATCH, Math.max(1, account.rate));
+      let limit = limits.limit;
       if (account.messagingLimit !== null) {
         // One claimer per account at a time while the tier is counted, so two campaigns cannot both take the last slots.
         await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`campaign-tier:${campaign.whatsappAccountId}`]);
         limit = Math.min(limit, account.messagingLimit - (await this.store.reachedIn24h(manager, campaign.whatsappAccountId, now)));
         if (limit <= 0) return { claimed: 0, jobs: 0, jobIds: [] };
       }
-      const claimed = await this.store.claim(manager, campaign.id, { now, limit, accountTimezone: account.timezone, window: campaign.schedule?.window ?? null });
-      if (claimed.length === 0) return { claimed: 0, jobs: 0, jobIds: [] };
-      const contacts = await this.messages.resolveContacts(campaign.organizationId, claimed.map((r) => r.phoneE164));
-      const outcome = await this.messages.createBatch(manager, batchOf(campaign), claimed.map((r) => this.input(campaign, r)), contacts, templates);
+      const taken = await this.store.claim(manager, campaign.id, { ...limits, limit });
+      if (taken.length === 0) return { claimed: 0, jobs: 0, jobIds: [] };
+      // Rows another runner took meanwhile shift the claim past the peek: look those up here, give back what is still unknown.
+      const unknown = taken.filter((r) => !contacts.has(r.phoneE164)).map((r) => r.phoneE164);
+      for (const [phone, contact] of await this.messages.findContacts(campaign.organizationId, unknown, manager)) contacts.set(phone, contact);
+      await this.store.unclaim(manager, taken.filter((r) => !contacts.has(r.phoneE164)).map((r) => r.id));
+      const claimed = taken.filter((r) => contacts.has(r.phoneE164));
+      const mine = new Map(claimed.map((r) => [r.phoneE164, contacts.get(r.phoneE164)!]));
+      const outcome = await this.messages.createBatch(manager, batchOf(campaign), claimed.map((r) => this.input(campaign, r)), mine, templates);
       await this.store.link(manager, outcome.queued);
       await this.store.skip(manager, outcome.skipped);
-      return { claimed: claimed.length, jobs: outcome.jobs.length, jobIds: outcome.jobs.map((j) => j.id) };
+      return { claimed: taken.length, jobs: outcome.jobs.length, jobIds: outcome.jobs.map((j) => j.id) };
     });
   }
 

@@ -76,6 +76,11 @@ export class CampaignMessagesService {
     return resolved;
   }
 
+  /** Existing contacts only (inside the caller's transaction). */
+  findContacts(organizationId: string, phones: string[], manager: EntityManager): Promise<Map<string, ResolvedContact>> {
+    return phones.length === 0 ? Promise.resolve(new Map()) : this.contacts.findByPhones(organizationId, phones, manager);
+  }
+
   /** Inside the caller's transaction: composes, inserts the queued messages (once per key), returns what to enqueue. */
   async createBatch(manager: EntityManager, batch: CampaignBatch, recipients: CampaignRecipientInput[], contacts: Map<string, ResolvedContact>, templates: TemplateCache): Promise<BatchOutcome> {
     const targets = await this.targets(manager, batch, contacts);
