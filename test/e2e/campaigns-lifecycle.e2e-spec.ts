@@ -87,6 +87,15 @@ describe('Campaigns: lifecycle, exactly once across pause, restart and resume', 
     const templateCampaign = (recipients: string[], extra: Record<string, unknown> = {}) =>
       api(app, tenant).create({ name: 'c', content: { type: 'template', template: { ...TEMPLATE, variables: ['x'] } }, audience: { recipients: recipients.map((to) => ({ to })) }, ...extra }).expect(201);
 
+    it('refuses to start a campaign whose template does not exist, or one without recipients', async () => {
+      const { body } = await api(app, tenant).create({ name: 'x', content: { type: 'template', template: { name: 'no_such_template', language: 'es' } }, audience: { recipients: [{ to: phones(1, 24)[0] }] } }).expect(201);
+      const refused = await api(app, tenant).action(body.id, 'start').expect(404);
+      expect(refused.body.code).toBe('TEMPLATE_NOT_FOUND');
+      expect((await api(app, tenant).get(body.id).expect(200)).body.status).toBe('draft');
+      const empty = await api(app, tenant).create({ name: 'y', content: { type: 'template', template: { ...TEMPLATE, variables: ['x'] } }, audience: { labels: ['nobody'] } }).expect(201);
+      expect((await api(app, tenant).action(empty.body.id, 'start').expect(422)).body.code).toBe('CAMPAIGN_AUDIENCE_EMPTY');
+    });
+
     it('cancel leaves every recipient not yet sent `cancelled` and sends nothing more', async () => {
       const { body } = await templateCampaign(phones(300, 21));
       await api(app, tenant).action(body.id, 'start').expect(200);

@@ -5,6 +5,8 @@ import { DomainError, NotFoundError } from '../../common/errors/domain-error';
 import { Campaign } from '../../database/entities/campaign.entity';
 import { CampaignStatus } from '../../database/entities/enums';
 import { CampaignMessagesService } from '../communications/outbound/campaign-messages.service';
+import type { MessageContentDto } from '../communications/outbound/dto/send-message.dto';
+import { MessageComposer } from '../communications/outbound/message-composer.service';
 import { type AbTestSpec, CampaignAbTest, DEFAULT_DECIDE_AFTER_MS } from './campaign-ab-test.service';
 import { CampaignClock } from './campaign-clock';
 import { CampaignJobs } from './campaign-jobs.service';
@@ -30,12 +32,14 @@ export class CampaignLifecycle {
     private readonly abTest: CampaignAbTest,
     private readonly jobs: CampaignJobs,
     private readonly clock: CampaignClock,
+    private readonly composer: MessageComposer,
   ) {}
 
   async start(organizationId: string, id: string): Promise<CampaignState> {
     const campaign = await this.load(organizationId, id);
     if (campaign.status !== CampaignStatus.Draft) throw this.conflict(campaign, 'start');
     if (campaign.totalRecipients === 0) throw new DomainError(CampaignsErrorCode.AudienceEmpty, 'The campaign has no recipients');
+    await this.checkTemplates(campaign);
     const now = this.clock.now();
     const scheduled = campaign.sendAt !== null && campaign.sendAt > now;
     const status = scheduled ? CampaignStatus.Scheduled : CampaignStatus.Running;
@@ -76,6 +80,14 @@ export class CampaignLifecycle {
       await this.store.release(manager, campaign, withdrawn, 'cancelled');
     });
     return { id, status: CampaignStatus.Cancelled };
+  }
+
+  /** A template that does not exist or is not approved refuses the start, instead of skipping every recipient. */
+  private async checkTemplates(campaign: Campaign): Promise<void> {
+    const variants = ((campaign.abTest as AbTestSpec | null)?.variants ?? []).map((v) => v.content as MessageContentDto | undefined);
+    for (const content of [campaign.content as MessageContentDto, ...variants]) {
+      for (const ref of [content?.template, content?.fallbackTemplate]) if (ref) await this.composer.loadTemplate(campaign.whatsappAccountId, ref);
+    }
   }
 
   private async move(manager: EntityManager, campaign: Campaign, from: CampaignStatus[], to: CampaignStatus, columns: Record<string, Date | null>): Promise<void> {
