@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createTenant, type Tenant } from '../factories/tenant.factory';
+import { http } from '../support/http';
 import { createTestApp, deleteQueueKeys, type TestApp, waitFor } from '../support/test-app';
 import { createTestDatabase } from '../support/test-database';
 import { TEST_REDIS_URL } from '../support/test-env';
@@ -86,6 +87,24 @@ describe('Campaigns: lifecycle, exactly once across pause, restart and resume', 
 
     const templateCampaign = (recipients: string[], extra: Record<string, unknown> = {}) =>
       api(app, tenant).create({ name: 'c', content: { type: 'template', template: { ...TEMPLATE, variables: ['x'] } }, audience: { recipients: recipients.map((to) => ({ to })) }, ...extra }).expect(201);
+
+    it('edits a draft (audience replaced, schedule set), lists with filters, duplicates, and refuses to edit once started', async () => {
+      const auth = { Authorization: `Bearer ${tenant.token}` };
+      const { body } = await templateCampaign(phones(3, 25));
+      const startAt = new Date(Date.now() + 3600_000).toISOString();
+      const patched = await http(app).patch(`/api/v1/campaigns/${body.id}`).set(auth).send({ name: 'renamed', audience: { recipients: phones(5, 26).map((to) => ({ to })) }, schedule: { startAt } }).expect(200);
+      expect(patched.body).toMatchObject({ name: 'renamed', totalRecipients: 5, startAt, status: 'draft' });
+      const copy = await api(app, tenant).action(body.id, 'duplicate').expect(201);
+      expect(copy.body).toMatchObject({ name: 'Copy of renamed', totalRecipients: 5, status: 'draft' });
+      await api(app, tenant).action(body.id, 'start').expect(200, { id: body.id, status: 'scheduled' });
+      const drafts = await http(app).get('/api/v1/campaigns?status=draft&limit=200').set(auth).expect(200);
+      expect(drafts.body.data.map((c: { id: string }) => c.id)).toContain(copy.body.id);
+      expect(drafts.body.data.map((c: { id: string }) => c.id)).not.toContain(body.id);
+      const refused = await http(app).patch(`/api/v1/campaigns/${body.id}`).set(auth).send({ name: 'late' }).expect(409);
+      expect(refused.body.code).toBe('CAMPAIGN_NOT_EDITABLE');
+      await api(app, tenant).action(body.id, 'cancel').expect(200);
+      expect((await api(app, tenant).get(body.id).expect(200)).body.counts.cancelled).toBe(5);
+    });
 
     it('refuses to start a campaign whose template does not exist, or one without recipients', async () => {
       const { body } = await api(app, tenant).create({ name: 'x', content: { type: 'template', template: { name: 'no_such_template', language: 'es' } }, audience: { recipients: [{ to: phones(1, 24)[0] }] } }).expect(201);
