@@ -10,8 +10,14 @@ export type SentRecord = [string, number, string, string];
 
 export type SimulatorChildMessage = { type: 'ready'; url: string } | { type: 'sent'; records: SentRecord[] };
 
+/** BENCH_SIM_PORT fixes the port; BENCH_STATUS_URL + BENCH_STATUS_SECRET turn on status webhooks (sent, delivered, read: 3 per send). */
+function options() {
+  const { BENCH_SIM_PORT: port, BENCH_STATUS_URL: url, BENCH_STATUS_SECRET: appSecret } = process.env;
+  return { ...(port ? { port: Number(port) } : {}), ...(url && appSecret ? { statusWebhook: { url, appSecret } } : {}) };
+}
+
 async function main(): Promise<void> {
-  const sim = await startGraphSimulatorServer();
+  const sim = await startGraphSimulatorServer(options());
   const outbox = sim.simulator.outbox;
   const report = setInterval(() => {
     if (outbox.length === 0) return;

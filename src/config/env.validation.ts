@@ -215,6 +215,17 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(0)
   OUTBOUND_UNANSWERED_RETRY_MS = 15000;
 
+  /**
+   * A campaign recipient Meta did not deliver to because of its per-user marketing limit (131049) is retried after this
+   * (24 h, as Meta advises), doubled at each further attempt, never past the campaign's expiry.
+   */
+  @Transform(toInt) @IsInt() @Min(1000)
+  CAMPAIGN_MARKETING_RETRY_MS = 86_400_000;
+
+  /** Sends tried per campaign recipient when Meta keeps answering 131049; then it is `failed`. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(10)
+  CAMPAIGN_MARKETING_MAX_ATTEMPTS = 3;
+
   /** How often the scheduler's sweeps re-enqueue webhook events and sends whose jobs Redis lost. */
   @Transform(toInt) @IsInt() @Min(1000)
   MAINTENANCE_SWEEP_INTERVAL_MS = 30000;

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AgentsModule } from '../modules/agents/agents.module';
 import { AuthModule } from '../modules/auth/auth.module';
+import { CampaignsApiModule } from '../modules/campaigns/campaigns-api.module';
 import { OutboundModule } from '../modules/communications/outbound/outbound.module';
 import { HealthModule } from '../modules/health/health.module';
 import { LifecycleApiModule } from '../modules/lifecycle/lifecycle-api.module';
@@ -14,7 +15,7 @@ import { FirstStartService } from './first-start.service';
 
 /** HTTP: admin API, webhook receiver, health, metrics. Never imports a *.worker.module. */
 @Module({
-  imports: [AuthModule, HealthModule, WhatsappModule, WhatsappApiModule, WebhooksModule, OutboundModule, CommunicationsApiModule, TemplatesModule, AgentsModule, LifecycleApiModule],
+  imports: [AuthModule, HealthModule, WhatsappModule, WhatsappApiModule, WebhooksModule, OutboundModule, CommunicationsApiModule, TemplatesModule, AgentsModule, LifecycleApiModule, CampaignsApiModule],
   controllers: [MetricsController],
   // First start composes two owners (auth's organisation and owner, whatsapp's sandbox account), so it lives here.
   providers: [FirstStartService],

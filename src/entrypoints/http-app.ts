@@ -41,6 +41,8 @@ function configureHttp(app: NestFastifyApplication, config: AppConfig): void {
   const fastify = app.getHttpAdapter().getInstance();
   // Media uploads to the sandbox's simulated Graph API arrive as multipart; the simulator parses the bytes itself.
   if (config.SANDBOX_ENABLED) fastify.addContentTypeParser('multipart/form-data', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  // A campaign's CSV audience is read as a stream by its handler, row by row.
+  fastify.addContentTypeParser('text/csv', (_request, payload, done) => done(null, payload));
   const metrics = app.get(MetricsService);
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);

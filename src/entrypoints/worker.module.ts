@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config';
 import { AgentsWorkerModule } from '../modules/agents/agents.worker.module';
+import { CampaignsWorkerModule } from '../modules/campaigns/campaigns.worker.module';
 import { CommunicationsWorkerModule } from '../modules/communications/communications.worker.module';
 import { OutboundWorkerModule } from '../modules/communications/outbound/outbound.worker.module';
 import { LifecycleWorkerModule } from '../modules/lifecycle/lifecycle.worker.module';
@@ -18,7 +19,7 @@ export class WorkerModule {
     const processors = ALL_QUEUES.filter((queue) => config.consumesQueue(queue)).map((queue) => createQueueProcessor(queue, config));
     return {
       module: WorkerModule,
-      imports: [JobHandlersModule, MaintenanceWorkerModule, WebhooksWorkerModule, CommunicationsWorkerModule, OutboundWorkerModule, TemplatesWorkerModule, AgentsWorkerModule, LifecycleWorkerModule],
+      imports: [JobHandlersModule, MaintenanceWorkerModule, WebhooksWorkerModule, CommunicationsWorkerModule, OutboundWorkerModule, TemplatesWorkerModule, AgentsWorkerModule, LifecycleWorkerModule, CampaignsWorkerModule],
       providers: processors,
     };
   }

@@ -9,7 +9,9 @@ export const JOB_OPTIONS: Record<JobName, JobsOptions> = {
   // 1 try + at most 3 automatic retries; the handler may pick a longer provider-suggested delay.
   [JobName.SendMessage]: { attempts: 4, backoff: { type: 'exponential', delay: 1000, jitter: 0.5 } },
   [JobName.DownloadMedia]: { attempts: 5, backoff: { type: 'exponential', delay: 2000 } },
-  [JobName.FanOutBulkSend]: { attempts: 5, backoff: { type: 'exponential', delay: 1000 } },
+  // A run is a loop that delays itself; a crash (DB down) retries it, and the campaign sweep re-enqueues it after that.
+  [JobName.RunCampaign]: { attempts: 5, backoff: { type: 'exponential', delay: 1000 } },
+  [JobName.SweepCampaigns]: { attempts: 1 },
   [JobName.RunAgents]: { attempts: 3, backoff: { type: 'exponential', delay: 1000 } },
   [JobName.SyncTemplates]: { attempts: 3, backoff: { type: 'exponential', delay: 30000 } },
   [JobName.SweepWebhookEvents]: { attempts: 1 },

@@ -5,7 +5,8 @@ export interface JobPayloads {
   [JobName.ProcessWebhookEvent]: { webhookEventId: string };
   [JobName.SendMessage]: { messageId: string };
   [JobName.DownloadMedia]: { mediaAssetId: string };
-  [JobName.FanOutBulkSend]: { campaignId: string };
+  [JobName.RunCampaign]: { campaignId: string };
+  [JobName.SweepCampaigns]: Record<string, never>;
   [JobName.RunAgents]: { conversationId: string };
   [JobName.SyncTemplates]: { whatsappAccountId: string };
   [JobName.SweepWebhookEvents]: Record<string, never>;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import globalSetup from './global-setup';
 import { templateDb, TEST_PG_ADMIN_URL, databaseUrl } from './test-env';
 
 /** A database of its own for one test file, cloned from the migrated template (fast: file copy). */
@@ -12,6 +13,11 @@ export async function createTestDatabase(): Promise<{ name: string; url: string;
         await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${templateDb()}"`);
         return;
       } catch (error) {
+        // A concurrent run on other migrations may have dropped this template as stale: build it again.
+        if (attempt < 3 && /does not exist/.test((error as Error).message)) {
+          await globalSetup();
+          continue;
+        }
         if (attempt >= 20 || !/being accessed by other users/.test((error as Error).message)) throw error;
         await new Promise((resolve) => setTimeout(resolve, 100 + Math.random() * 200));
       }

@@ -1,5 +1,6 @@
 import { AgentsErrorCode } from '../../modules/agents/agents.errors';
 import { AuthErrorCode } from '../../modules/auth/auth.errors';
+import { CampaignsErrorCode } from '../../modules/campaigns/campaigns.errors';
 import { CommunicationsErrorCode } from '../../modules/communications/communications.errors';
 import { LifecycleErrorCode } from '../../modules/lifecycle/lifecycle.errors';
 import { TemplatesErrorCode } from '../../modules/templates/templates.errors';
@@ -8,9 +9,9 @@ import { ProviderErrorCode, WhatsappErrorCode } from '../../modules/whatsapp/wha
 import { CommonErrorCode } from './common.errors';
 
 /** Every stable error code; each module declares its own in `<module>.errors.ts` (enum-only files). */
-export type ErrorCode = CommonErrorCode | AuthErrorCode | CommunicationsErrorCode | TemplatesErrorCode | AgentsErrorCode | WhatsappErrorCode | ProviderErrorCode | WebhooksErrorCode | LifecycleErrorCode;
+export type ErrorCode = CommonErrorCode | AuthErrorCode | CommunicationsErrorCode | TemplatesErrorCode | AgentsErrorCode | WhatsappErrorCode | ProviderErrorCode | WebhooksErrorCode | LifecycleErrorCode | CampaignsErrorCode;
 
-export const ERROR_CODE_ENUMS = { CommonErrorCode, AuthErrorCode, CommunicationsErrorCode, TemplatesErrorCode, AgentsErrorCode, WhatsappErrorCode, ProviderErrorCode, WebhooksErrorCode, LifecycleErrorCode };
+export const ERROR_CODE_ENUMS = { CommonErrorCode, AuthErrorCode, CommunicationsErrorCode, TemplatesErrorCode, AgentsErrorCode, WhatsappErrorCode, ProviderErrorCode, WebhooksErrorCode, LifecycleErrorCode, CampaignsErrorCode };
 
 /** The one code → HTTP status table: errors never choose their status where they are thrown. */
 export const ERROR_STATUS: Record<ErrorCode, number> = {
@@ -63,6 +64,14 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   [TemplatesErrorCode.TemplateAlreadyExists]: 409,
   [TemplatesErrorCode.TemplateSetNotFound]: 404,
 
+  [CampaignsErrorCode.CampaignNotFound]: 404,
+  [CampaignsErrorCode.CampaignNotEditable]: 409,
+  [CampaignsErrorCode.CampaignStateConflict]: 409,
+  [CampaignsErrorCode.AudienceEmpty]: 422,
+  [CampaignsErrorCode.AudienceTooLarge]: 413,
+  [CampaignsErrorCode.CsvInvalid]: 400,
+  [CampaignsErrorCode.AbTestInvalid]: 400,
+
   [AgentsErrorCode.FlowNotFound]: 404,
   [AgentsErrorCode.FlowConflict]: 409,
   [AgentsErrorCode.FlowIsShipped]: 422,
@@ -73,7 +82,6 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   [LifecycleErrorCode.LegalHoldNotFound]: 404,
   [LifecycleErrorCode.LegalHoldTargetInvalid]: 400,
   [LifecycleErrorCode.InvalidDateRange]: 400,
-  [LifecycleErrorCode.CampaignNotFound]: 404,
 
   [WhatsappErrorCode.AccountNotFound]: 404,
   [WhatsappErrorCode.AccountInUse]: 409,

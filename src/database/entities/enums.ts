@@ -51,19 +51,28 @@ export enum TemplateCategory {
   Authentication = 'AUTHENTICATION',
 }
 
+/** draft → scheduled → running ⇄ paused → completed | cancelled | failed (a trigger refuses other moves). `queued`: bulk sends before campaigns, read as running. */
 export enum CampaignStatus {
+  Draft = 'draft',
+  Scheduled = 'scheduled',
   Queued = 'queued',
   Running = 'running',
+  Paused = 'paused',
   Completed = 'completed',
   Cancelled = 'cancelled',
+  Failed = 'failed',
 }
 
+/** pending → queued (its message exists) → sent | failed; or skipped (with a reason), expired, cancelled; `held` waits for an A/B winner. */
 export enum CampaignRecipientStatus {
   Pending = 'pending',
+  Held = 'held',
   Queued = 'queued',
   Sent = 'sent',
   Failed = 'failed',
   Skipped = 'skipped',
+  Expired = 'expired',
+  Cancelled = 'cancelled',
 }
 
 export enum MediaStatus {

@@ -50,6 +50,10 @@ export class WhatsappAccount extends BaseEntity {
   @Column({ type: 'varchar', length: 64, default: 'America/Santiago' })
   timezone: string;
 
+  /** Meta's messaging tier: unique recipients per rolling 24 h that campaigns may reach (null = unlimited). */
+  @Column({ type: 'integer', nullable: true })
+  messagingLimit: number | null;
+
   @Column({ type: 'jsonb', nullable: true })
   businessHours: BusinessHours | null;
 

@@ -20,6 +20,7 @@ export function schedulesFor(config: Pick<AppConfig, 'MAINTENANCE_SWEEP_INTERVAL
     { name: JobName.SweepWebhookEvents, every: sweepEveryMs },
     { name: JobName.SweepQueuedMessages, every: sweepEveryMs },
     { name: JobName.SweepUnansweredConversations, every: sweepEveryMs },
+    { name: JobName.SweepCampaigns, every: sweepEveryMs },
     { name: JobName.PurgeWebhookEvents, pattern: '17 3 * * *' },
     { name: JobName.SyncAllTemplates, pattern: '41 4 * * *' },
     { name: JobName.ApplyRetention, pattern: '23 2 * * *' },

@@ -71,6 +71,19 @@ redis.call('ZADD', KEYS[1], 'GT', ARGV[1], ARGV[2])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 `;
 
+/** Meta's throughput limit (130429): no send of the account's number before `now + ARGV[1]` (the pace resumes from there). */
+const SLOW_DOWN = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+local after = now + tonumber(ARGV[1])
+if tonumber(redis.call('GET', KEYS[1]) or '0') < after then
+  redis.call('SET', KEYS[1], string.format('%.3f', after), 'PX', math.ceil(after - now) + 1000)
+end
+`;
+
+/** How long a number's every send waits after Meta answered 130429 (throughput reached). */
+export const THROUGHPUT_PAUSE_MS = 1000;
+
 /**
  * The send window counts 1,000 + JITTER_MARGIN_MS ms as a second: the time from the last check to Meta
  * receiving the request varies, and this keeps every 1-second window at the provider within the limit (at the
@@ -153,6 +166,11 @@ export class AccountRateLimiter {
     const interval = paceIntervalMs(limitPerSecond);
     const start = Number(await this.redis.eval(RESERVE, 1, `${this.prefix}:pace:bulk-fanout:${accountId}`, n, interval));
     return Array.from({ length: n }, (_, i) => Math.max(0, Math.floor(start + i * interval)));
+  }
+
+  /** 130429: the whole number waits THROUGHPUT_PAUSE_MS (replies and transactional sends too), then paces as before. */
+  async slowDown(accountId: string, pauseMs = THROUGHPUT_PAUSE_MS): Promise<void> {
+    await this.redis.eval(SLOW_DOWN, 1, `${this.prefix}:tat:${accountId}`, pauseMs);
   }
 
   /** Meta's pair limit (131056): backs off only this recipient 4^n seconds (n = hits in the last 10 minutes), or the provider's hint if longer. */

@@ -17,6 +17,8 @@ import { PRIORITY_BULK } from './outbound-queue.service';
 import { failureFields, MAX_ATTEMPTS, retryDelayMs, SendOutcomeStore, type SendRow, UNKNOWN_OUTCOME } from './send-outcome.store';
 
 const HANDLE_TTL_MS = 5000;
+/** Meta: the number's messages per second were exceeded; every send of the number backs off, not just this one. */
+const THROUGHPUT_LIMIT_CODE = 130429;
 const NO_ANSWER_KINDS = ['network', 'timeout', 'unknown'];
 /** A gateway in front of the Graph API (Kapso's proxy, a load balancer) that gave up waiting or lost the upstream. */
 const GATEWAY_GAVE_UP = [502, 504];
@@ -169,6 +171,7 @@ export class MessageSender implements OnModuleDestroy {
     if (providerError && canRetry) {
       let at = Date.now() + retryDelayMs(providerError, row.attempts);
       if (providerError.kind === 'pair_rate_limited') at = await this.limiter.blockPair(row.whatsappAccountId, row.phoneE164, providerError.retryAfterMs);
+      if (providerError.providerCode === THROUGHPUT_LIMIT_CODE) await this.limiter.slowDown(row.whatsappAccountId);
       // Time for the status webhook of an accepted send to arrive: the retry then adopts it (adoptAcceptedSend).
       if (unanswered) at = Math.max(at, Date.now() + this.config.OUTBOUND_UNANSWERED_RETRY_MS);
       await this.store.requeue(row.id, fields);

@@ -5,7 +5,6 @@ import { DomainError, NotFoundError } from '../../../common/errors/domain-error'
 import { Message } from '../../../database/entities/message.entity';
 import type { ListMessagesQueryDto } from './dto/send-message.dto';
 import { OutboundQueue } from './outbound-queue.service';
-import { RECIPIENT_OF_MESSAGE } from './send-outcome.store';
 import { CommunicationsErrorCode } from '../communications.errors';
 import { decodeCursor, encodeCursor, type Page, pageLimit } from '../../../common/pagination';
 
@@ -67,7 +66,6 @@ export class MessagesQueryService {
       [id, organizationId],
     );
     if (count !== 1) throw new DomainError(CommunicationsErrorCode.MessageNotFailed, `Only failed messages can be retried (this one is ${message.status})`, { status: message.status });
-    await this.dataSource.query(`UPDATE campaign_recipient cr SET status = 'queued', error_code = NULL, error_message = NULL ${RECIPIENT_OF_MESSAGE}`, [id]);
     await this.queue.clearFinished([id]);
     await this.queue.enqueue([{ id, priority: message.priority }]);
     return { id, status: 'queued', conversationId: message.conversationId };

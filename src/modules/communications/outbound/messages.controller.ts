@@ -4,8 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { ValidationFailedError } from '../../../common/errors/domain-error';
 import { UserRole } from '../../../database/entities/enums';
 import { CurrentPrincipal, MinRole, type Principal } from '../../auth/principal';
-import { BulkSendService } from './bulk-send.service';
-import { BulkSendDto, ListMessagesQueryDto, SendMessageDto } from './dto/send-message.dto';
+import { ListMessagesQueryDto, SendMessageDto } from './dto/send-message.dto';
 import { MessagesQueryService } from './messages-query.service';
 import { SendMessageService } from './send-message.service';
 
@@ -14,7 +13,6 @@ import { SendMessageService } from './send-message.service';
 export class MessagesController {
   constructor(
     private readonly sender: SendMessageService,
-    private readonly bulk: BulkSendService,
     private readonly queries: MessagesQueryService,
   ) {}
 
@@ -28,20 +26,6 @@ export class MessagesController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const result = await this.sender.send(principal.organizationId, dto, checkKey(idempotencyKey));
-    if (result.replayed) void reply.header('idempotent-replayed', 'true');
-    return result.body;
-  }
-
-  @Post('messages/bulk')
-  @HttpCode(202)
-  @MinRole(UserRole.Agent)
-  async sendBulk(
-    @CurrentPrincipal() principal: Principal,
-    @Body() dto: BulkSendDto,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    const result = await this.bulk.create(principal.organizationId, principal.kind === 'user' ? principal.id : null, dto, checkKey(idempotencyKey));
     if (result.replayed) void reply.header('idempotent-replayed', 'true');
     return result.body;
   }
@@ -64,7 +48,7 @@ export class MessagesController {
   }
 }
 
-function checkKey(key: string | undefined): string | undefined {
+export function checkKey(key: string | undefined): string | undefined {
   if (key === undefined || key === '') return undefined;
   if (key.length > 200) throw new ValidationFailedError('Idempotency-Key is too long', [{ field: 'Idempotency-Key', message: 'must be at most 200 characters' }]);
   return key;

@@ -1,16 +1,13 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { Campaign } from '../../../database/entities/campaign.entity';
-import { CampaignRecipient } from '../../../database/entities/campaign-recipient.entity';
 import { Message } from '../../../database/entities/message.entity';
 import { MessageTemplate } from '../../../database/entities/message-template.entity';
 import { TemplatesCoreModule } from '../../templates/templates-core.module';
 import { WhatsappModule } from '../../whatsapp/whatsapp.module';
 import { CommunicationsModule } from '../communications.module';
 import { AccountRateLimiter } from './account-rate-limiter.service';
-import { BulkFanOutService } from './bulk-fan-out.service';
-import { BulkSendService } from './bulk-send.service';
+import { CampaignMessagesService } from './campaign-messages.service';
 import { MessageComposer } from './message-composer.service';
 import { MessageSender } from './message-sender.service';
 import { MessagesQueryService } from './messages-query.service';
@@ -22,8 +19,7 @@ import { SendOutcomeStore } from './send-outcome.store';
 
 const SERVICES = [
   AccountRateLimiter,
-  BulkFanOutService,
-  BulkSendService,
+  CampaignMessagesService,
   MessageComposer,
   MessageSender,
   MessagesQueryService,
@@ -36,7 +32,7 @@ const SERVICES = [
 
 /** The send pipeline's services, shared by the API module and the worker module (no controllers, no handlers). */
 @Module({
-  imports: [TypeOrmModule.forFeature([Message, MessageTemplate, Campaign, CampaignRecipient]), CommunicationsModule, WhatsappModule, TemplatesCoreModule, BullModule.registerFlowProducer({ name: OUTBOUND_SEQUENCE })],
+  imports: [TypeOrmModule.forFeature([Message, MessageTemplate]), CommunicationsModule, WhatsappModule, TemplatesCoreModule, BullModule.registerFlowProducer({ name: OUTBOUND_SEQUENCE })],
   providers: SERVICES,
   exports: SERVICES,
 })

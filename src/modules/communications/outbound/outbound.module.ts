@@ -1,11 +1,10 @@
 import { Module } from '@nestjs/common';
-import { JobsController } from './jobs.controller';
 import { MessagesController } from './messages.controller';
 import { OutboundCoreModule } from './outbound-core.module';
 
-/** The send pipeline API (messages, bulk, jobs). */
+/** The send pipeline API (messages; bulk sends and jobs are the campaigns module's). */
 @Module({
   imports: [OutboundCoreModule],
-  controllers: [MessagesController, JobsController],
+  controllers: [MessagesController],
 })
 export class OutboundModule {}

@@ -76,15 +76,7 @@ export function retryDelayMs(error: Pick<WhatsappProviderError, 'retryAfterMs'>,
 }
 
 /**
- * `UPDATE campaign_recipient cr SET … ${RECIPIENT_OF_MESSAGE}` ($1 = message id). campaign_recipient has no
- * index on message_id, so the row is found through its unique (campaign_id, phone_e164): a bulk message's
- * idempotency key is `bulk:<campaign id>:<recipient phone>`.
- */
-export const RECIPIENT_OF_MESSAGE = `FROM message m WHERE m.id = $1 AND cr.campaign_id = m.campaign_id AND cr.message_id = m.id
-   AND cr.phone_e164 = substr(m.idempotency_key, length(m.campaign_id::text) + 7)`;
-
-/**
- * One statement for a batch of accepted sends: the messages, their campaign recipients, their contacts' last
+ * One statement for a batch of accepted sends: the messages and their contacts' last
  * outbound time. It first takes the status locks of the new provider ids (as MessageStatusService does, in
  * hash order) and holds them until it commits: a status webhook for one of these ids either finished parking
  * before (and the next statement sees it) or finds the message once this commits.
@@ -100,10 +92,7 @@ sent AS (
     FROM input i
    WHERE (SELECT count(*) FROM locks) >= 0 -- a one-time filter: the locks come before any row
      AND m.id = i.id AND (m.status = 'sending' OR (m.status = 'failed' AND m.error_code = $4))
-  RETURNING m.id, m.campaign_id, m.idempotency_key, m.contact_id),
-recipients AS (
-  UPDATE campaign_recipient cr SET status = 'sent', updated_at = now()
-    FROM sent m WHERE cr.campaign_id = m.campaign_id AND cr.message_id = m.id AND cr.phone_e164 = substr(m.idempotency_key, length(m.campaign_id::text) + 7)),
+  RETURNING m.id, m.contact_id),
 contacts AS (
   -- Locked in id order: two batches touching the same contacts never deadlock.
   UPDATE contact c SET last_outbound_at = GREATEST(COALESCE(c.last_outbound_at, now()), now())
@@ -220,23 +209,15 @@ export class SendOutcomeStore implements OnModuleDestroy {
     );
   }
 
+  /** Campaign recipients follow their message's state on the campaigns side (the campaign runner reads it). */
   async markFailed(row: Pick<SendRow, 'id' | 'campaignId'>, fields: FailureFields, fromStatuses = ['sending']): Promise<boolean> {
-    return this.dataSource.transaction(async (manager) => {
-      const [, count] = await manager.query(
-        `UPDATE message SET status = 'failed', failed_at = now(), error_code = $2::text, error_title = $3::text, error_message = $4::text,
-                errors = jsonb_build_array(jsonb_build_object('code', $2::text, 'title', $3::text, 'message', $4::text)), updated_at = now()
-          WHERE id = $1 AND status = ANY($5::message_status[])`,
-        [row.id, fields.errorCode, fields.errorTitle, fields.errorMessage, fromStatuses],
-      );
-      if (count === 1 && row.campaignId) {
-        await manager.query(`UPDATE campaign_recipient cr SET status = 'failed', error_code = $2, error_message = $3, updated_at = now() ${RECIPIENT_OF_MESSAGE}`, [
-          row.id,
-          fields.errorCode,
-          fields.errorMessage,
-        ]);
-      }
-      return count === 1;
-    });
+    const [, count] = await this.dataSource.query(
+      `UPDATE message SET status = 'failed', failed_at = now(), error_code = $2::text, error_title = $3::text, error_message = $4::text,
+              errors = jsonb_build_array(jsonb_build_object('code', $2::text, 'title', $3::text, 'message', $4::text)), updated_at = now()
+        WHERE id = $1 AND status = ANY($5::message_status[])`,
+      [row.id, fields.errorCode, fields.errorTitle, fields.errorMessage, fromStatuses],
+    );
+    return count === 1;
   }
 
   /**
@@ -244,8 +225,7 @@ export class SendOutcomeStore implements OnModuleDestroy {
    * Never resent blindly: `failed` with SEND_OUTCOME_UNKNOWN; a retry is an operator's call.
    */
   async reconcile(messageId: string): Promise<string> {
-    const campaign: Array<{ campaign_id: string | null }> = await this.dataSource.query(`SELECT campaign_id FROM message WHERE id = $1`, [messageId]);
-    const failed = await this.markFailed({ id: messageId, campaignId: campaign[0]?.campaign_id ?? null }, UNKNOWN_OUTCOME);
+    const failed = await this.markFailed({ id: messageId, campaignId: null }, UNKNOWN_OUTCOME);
     return failed ? 'failed' : 'unchanged';
   }
 }

@@ -6,6 +6,7 @@ import { LifecycleErrorCode } from '../lifecycle.errors';
 import { NO_AGENT } from './analytics-rollup.sql';
 import { quantile, type ReportSource, sourceFor } from './analytics-sources';
 import type { AnalyticsQueryDto } from './dto/analytics-query.dto';
+import { CampaignsErrorCode } from '../../campaigns/campaigns.errors';
 
 const DAY_MS = 24 * 3600 * 1000;
 const MAX_RANGE_DAYS = 366;
@@ -124,7 +125,7 @@ export class AnalyticsReportsService {
 
   async campaign(organizationId: string, campaignId: string) {
     const found = (await this.dataSource.query(`SELECT 1 FROM campaign WHERE id = $1 AND organization_id = $2`, [campaignId, organizationId])) as unknown[];
-    if (found.length === 0) throw new NotFoundError(LifecycleErrorCode.CampaignNotFound, 'campaign');
+    if (found.length === 0) throw new NotFoundError(CampaignsErrorCode.CampaignNotFound, 'campaign');
     const rows = (await this.dataSource.query(
       `SELECT COALESCE(m.metadata->>'variant', m.template_name, 'default') AS variant, count(*)::int AS recipients, count(m.id)::int AS sent,
               count(*) FILTER (WHERE m.delivered_at IS NOT NULL OR m.read_at IS NOT NULL)::int AS delivered, count(m.read_at)::int AS read,

@@ -31,6 +31,7 @@ export interface CreateAccountInput {
   appSecret?: string | null;
   defaultRegion?: string;
   rateLimitPerSecond?: number;
+  messagingLimit?: number | null;
   timezone?: string;
   isDefault?: boolean;
 }
@@ -162,10 +163,11 @@ export class WhatsappAccountsService {
     const where = phoneNumberId ? 'phone_number_id = $2' : event.wabaId ? 'waba_id = $2' : null;
     if (!where) return;
     const quality = event.kind === 'phone_quality' ? (event.currentLimit ?? event.event ?? null) : null;
+    const tier = event.kind === 'business_capability' ? messagingTier(event.details) : undefined;
     await this.dataSource.query(
       `UPDATE whatsapp_account SET provider_state = provider_state || jsonb_build_object($1::text, $3::jsonb),
-         quality_rating = COALESCE($4, quality_rating), updated_at = now() WHERE ${where}`,
-      [event.kind, phoneNumberId ?? event.wabaId, JSON.stringify(fact), quality],
+         quality_rating = COALESCE($4, quality_rating), messaging_limit = CASE WHEN $5::boolean THEN $6::int ELSE messaging_limit END, updated_at = now() WHERE ${where}`,
+      [event.kind, phoneNumberId ?? event.wabaId, JSON.stringify(fact), quality, tier !== undefined, tier ?? null],
     );
   }
 
@@ -209,4 +211,15 @@ function sameSecret(a: string, b: string): boolean {
 /** Meta's phone number id identifies one number worldwide; webhooks are routed by it. */
 function phoneNumberTaken(): DomainError {
   return new DomainError(WhatsappErrorCode.AccountConflict, 'This phone number id is already connected to an account');
+}
+
+/**
+ * The messaging tier a business_capability_update announces (`max_daily_conversations_per_business`, formerly
+ * `max_daily_conversation_per_phone`): a number, or -1 / "UNLIMITED" for no limit (null). Undefined: not announced.
+ */
+export function messagingTier(details: Record<string, unknown>): number | null | undefined {
+  const value = details.max_daily_conversations_per_business ?? details.max_daily_conversation_per_phone;
+  if (value === -1 || (typeof value === 'string' && value.toUpperCase().includes('UNLIMITED'))) return null;
+  const n = typeof value === 'string' ? Number(value.replace(/\D/g, '')) * (/K$/i.test(value) ? 1000 : 1) : value;
+  return typeof n === 'number' && Number.isInteger(n) && n > 0 ? n : undefined;
 }

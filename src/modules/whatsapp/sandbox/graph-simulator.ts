@@ -235,6 +235,8 @@ function faultResponse(kind: Exclude<FaultKind, 'timeout' | 'gateway504'>): Simu
       return graphError(400, 131056, '(Business Account, Consumer Account) pair rate limit hit', 'Too many messages sent from this phone number to the same phone number in a short period of time.');
     case 'undeliverable131026':
       return graphError(400, 131026, 'Message Undeliverable.', 'Message Undeliverable.');
+    case 'marketing131049':
+      return graphError(400, 131049, 'This message was not delivered to maintain healthy ecosystem engagement.', 'In order to maintain a healthy ecosystem engagement, the message failed to be delivered.');
     case 'kapso409':
       return { status: 409, body: { error: 'Another message is being processed for this conversation. Retry shortly.' } };
   }

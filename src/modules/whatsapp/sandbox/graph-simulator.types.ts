@@ -33,6 +33,8 @@ export type FaultKind =
   | 'auth190'
   | 'pair131056'
   | 'undeliverable131026'
+  /** Meta's per-user marketing limit: the message is not delivered. */
+  | 'marketing131049'
   | 'kapso409'
   /** The send is accepted (statuses follow), but a gateway in front answers 504 with no Graph error. */
   | 'gateway504';

@@ -54,6 +54,12 @@ export class CreateWhatsappAccountDto {
   @Max(1000)
   rateLimitPerSecond?: number;
 
+  @ApiPropertyOptional({ example: 2000, nullable: true, description: "Meta's messaging tier: unique recipients per rolling 24 h campaigns may reach (null: unlimited); Meta's business_capability_update webhook keeps it current" })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  messagingLimit?: number | null;
+
   @ApiPropertyOptional({ example: 'America/Santiago' })
   @IsOptional()
   @IsString()

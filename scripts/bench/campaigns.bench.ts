@@ -1,0 +1,190 @@
+/**
+ * Campaigns benchmark: one campaign of existing contacts (a label) and CSV rows at a 1,000/s account limit into the
+ * Graph simulator on loopback (its own process, posting sent/delivered/read status webhooks back: Meta's ≈3× volume).
+ * This process serves the API and runs the campaign runner, inbound and maintenance queues; two child processes are
+ * send workers. Mid-run the campaign is paused and resumed, and one send worker is killed with SIGKILL.
+ * Prints sent/s (steady, before the pause and after the resume) against the limit, the busiest 1-second window, the
+ * tier cap, duplicates by recipient, and the time from the pause request to the last send. Stops by itself.
+ * Usage: npm run bench:campaigns [-- --count 100000 --limit 1000 --no-statuses]
+ * (--no-statuses: the simulator posts no status webhooks, to separate the campaign engine from webhook ingest.)
+ */
+import 'reflect-metadata';
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { writeSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { Client } from 'pg';
+import { TemplateCategory } from '../../src/database/entities/enums';
+import { MessageTemplate } from '../../src/database/entities/message-template.entity';
+import { createTenant } from '../../test/factories/tenant.factory';
+import { http } from '../../test/support/http';
+import { createTestApp, deleteQueueKeys, type TestApp } from '../../test/support/test-app';
+import { baseTestEnv, databaseUrl, TEST_PG_ADMIN_URL, TEST_REDIS_URL } from '../../test/support/test-env';
+import type { SentRecord, SimulatorChildMessage } from './graph-simulator.child';
+
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const COUNT = arg('count', 100_000);
+const LIMIT = arg('limit', 1000);
+const SIM_PORT = 8331;
+const APP_PORT = 8332;
+const DEADLINE_MS = 15 * 60_000;
+
+const say = (line: string) => writeSync(2, `${line}\n`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function admin<T>(fn: (c: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: TEST_PG_ADMIN_URL });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Chilean mobiles +56 9 9…, 100,000 per seed. */
+const phones = (count: number, seed: number) => Array.from({ length: count }, (_, i) => `+5699${seed}${String(i).padStart(6, '0')}`);
+
+function busiestWindow(times: number[]): number {
+  let best = 0;
+  for (let i = 0, j = 0; i < times.length; i++) {
+    while (times[i] - times[j] >= 1000) j++;
+    best = Math.max(best, i - j + 1);
+  }
+  return best;
+}
+
+/** Rate over the middle 80 % of a run of sends (no ramp-up, no tail). */
+function steady(times: number[]): number | null {
+  const from = Math.floor(times.length * 0.1);
+  const to = Math.ceil(times.length * 0.9) - 1;
+  const span = times[to] - times[from];
+  return span > 0 ? Math.round(((to - from) / span) * 1000) : null;
+}
+
+function forkChild(file: string, env: Record<string, string>, onMessage: (m: unknown) => void = () => {}): Promise<{ child: ChildProcess; ready: unknown }> {
+  const child = fork(`${__dirname}/${file}`, [], { execArgv: ['-r', 'ts-node/register/transpile-only'], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${file} did not start in 120 s`)), 120_000);
+    child.once('exit', (code) => reject(new Error(`${file} exited with ${code}`)));
+    child.on('message', (m: { type?: string }) => {
+      if (m.type === 'ready') {
+        clearTimeout(timer);
+        resolve({ child, ready: m });
+      } else onMessage(m);
+    });
+  });
+}
+
+async function stop(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  if (child.connected) child.disconnect();
+  const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  await exited;
+  clearTimeout(killer);
+}
+
+async function setUp(app: TestApp) {
+  const tenant = await createTenant(app, { rateLimitPerSecond: LIMIT, messagingLimit: COUNT });
+  await app.dataSource.getRepository(MessageTemplate).save({
+    organizationId: tenant.organization.id, whatsappAccountId: tenant.account.id, name: 'bench_hello', language: 'es', category: TemplateCategory.Utility,
+    status: 'APPROVED', parameterFormat: 'POSITIONAL', components: [{ type: 'BODY', text: 'Hola {{1}}', example: { body_text: [['Ana']] } }],
+  });
+  const half = Math.floor(COUNT / 2);
+  await app.dataSource.query(`INSERT INTO contact (organization_id, phone_e164, labels) SELECT $1, p, '{bench}' FROM unnest($2::varchar[]) AS p`, [tenant.organization.id, phones(half, 1)]);
+  const auth = `Bearer ${tenant.token}`;
+  const created = await http(app).post('/api/v1/campaigns').set('Authorization', auth).send({ name: 'bench', content: { type: 'template', template: { name: 'bench_hello', language: 'es', variables: ['cliente'] } }, audience: { labels: ['bench'] } });
+  if (created.status !== 201) throw new Error(`create answered ${created.status}: ${JSON.stringify(created.body).slice(0, 300)}`);
+  const csv = ['phone,1', ...phones(COUNT - half, 2).map((p, i) => `${p},csv${i}`)].join('\n');
+  const upload = await http(app).post(`/api/v1/campaigns/${created.body.id}/audience/csv`).set('Authorization', auth).set('Content-Type', 'text/csv').send(csv);
+  if (upload.status !== 201) throw new Error(`CSV answered ${upload.status}: ${JSON.stringify(upload.body).slice(0, 300)}`);
+  return { tenant, auth, id: created.body.id as string, total: upload.body.total as number };
+}
+
+async function main(): Promise<void> {
+  const name = `conversa_bench_${randomBytes(4).toString('hex')}`;
+  await admin((c) => c.query(`CREATE DATABASE "${name}"`));
+  const queuePrefix = `{conversa-bench-${randomBytes(4).toString('hex')}}`;
+  const sent: SentRecord[] = [];
+  const statuses: Record<string, string> = process.argv.includes('--no-statuses') ? {} : { BENCH_STATUS_URL: `http://127.0.0.1:${APP_PORT}/webhooks/meta`, BENCH_STATUS_SECRET: baseTestEnv().META_APP_SECRET };
+  const sim = await forkChild('graph-simulator.child.ts', { BENCH_SIM_PORT: String(SIM_PORT), ...statuses }, (m) => {
+    for (const record of (m as SimulatorChildMessage & { type: 'sent' }).records ?? []) sent.push(record);
+  });
+  const env = { META_GRAPH_BASE_URL: `http://127.0.0.1:${SIM_PORT}`, LOG_LEVEL: 'error', WORKER_STALLED_INTERVAL_MS: '5000', MAINTENANCE_SWEEP_INTERVAL_MS: '5000' };
+  const workers: ChildProcess[] = [];
+  let app: TestApp | undefined;
+  try {
+    app = await createTestApp({ databaseUrl: databaseUrl(name), queuePrefix, env: { ...env, PORT: String(APP_PORT), DB_MIGRATIONS_RUN: 'true', APP_ROLES: 'api,worker,scheduler', WORKER_QUEUES: 'campaigns,inbound,agents,media,maintenance' } });
+    const workerEnv = { ...env, DATABASE_URL: databaseUrl(name), QUEUE_PREFIX: queuePrefix, APP_ROLES: 'worker', WORKER_QUEUES: 'outbound' };
+    for (let i = 0; i < 2; i++) workers.push((await forkChild('outbound-worker.child.ts', workerEnv)).child);
+    say(`setting up ${COUNT} recipients (half contacts with a label, half CSV)`);
+    const { tenant, auth, id, total } = await setUp(app);
+    const mine = () => sent.filter(([phoneNumberId]) => phoneNumberId === tenant.account.phoneNumberId);
+    const start = Date.now();
+    await http(app).post(`/api/v1/campaigns/${id}/start`).set('Authorization', auth).expect(200);
+    const progress = setInterval(() => say(`t=${((Date.now() - start) / 1000).toFixed(0)}s sent=${mine().length}`), 5000);
+    while (mine().length < total * 0.4) await sleep(50);
+    const pausedAt = Date.now();
+    await http(app).post(`/api/v1/campaigns/${id}/pause`).set('Authorization', auth).expect(200);
+    const pauseAnsweredMs = Date.now() - pausedAt;
+    await sleep(3000);
+    const atPause = mine().map(([, t]) => t).sort((a, b) => a - b);
+    const resumedAt = Date.now();
+    await http(app).post(`/api/v1/campaigns/${id}/resume`).set('Authorization', auth).expect(200);
+    while (mine().length < total * 0.6) await sleep(50);
+    workers[0].kill('SIGKILL');
+    const killedAt = Date.now();
+    say(`paused at ${atPause.length} sends, killed a send worker at ${mine().length}`);
+    for (;;) {
+      const [row] = await app.dataSource.query(`SELECT status FROM campaign WHERE id = $1`, [id]);
+      if (row.status === 'completed' || Date.now() - start > DEADLINE_MS) break;
+      await sleep(500);
+    }
+    clearInterval(progress);
+    await sleep(1500);
+    const entries = mine();
+    const times = entries.map(([, t]) => t).sort((a, b) => a - b);
+    const before = times.filter((t) => t <= pausedAt);
+    const after = times.filter((t) => t >= resumedAt);
+    const [counts] = await app.dataSource.query(
+      `SELECT count(*) FILTER (WHERE m.status IN ('sent', 'delivered', 'read'))::int AS sent, count(*) FILTER (WHERE m.status IN ('delivered', 'read'))::int AS delivered,
+              count(*) FILTER (WHERE m.status = 'read')::int AS read, count(*) FILTER (WHERE m.status = 'failed')::int AS failed,
+              count(*) FILTER (WHERE cr.status IN ('pending', 'held', 'queued'))::int AS unfinished
+         FROM campaign_recipient cr LEFT JOIN message m ON m.id = cr.message_id WHERE cr.campaign_id = $1`,
+      [id],
+    );
+    const recipients = entries.map(([, , , to]) => to);
+    const messageIds = entries.map(([, , messageId]) => messageId);
+    console.log(JSON.stringify({
+      benchmark: 'campaigns', cpus: cpus().length, recipients: total, limitPerSecond: LIMIT, statusWebhooks: 'BENCH_STATUS_URL' in statuses,
+      steadySentPerSecond: { beforePause: steady(before), afterResume: steady(after) },
+      steadyVsLimit: { beforePause: Number(((steady(before) ?? 0) / LIMIT).toFixed(3)), afterResume: Number(((steady(after) ?? 0) / LIMIT).toFixed(3)) },
+      busiestOneSecondWindow: busiestWindow(times),
+      tierCap: COUNT, uniqueRecipientsReached: new Set(recipients).size,
+      duplicateRecipients: recipients.length - new Set(recipients).size,
+      duplicateMessageIds: messageIds.length - new Set(messageIds).size,
+      pauseAnsweredMs, lastSendAfterPauseRequestMs: before.length ? Math.max(0, (atPause.at(-1) ?? pausedAt) - pausedAt) : null,
+      sendsBetweenPauseAnswerAndResume: times.filter((t) => t > pausedAt + pauseAnsweredMs && t < resumedAt).length,
+      sendWorkerKilledAtSecond: Number(((killedAt - start) / 1000).toFixed(1)),
+      endToEndSeconds: Number(((times.at(-1)! - start) / 1000).toFixed(1)),
+      messages: counts,
+    }, null, 2));
+  } catch (error) {
+    say(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    if (app) say(`last app log lines:\n${app.logs.slice(-20).join('')}`);
+    process.exitCode = 1;
+  } finally {
+    for (const worker of workers) await stop(worker).catch(() => undefined);
+    await app?.app.close().catch(() => undefined);
+    await stop(sim.child).catch(() => undefined);
+    if (process.env.BENCH_KEEP_DB) say(`kept database ${name}`);
+    else await admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).catch(() => undefined);
+    await deleteQueueKeys(TEST_REDIS_URL, queuePrefix).catch(() => undefined);
+  }
+}
+
+void main();

@@ -1,0 +1,112 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { DomainError, NotFoundError } from '../../common/errors/domain-error';
+import { Campaign } from '../../database/entities/campaign.entity';
+import { CampaignStatus } from '../../database/entities/enums';
+import { CampaignMessagesService } from '../communications/outbound/campaign-messages.service';
+import type { MessageContentDto } from '../communications/outbound/dto/send-message.dto';
+import { MessageComposer } from '../communications/outbound/message-composer.service';
+import { type AbTestSpec, CampaignAbTest, DEFAULT_DECIDE_AFTER_MS } from './campaign-ab-test.service';
+import { CampaignClock } from './campaign-clock';
+import { CampaignJobs } from './campaign-jobs.service';
+import { CampaignRecipientsStore } from './campaign-recipients.store';
+import { CampaignsErrorCode } from './campaigns.errors';
+
+export interface CampaignState {
+  id: string;
+  status: CampaignStatus;
+}
+
+/**
+ * start / pause / resume / cancel. Each is one guarded UPDATE (the database trigger refuses any other move), so a
+ * repeated or concurrent call changes nothing twice. Pause and cancel withdraw the messages not yet claimed by a
+ * send worker in the same transaction: nothing of the campaign is sent after they answer but the calls already in flight.
+ */
+@Injectable()
+export class CampaignLifecycle {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly messages: CampaignMessagesService,
+    private readonly store: CampaignRecipientsStore,
+    private readonly abTest: CampaignAbTest,
+    private readonly jobs: CampaignJobs,
+    private readonly clock: CampaignClock,
+    private readonly composer: MessageComposer,
+  ) {}
+
+  async start(organizationId: string, id: string): Promise<CampaignState> {
+    const campaign = await this.load(organizationId, id);
+    if (campaign.status !== CampaignStatus.Draft) throw this.conflict(campaign, 'start');
+    if (campaign.totalRecipients === 0) throw new DomainError(CampaignsErrorCode.AudienceEmpty, 'The campaign has no recipients');
+    await this.checkTemplates(campaign);
+    const now = this.clock.now();
+    const scheduled = campaign.sendAt !== null && campaign.sendAt > now;
+    const status = scheduled ? CampaignStatus.Scheduled : CampaignStatus.Running;
+    await this.dataSource.transaction(async (manager) => {
+      const spec = campaign.abTest as AbTestSpec | null;
+      if (spec) await this.abTest.assign(manager, campaign, spec);
+      const decideAt = spec?.testFraction ? new Date((campaign.sendAt && scheduled ? campaign.sendAt : now).getTime() + (spec.decideAfterMs ?? DEFAULT_DECIDE_AFTER_MS)) : null;
+      await this.move(manager, campaign, [CampaignStatus.Draft], status, { started_at: scheduled ? null : now, test_phase_ends_at: decideAt });
+    });
+    await this.jobs.ensureRunner(id);
+    return { id, status };
+  }
+
+  async pause(organizationId: string, id: string): Promise<CampaignState> {
+    const campaign = await this.load(organizationId, id);
+    await this.dataSource.transaction(async (manager) => {
+      await this.move(manager, campaign, [CampaignStatus.Running, CampaignStatus.Queued, CampaignStatus.Scheduled], CampaignStatus.Paused, { paused_at: new Date() });
+      const withdrawn = await this.messages.withdrawQueued(manager, organizationId, id);
+      await this.store.release(manager, campaign, withdrawn, 'pending');
+    });
+    return { id, status: CampaignStatus.Paused };
+  }
+
+  async resume(organizationId: string, id: string): Promise<CampaignState> {
+    const campaign = await this.load(organizationId, id);
+    const status = campaign.sendAt && campaign.sendAt > this.clock.now() ? CampaignStatus.Scheduled : CampaignStatus.Running;
+    await this.dataSource.transaction((manager) => this.move(manager, campaign, [CampaignStatus.Paused], status, { paused_at: null }));
+    await this.jobs.ensureRunner(id, true);
+    return { id, status };
+  }
+
+  async cancel(organizationId: string, id: string): Promise<CampaignState> {
+    const campaign = await this.load(organizationId, id);
+    const from = [CampaignStatus.Draft, CampaignStatus.Scheduled, CampaignStatus.Queued, CampaignStatus.Running, CampaignStatus.Paused];
+    await this.dataSource.transaction(async (manager) => {
+      await this.move(manager, campaign, from, CampaignStatus.Cancelled, { completed_at: new Date() });
+      const withdrawn = await this.messages.withdrawQueued(manager, organizationId, id);
+      await this.store.release(manager, campaign, withdrawn, 'cancelled');
+    });
+    return { id, status: CampaignStatus.Cancelled };
+  }
+
+  /** A template that does not exist or is not approved refuses the start, instead of skipping every recipient. */
+  private async checkTemplates(campaign: Campaign): Promise<void> {
+    const variants = ((campaign.abTest as AbTestSpec | null)?.variants ?? []).map((v) => v.content as MessageContentDto | undefined);
+    for (const content of [campaign.content as MessageContentDto, ...variants]) {
+      for (const ref of [content?.template, content?.fallbackTemplate]) if (ref) await this.composer.loadTemplate(campaign.whatsappAccountId, ref);
+    }
+  }
+
+  private async move(manager: EntityManager, campaign: Campaign, from: CampaignStatus[], to: CampaignStatus, columns: Record<string, Date | null>): Promise<void> {
+    const names = Object.keys(columns);
+    const sets = names.map((name, i) => `${name} = $${i + 4}`).join(', ');
+    const [, count] = await manager.query(
+      `UPDATE campaign SET status = $2, ${sets}${sets ? ', ' : ''}updated_at = now() WHERE id = $1 AND status = ANY($3::campaign_status[])`,
+      [campaign.id, to, from, ...names.map((n) => columns[n])],
+    );
+    if (count !== 1) throw this.conflict(await this.load(campaign.organizationId, campaign.id), to);
+  }
+
+  private async load(organizationId: string, id: string): Promise<Campaign> {
+    const campaign = await this.dataSource.getRepository(Campaign).findOne({ where: { id, organizationId } });
+    if (!campaign) throw new NotFoundError(CampaignsErrorCode.CampaignNotFound, 'campaign');
+    return campaign;
+  }
+
+  private conflict(campaign: Campaign, action: string): DomainError {
+    return new DomainError(CampaignsErrorCode.CampaignStateConflict, `A ${campaign.status} campaign cannot be moved to ${action}`, { status: campaign.status });
+  }
+}
