@@ -1,5 +1,6 @@
 import { Queue } from 'bullmq';
 import { QueueName } from '../../src/queues/queue-names';
+import { JOB_QUEUE } from '../../src/queues/job-names';
 import { schedulesFor } from '../../src/modules/maintenance/scheduler.service';
 import { ensureBuilt } from '../support/ensure-build';
 import { waitFor } from '../support/test-app';
@@ -175,13 +176,16 @@ async function expectEachSendOnce(cluster: Cluster, sendingAtKill: number): Prom
 async function expectSchedulersAlive(cluster: Cluster): Promise<void> {
   expect(cluster.scheduler.running).toBe(true);
   expect(cluster.scheduler.starts).toBe(1);
-  const queue = new Queue(QueueName.Maintenance, { connection: { host: '127.0.0.1', port: cluster.redis.port }, prefix: cluster.env.QUEUE_PREFIX });
+  const expected = schedulesFor({ MAINTENANCE_SWEEP_INTERVAL_MS: 1, ANALYTICS_ROLLUP_INTERVAL_MS: 1 });
+  const queues = [...new Set(expected.map((schedule) => JOB_QUEUE[schedule.name]))].map(
+    (name) => new Queue(name, { connection: { host: '127.0.0.1', port: cluster.redis.port }, prefix: cluster.env.QUEUE_PREFIX }),
+  );
   try {
-    const schedulers = await queue.getJobSchedulers();
-    expect(schedulers.map((s) => s.key).sort()).toEqual(schedulesFor({ MAINTENANCE_SWEEP_INTERVAL_MS: 1, ANALYTICS_ROLLUP_INTERVAL_MS: 1 }).map((s) => s.name).sort());
+    const schedulers = (await Promise.all(queues.map((queue) => queue.getJobSchedulers()))).flat();
+    expect(schedulers.map((s) => s.key).sort()).toEqual(expected.map((s) => s.name).sort());
     for (const scheduler of schedulers.filter((s) => s.every)) expect(scheduler.iterationCount ?? 0).toBeGreaterThanOrEqual(1);
   } finally {
-    await queue.close();
+    await Promise.all(queues.map((queue) => queue.close()));
   }
 }
 

@@ -1,6 +1,6 @@
 import { schedulesFor } from '../../../src/modules/maintenance/scheduler.service';
 import { JobProducer } from '../../../src/queues/job-producer.service';
-import { QueueName } from '../../../src/queues/queue-names';
+import { JOB_QUEUE } from '../../../src/queues/job-names';
 import { freePorts } from '../../support/ports';
 import { ScratchRedis } from '../../support/redis-server';
 import { createTestApp, waitFor } from '../../support/test-app';
@@ -12,7 +12,8 @@ describe('SchedulerService', () => {
     await redis.start();
     const app = await createTestApp({ env: { APP_ROLES: 'scheduler', REDIS_URL: redis.url } });
     try {
-      const schedulers = async () => (await app.get(JobProducer).queue(QueueName.Maintenance).getJobSchedulers()).map((s) => s.key).sort();
+      const queues = [...new Set(Object.values(JOB_QUEUE))];
+      const schedulers = async () => (await Promise.all(queues.map((queue) => app.get(JobProducer).queue(queue).getJobSchedulers()))).flat().map((s) => s.key).sort();
       const expected = schedulesFor({ MAINTENANCE_SWEEP_INTERVAL_MS: 1, ANALYTICS_ROLLUP_INTERVAL_MS: 1 }).map((s) => s.name).sort();
       expect(await schedulers()).toEqual(expected);
 
