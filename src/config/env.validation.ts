@@ -158,6 +158,10 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(0)
   SANDBOX_STATUS_DELAY_MS = 500;
 
+  /** Bearer token /metrics asks for; empty leaves it open (scraped on a private network). */
+  @IsString()
+  METRICS_TOKEN = '';
+
   @IsString()
   MEDIA_DIR = './var/media';
 

@@ -10,7 +10,10 @@ import { addErrorResponses } from '../common/http/openapi-errors';
 import { createValidationPipe } from '../common/http/validation.pipe';
 import { PinoNestLogger } from '../common/logging/logger';
 import type { AppConfig } from '../config/app-config';
+import { RequestAuthenticator } from '../modules/auth/request-authenticator';
+import { registerQueueDashboard } from '../modules/maintenance/queue-dashboard';
 import { MetricsService } from '../modules/metrics/metrics.service';
+import { JobProducer } from '../queues/job-producer.service';
 import { AppModule } from './app.module';
 
 /** Builds (without listening) the Nest application for the configured roles. */
@@ -49,6 +52,7 @@ function configureHttp(app: NestFastifyApplication, config: AppConfig): void {
     metrics.httpRequests.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
     request.log.info({ method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
+  registerQueueDashboard(fastify, app.get(JobProducer), app.get(RequestAuthenticator));
   app.useGlobalFilters(new DomainErrorFilter());
   app.useGlobalPipes(createValidationPipe());
   const document = addErrorResponses(

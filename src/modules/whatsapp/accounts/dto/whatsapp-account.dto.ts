@@ -1,5 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { IsBoolean, IsEnum, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import { IsBoolean, IsEnum, IsInt, IsOptional, IsString, IsTimeZone, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import type { BusinessHours } from '../../../../database/entities/whatsapp-account.entity';
+import { IsBusinessHours } from './business-hours.validator';
 import { WhatsappProviderKind } from '../../../../database/entities/enums';
 
 export class CreateWhatsappAccountDto {
@@ -54,11 +56,21 @@ export class CreateWhatsappAccountDto {
   @Max(1000)
   rateLimitPerSecond?: number;
 
-  @ApiPropertyOptional({ example: 'America/Santiago' })
+  @ApiPropertyOptional({ example: 'America/Santiago', description: 'IANA time zone the business hours are read in' })
   @IsOptional()
-  @IsString()
-  @MaxLength(64)
+  @IsTimeZone()
   timezone?: string;
+
+  @ApiPropertyOptional({
+    description: 'Weekly opening hours (local times in `timezone`) and closed dates; read by the business-hours agent. `null` clears them.',
+    example: { weekly: { mon: [['09:00', '18:00']], tue: [['09:00', '18:00']], sat: [['10:00', '13:00']] }, holidays: ['2026-09-18'] },
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+  })
+  @IsOptional()
+  @IsBusinessHours()
+  businessHours?: BusinessHours | null;
 
   @ApiPropertyOptional({ default: true })
   @IsOptional()
