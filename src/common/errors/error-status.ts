@@ -97,6 +97,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   [WebhooksErrorCode.StorageUnavailable]: 503,
   [WebhooksErrorCode.StoreTimeout]: 503,
   [WebhooksErrorCode.EventNotFound]: 404,
+  [WebhooksErrorCode.UnsupportedPayload]: 422,
 };
 
 export function httpStatusOf(code: ErrorCode): number {

@@ -7,6 +7,7 @@ import { DomainError } from '../../../common/errors/domain-error';
 import { AppConfig } from '../../../config/app-config';
 import { WebhookProvider } from '../../../database/entities/enums';
 import { Public } from '../../auth/principal';
+import { kapsoPayloadRefusal } from '../normalizer/kapso-payload.normalizer';
 import { verifyKapsoSignature, verifyMetaSignature } from '../signature/webhook-signature';
 import { WebhookIngestService } from './webhook-ingest.service';
 import { WebhookSecrets } from './webhook-secrets.service';
@@ -70,11 +71,15 @@ export class WebhooksController {
   async kapso(
     @Req() request: RawBodyRequest<FastifyRequest>,
     @Headers('x-webhook-signature') signature: string | undefined,
+    @Headers('x-kapso-signature') legacySignature: string | undefined,
     @Headers('x-webhook-event') eventName: string | undefined,
     @Headers('x-idempotency-key') idempotencyKey: string | undefined,
   ) {
     const raw = rawBodyOf(request);
-    if (!verifyKapsoSignature(raw, signature, this.config.KAPSO_WEBHOOK_SECRET)) throw invalidSignature();
+    // Older integrations name the same HMAC header X-Kapso-Signature.
+    if (!verifyKapsoSignature(raw, signature ?? legacySignature, this.config.KAPSO_WEBHOOK_SECRET)) throw invalidSignature();
+    const refusal = kapsoPayloadRefusal(request.body, eventName);
+    if (refusal) throw new DomainError(WebhooksErrorCode.UnsupportedPayload, `Kapso webhook not understood: ${refusal}`);
     const key = idempotencyKey && idempotencyKey.length <= 100 ? idempotencyKey : sha256Hex(raw);
     await this.ingest.store({ provider: WebhookProvider.Kapso, idempotencyKey: `kapso:${key}`, whatsappAccountId: null, eventName: eventName?.slice(0, 100) ?? null, rawBody: raw.toString('utf8') });
     return { received: true };
