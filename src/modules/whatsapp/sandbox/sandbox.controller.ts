@@ -1,12 +1,15 @@
-import { All, Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { All, Body, Controller, Get, HttpCode, ParseUUIDPipe, Post, Put, Query, Req, Res } from '@nestjs/common';
+import { PageQueryDto } from '../../../common/http/page-query.dto';
+import { pageLimit } from '../../../common/pagination';
 import { ValidationFailedError } from '../../../common/errors/domain-error';
-import { ApiBearerAuth, ApiExcludeEndpoint, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import { IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { UserRole } from '../../../database/entities/enums';
 import { CurrentPrincipal, MinRole, Public, type Principal } from '../../auth/principal';
 import { SANDBOX_GRAPH_PATH } from '../whatsapp-providers.service';
+import { SandboxSettingsDto, SandboxSettingsResponseDto } from './dto/sandbox-settings.dto';
 import { GraphSimulator } from './graph-simulator';
 import { SandboxService } from './sandbox.service';
 
@@ -74,10 +77,30 @@ export class SandboxController {
 
   @Get('outbox')
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'What the sandbox "Meta" received from this organisation’s sandbox accounts' })
-  async outbox(@CurrentPrincipal() principal: Principal) {
+  @ApiOperation({ summary: 'What the sandbox "Meta" received from this organisation’s sandbox accounts, newest first, cursor-paginated' })
+  async outbox(@CurrentPrincipal() principal: Principal, @Query() query: PageQueryDto) {
     this.sandbox.assertEnabled();
-    return { data: await this.sandbox.outbox(principal.organizationId), nextCursor: null };
+    return this.sandbox.outbox(principal.organizationId, pageLimit(query.limit), query.cursor);
+  }
+
+  @Get('settings')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: "How the sandbox's Meta reviews templates and which recipients it fails, for one sandbox account" })
+  @ApiOkResponse({ type: SandboxSettingsResponseDto })
+  @ApiQuery({ name: 'accountId', required: false, description: 'Sandbox account (default: the first one)' })
+  settings(@CurrentPrincipal() principal: Principal, @Query('accountId', new ParseUUIDPipe({ optional: true })) accountId?: string) {
+    this.sandbox.assertEnabled();
+    return this.sandbox.settings(principal.organizationId, accountId);
+  }
+
+  @Put('settings')
+  @MinRole(UserRole.Admin)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Make the sandbox reject submitted templates with a reason, or fail messages to given numbers with a Meta error code' })
+  @ApiOkResponse({ type: SandboxSettingsResponseDto })
+  configure(@CurrentPrincipal() principal: Principal, @Body() body: SandboxSettingsDto) {
+    this.sandbox.assertEnabled();
+    return this.sandbox.configure(principal.organizationId, body);
   }
 
   @Post('inbound')
