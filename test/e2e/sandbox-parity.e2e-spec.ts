@@ -54,6 +54,17 @@ describe('Sandbox parity with Meta', () => {
     expect(outbox.body.data[0].body).toMatchObject({ type: 'template', template: { name: 'tramite_listo' } });
   });
 
+  it('shows a scheduled bulk job as scheduled until its send time, not running', async () => {
+    const sendAt = new Date(Date.now() + 3600_000).toISOString();
+    const recipients = [{ to: '+56991112244', variables: ['Luis'] }, { to: '+56991112255', variables: ['Eva'] }];
+    const accepted = await http(app).post('/api/v1/messages/bulk').set(auth()).send({ type: 'template', template: { name: 'tramite_listo', language: 'es' }, recipients, sendAt }).expect(202);
+    const job = await waitFor(async () => {
+      const res = await http(app).get(`/api/v1/jobs/${accepted.body.jobId}`).set(auth()).expect(200);
+      return res.body.pending === 0 ? res.body : null;
+    }, 15000, 'fan-out');
+    expect(job).toMatchObject({ status: 'scheduled', total: 2, queued: 2, sent: 0 });
+  });
+
   it('rejects with the configured reason when the sandbox is set to reject', async () => {
     const settings = await http(app).put('/sandbox/settings').set(auth()).send({ templateReview: { outcome: 'REJECTED', reason: 'INVALID_FORMAT' } }).expect(200);
     expect(settings.body).toMatchObject({ accountId, templateReview: { outcome: 'REJECTED', reason: 'INVALID_FORMAT' } });

@@ -99,7 +99,9 @@ export class BulkSendService {
     const rows: Array<{ status: string; count: number }> = await this.dataSource.query(`SELECT status, count(*)::int AS count FROM message WHERE campaign_id = $1 GROUP BY status`, [campaignId]);
     const n = (...statuses: string[]) => rows.filter((r) => statuses.includes(r.status)).reduce((sum, r) => sum + r.count, 0);
     const queued = n('queued', 'sending');
-    const status = campaign.status === CampaignStatus.Cancelled ? 'cancelled' : queued + recipients.pending === 0 ? 'completed' : n('sent', 'delivered', 'read', 'played', 'failed') + recipients.skipped === 0 && queued === 0 ? 'queued' : 'running';
+    // Skips are decided by the fan-out, before the send time; only a send attempt means the job has started.
+    const started = n('sending', 'sent', 'delivered', 'read', 'played', 'failed') > 0;
+    const status = bulkStatus(campaign, { open: queued + recipients.pending, queued, started });
     return {
       id: campaign.id,
       status,
@@ -156,4 +158,16 @@ function normaliseRecipients(dto: BulkSendDto, region: CountryCode): UniqueRecip
   });
   if (invalid.length > 0) throw new ValidationFailedError(`Invalid recipients: ${invalid.length}`, invalid.slice(0, 100));
   return [...seen.values()];
+}
+
+/**
+ * `scheduled` until its send time while nothing has gone out (its messages wait queued for `sendAt`),
+ * `queued` before the fan-out, `running` once a send is attempted, then `completed` or `cancelled`.
+ */
+function bulkStatus(campaign: Campaign, counts: { open: number; queued: number; started: boolean }): string {
+  if (campaign.status === CampaignStatus.Cancelled) return 'cancelled';
+  if (counts.open === 0) return 'completed';
+  if (counts.started) return 'running';
+  if (campaign.sendAt && campaign.sendAt.getTime() > Date.now()) return 'scheduled';
+  return counts.queued === 0 ? 'queued' : 'running';
 }
