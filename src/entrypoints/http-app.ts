@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { LogController } from 'fastify';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import fastifyMultipart from '@fastify/multipart';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { DomainErrorFilter } from '../common/http/domain-error.filter';
@@ -34,15 +35,15 @@ export async function createApplication(config: AppConfig, logger: Logger): Prom
     return503OnClosing: true,
   });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { logger: nestLogger, rawBody: true, bufferLogs: false });
-  configureHttp(app, config);
+  await configureHttp(app, config);
   await app.init();
   return app;
 }
 
-function configureHttp(app: NestFastifyApplication, config: AppConfig): void {
+async function configureHttp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
-  // Media uploads to the sandbox's simulated Graph API arrive as multipart; the simulator parses the bytes itself.
-  if (config.SANDBOX_ENABLED) fastify.addContentTypeParser('multipart/form-data', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  // Multipart bodies are read by the route that takes them (POST /api/v1/media; the sandbox's Graph API reads the raw bytes).
+  await app.register(fastifyMultipart, { limits: { fileSize: config.MEDIA_MAX_BYTES, files: 1, fields: 10 } });
   const metrics = app.get(MetricsService);
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);

@@ -11,12 +11,13 @@ import { ConversationsService } from './conversations/conversations.service';
 import { InboundMessagesService } from './inbound/inbound-messages.service';
 import { KnownSenderInbound } from './inbound/known-sender-inbound.service';
 import { MediaDownloadsService } from './inbound/media-downloads.service';
+import { MediaUploadsService } from './media/media-uploads.service';
 import { MessageStatusService } from './messages/message-status.service';
 
 /** Contacts, conversations, inbound rows, media and message statuses: the services every role shares (no controllers). */
 @Module({
   imports: [TypeOrmModule.forFeature([Contact, Conversation, Message, ParkedStatus, MediaAsset]), WhatsappModule],
-  providers: [ContactsService, ConversationsService, MessageStatusService, InboundMessagesService, KnownSenderInbound, MediaDownloadsService],
-  exports: [ContactsService, ConversationsService, MessageStatusService, InboundMessagesService, KnownSenderInbound, MediaDownloadsService],
+  providers: [ContactsService, ConversationsService, MessageStatusService, InboundMessagesService, KnownSenderInbound, MediaDownloadsService, MediaUploadsService],
+  exports: [ContactsService, ConversationsService, MessageStatusService, InboundMessagesService, KnownSenderInbound, MediaDownloadsService, MediaUploadsService],
 })
 export class CommunicationsModule {}

@@ -1,11 +1,13 @@
 import { All, Body, Controller, Get, HttpCode, ParseUUIDPipe, Post, Put, Query, Req, Res } from '@nestjs/common';
 import { PageQueryDto } from '../../../common/http/page-query.dto';
 import { pageLimit } from '../../../common/pagination';
-import { ValidationFailedError } from '../../../common/errors/domain-error';
+import { CommonErrorCode } from '../../../common/errors/common.errors';
+import { DomainError, ValidationFailedError } from '../../../common/errors/domain-error';
 import { ApiBearerAuth, ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import { IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppConfig } from '../../../config/app-config';
 import { UserRole } from '../../../database/entities/enums';
 import { CurrentPrincipal, MinRole, Public, type Principal } from '../../auth/principal';
 import { SANDBOX_GRAPH_PATH } from '../whatsapp-providers.service';
@@ -54,6 +56,7 @@ export class SandboxController {
   constructor(
     private readonly simulator: GraphSimulator,
     private readonly sandbox: SandboxService,
+    private readonly config: AppConfig,
   ) {}
 
   /** No user principal: a sandbox account's own token authenticates it, as Meta's would (anything else gets Meta's 401). */
@@ -64,13 +67,15 @@ export class SandboxController {
     this.sandbox.assertEnabled();
     const path = request.url.slice(SANDBOX_GRAPH_PATH.length) || '/';
     const caller = await this.sandbox.graphCaller(request.headers.authorization);
+    // Media uploads arrive as multipart; the simulator parses the raw bytes itself, as Meta would.
+    const multipart = request.isMultipart() ? await readBody(request.raw, this.config.MEDIA_MAX_BYTES) : undefined;
     const response = await this.simulator.handle({
       caller: caller ?? undefined,
       method: request.method,
       path,
       headers: request.headers,
-      body: Buffer.isBuffer(request.body) ? undefined : request.body,
-      rawBody: Buffer.isBuffer(request.body) ? request.body : (request as FastifyRequest & { rawBody?: Buffer }).rawBody,
+      body: multipart ? undefined : request.body,
+      rawBody: multipart ?? (request as FastifyRequest & { rawBody?: Buffer }).rawBody,
     });
     void reply.status(response.status).headers(response.headers ?? {}).send(response.body);
   }
@@ -113,4 +118,15 @@ export class SandboxController {
     if (!body.text && !body.buttonReplyId) throw new ValidationFailedError('text or buttonReplyId is required', [{ field: 'text', message: 'text or buttonReplyId is required' }]);
     return this.sandbox.simulateInbound(principal.organizationId, body);
   }
+}
+
+async function readBody(stream: AsyncIterable<Buffer>, maxBytes: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    size += chunk.length;
+    if (size > maxBytes) throw new DomainError(CommonErrorCode.PayloadTooLarge, `The body is larger than ${maxBytes} bytes`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
 }
