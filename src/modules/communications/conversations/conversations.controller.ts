@@ -10,6 +10,7 @@ import {
   ConversationPageDto,
   ListConversationsQueryDto,
   ReadReceiptResultDto,
+  BotResetDto,
 } from './dto/conversation.dto';
 import { MessagePageDto } from '../messages/dto/message.dto';
 import { PageQueryDto } from '../../../common/http/page-query.dto';
@@ -104,6 +105,7 @@ export class ConversationsController {
   @MinRole(UserRole.Agent)
   @HttpCode(200)
   @ApiOperation({ summary: "Clear the conversation's flow state and slots (and unsure streak, out-of-hours marker)" })
+  @ApiOkResponse({ type: BotResetDto })
   resetBot(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string) {
     return this.actions.resetBot(principal.organizationId, id);
   }

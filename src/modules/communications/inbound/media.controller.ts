@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOperation, ApiProduces, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CommonErrorCode } from '../../../common/errors/common.errors';
 import { DomainError } from '../../../common/errors/domain-error';
@@ -26,7 +26,7 @@ export class MediaController {
 
   @Get(':id')
   @ApiOperation({ summary: 'Download a stored media file: received media (the `media.id` of a message) or an upload' })
-  @ApiProduces('application/octet-stream')
+  @ApiOkResponse({ description: 'The file, with its content type', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } })
   async get(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Res() reply: FastifyReply): Promise<void> {
     const { asset, stream } = await this.media.open(principal.organizationId, id);
     void reply

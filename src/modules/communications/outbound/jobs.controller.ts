@@ -1,5 +1,6 @@
 import { Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { BulkJobStatusDto } from './dto/message-responses.dto';
 import { CurrentPrincipal, type Principal } from '../../auth/principal';
 import { BulkSendService } from './bulk-send.service';
 
@@ -12,6 +13,7 @@ export class JobsController {
 
   @Get(':id')
   @ApiOperation({ summary: 'Progress of a bulk send: recipients queued, sent, delivered, failed, skipped' })
+  @ApiOkResponse({ type: BulkJobStatusDto })
   job(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string) {
     return this.bulk.status(principal.organizationId, id);
   }

@@ -1,5 +1,5 @@
 import { Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, type RawBodyRequest, Req, Res } from '@nestjs/common';
-import { ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sha256Hex } from '../../../common/crypto';
@@ -30,6 +30,7 @@ export class WebhooksController {
 
   @Get('meta')
   @ApiOperation({ summary: "Meta's verification handshake: answers the bare hub.challenge" })
+  @ApiOkResponse({ description: 'The hub.challenge, as text', content: { 'text/plain': { schema: { type: 'string', example: '1158201444' } } } })
   verify(@Query() query: Record<string, string>, @Res() reply: FastifyReply): void {
     const token = this.config.META_VERIFY_TOKEN;
     if (query['hub.mode'] === 'subscribe' && token && query['hub.verify_token'] === token && query['hub.challenge'] !== undefined) {

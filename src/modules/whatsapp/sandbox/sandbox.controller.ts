@@ -1,9 +1,10 @@
 import { All, Body, Controller, Get, HttpCode, ParseUUIDPipe, Post, Put, Query, Req, Res } from '@nestjs/common';
+import { ApiPageResponse } from '../../../common/http/openapi-page';
 import { PageQueryDto } from '../../../common/http/page-query.dto';
 import { pageLimit } from '../../../common/pagination';
 import { CommonErrorCode } from '../../../common/errors/common.errors';
 import { DomainError, ValidationFailedError } from '../../../common/errors/domain-error';
-import { ApiBearerAuth, ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import { IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -11,7 +12,7 @@ import { AppConfig } from '../../../config/app-config';
 import { UserRole } from '../../../database/entities/enums';
 import { CurrentPrincipal, MinRole, Public, type Principal } from '../../auth/principal';
 import { SANDBOX_GRAPH_PATH } from '../whatsapp-providers.service';
-import { SandboxSettingsDto, SandboxSettingsResponseDto } from './dto/sandbox-settings.dto';
+import { OutboxEntryDto, SandboxSettingsDto, SandboxSettingsResponseDto, SimulatedInboundDto } from './dto/sandbox-settings.dto';
 import { GraphSimulator } from './graph-simulator';
 import { SandboxService } from './sandbox.service';
 
@@ -83,6 +84,7 @@ export class SandboxController {
   @Get('outbox')
   @ApiBearerAuth()
   @ApiOperation({ summary: 'What the sandbox "Meta" received from this organisation’s sandbox accounts, newest first, cursor-paginated' })
+  @ApiPageResponse(OutboxEntryDto)
   async outbox(@CurrentPrincipal() principal: Principal, @Query() query: PageQueryDto) {
     this.sandbox.assertEnabled();
     return this.sandbox.outbox(principal.organizationId, pageLimit(query.limit), query.cursor);
@@ -113,6 +115,7 @@ export class SandboxController {
   @HttpCode(202)
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Make a simulated customer message arrive as a signed Meta webhook' })
+  @ApiAcceptedResponse({ type: SimulatedInboundDto })
   async inbound(@CurrentPrincipal() principal: Principal, @Body() body: SandboxInboundDto) {
     this.sandbox.assertEnabled();
     if (!body.text && !body.buttonReplyId) throw new ValidationFailedError('text or buttonReplyId is required', [{ field: 'text', message: 'text or buttonReplyId is required' }]);

@@ -124,3 +124,15 @@ export class ErasureCountsDto {
 export class ErasureResultDto {
   @ApiProperty({ type: ErasureCountsDto }) removed: ErasureCountsDto;
 }
+
+export class ContactSummaryDto {
+  @ApiProperty({ format: 'uuid' }) contactId: string;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'integer' }, example: { read: 12, failed: 1, received: 20 }, description: 'Messages by status' }) counts: Record<string, number>;
+  @ApiProperty() inbound: number;
+  @ApiProperty() outbound: number;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) lastInboundAt: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) lastOutboundAt: string | null;
+  @ApiProperty({ nullable: true, type: Number, example: 0.42, description: 'Outbound messages answered ÷ outbound messages' }) replyRate: number | null;
+  @ApiProperty({ nullable: true, type: 'object', additionalProperties: true }) interest: unknown;
+  @ApiProperty() optedOut: boolean;
+}

@@ -1,3 +1,4 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -115,13 +116,13 @@ export class BulkSendDto extends MessageContentDto {
 }
 
 export class ListMessagesQueryDto {
-  @IsOptional() @IsString() status?: string;
-  @IsOptional() @IsIn(['inbound', 'outbound']) direction?: string;
-  @IsOptional() @IsString() type?: string;
-  @IsOptional() @IsUUID() contactId?: string;
-  @IsOptional() @IsString() externalRef?: string;
-  @IsOptional() @IsDateString() from?: string;
-  @IsOptional() @IsDateString() to?: string;
-  @IsOptional() @IsString() cursor?: string;
-  @IsOptional() @Type(() => Number) limit?: number;
+  @ApiPropertyOptional({ description: 'Comma list of statuses', example: 'failed,queued' }) @IsOptional() @IsString() status?: string;
+  @ApiPropertyOptional({ enum: ['inbound', 'outbound'] }) @IsOptional() @IsIn(['inbound', 'outbound']) direction?: string;
+  @ApiPropertyOptional({ example: 'template' }) @IsOptional() @IsString() type?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() contactId?: string;
+  @ApiPropertyOptional({ example: 'crm-4821' }) @IsOptional() @IsString() externalRef?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'Created at or after' }) @IsOptional() @IsDateString() from?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'Created before' }) @IsOptional() @IsDateString() to?: string;
+  @ApiPropertyOptional({ description: 'Opaque `nextCursor` of the previous page' }) @IsOptional() @IsString() cursor?: string;
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 }) @IsOptional() @Type(() => Number) limit?: number;
 }

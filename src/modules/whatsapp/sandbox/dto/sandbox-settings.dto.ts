@@ -57,3 +57,15 @@ export class SandboxSettingsResponseDto {
   @ApiProperty({ type: [FailingRecipientDto] })
   failingRecipients: FailingRecipientDto[];
 }
+
+export class OutboxEntryDto {
+  @ApiProperty({ example: 'wamid.HBgL…' }) id: string;
+  @ApiProperty({ example: '106540352242922' }) phoneNumberId: string;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'The Graph API request body as "Meta" received it' }) body: Record<string, unknown>;
+  @ApiProperty({ format: 'date-time' }) receivedAt: string;
+}
+
+export class SimulatedInboundDto {
+  @ApiProperty({ example: 'wamid.HBgL…' }) providerMessageId: string;
+  @ApiProperty({ nullable: true, type: Number, example: 200, description: 'What this service answered the signed webhook' }) webhookStatus: number | null;
+}
