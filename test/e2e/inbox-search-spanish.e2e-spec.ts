@@ -35,4 +35,14 @@ describe('Message search in Spanish', () => {
     expect(await found('camion')).toEqual(['El camión llega mañana']);
     expect(await found('camiones')).toEqual(['El camión llega mañana']);
   });
+
+  it('filters contacts with q, and still with the deprecated search', async () => {
+    const name = tenant.contact.name!;
+    for (const param of ['q', 'search']) {
+      const response = await http(app).get('/api/v1/contacts').query({ [param]: name }).set('Authorization', `Bearer ${tenant.token}`).expect(200);
+      expect(response.body.data.map((c: { id: string }) => c.id)).toContain(tenant.contact.id);
+    }
+    const none = await http(app).get('/api/v1/contacts').query({ q: 'nadie-se-llama-asi' }).set('Authorization', `Bearer ${tenant.token}`).expect(200);
+    expect(none.body.data).toEqual([]);
+  });
 });

@@ -7,6 +7,12 @@ export class ListContactsQueryDto extends PageQueryDto {
   @IsOptional()
   @IsString()
   @MaxLength(100)
+  q?: string;
+
+  @ApiPropertyOptional({ deprecated: true, description: 'Old name of `q`; accepted until the next release' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
   search?: string;
 }
 
