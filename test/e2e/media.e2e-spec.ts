@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { Message } from '../../src/database/entities/message.entity';
 import { WhatsappAccount } from '../../src/database/entities/whatsapp-account.entity';
 import { WhatsappAccountsService } from '../../src/modules/whatsapp/accounts/whatsapp-accounts.service';
@@ -8,6 +9,7 @@ import { http, loginOwner } from '../support/http';
 import { createTestApp, waitFor, type TestApp } from '../support/test-app';
 
 const PORT = 8146;
+const MEDIA_DIR = `/tmp/conversa-media-test-${process.pid}`;
 const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(2048)]);
 
 /** Media ids in message payloads download; uploaded files are sent by their id. Sandbox account, real HTTP. */
@@ -18,11 +20,14 @@ describe('Media', () => {
   const auth = () => ({ Authorization: `Bearer ${token}` });
 
   beforeAll(async () => {
-    app = await createTestApp({ env: { PORT: String(PORT), PUBLIC_BASE_URL: `http://127.0.0.1:${PORT}`, SANDBOX_STATUS_DELAY_MS: '10', MEDIA_DIR: `/tmp/conversa-media-test-${process.pid}` } });
+    app = await createTestApp({ env: { PORT: String(PORT), PUBLIC_BASE_URL: `http://127.0.0.1:${PORT}`, SANDBOX_STATUS_DELAY_MS: '10', MEDIA_DIR } });
     token = await loginOwner(app);
     [account] = await app.dataSource.getRepository(WhatsappAccount).findBy({ provider: 'sandbox' as WhatsappAccount['provider'] });
   }, 60000);
-  afterAll(() => app.close());
+  afterAll(async () => {
+    await app.close();
+    rmSync(MEDIA_DIR, { recursive: true, force: true });
+  });
 
   const message = (id: string) => http(app).get(`/api/v1/messages/${id}`).set(auth()).expect(200);
 
