@@ -158,6 +158,14 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(0)
   SANDBOX_STATUS_DELAY_MS = 500;
 
+  /** How long the sandbox's simulated Meta review of a submitted template takes. */
+  @Transform(toInt) @IsInt() @Min(0)
+  SANDBOX_TEMPLATE_REVIEW_MS = 3000;
+
+  /** Bearer token /metrics asks for; empty leaves it open (scraped on a private network). */
+  @IsString()
+  METRICS_TOKEN = '';
+
   @IsString()
   MEDIA_DIR = './var/media';
 

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { LogController } from 'fastify';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import fastifyMultipart from '@fastify/multipart';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { DomainErrorFilter } from '../common/http/domain-error.filter';
@@ -11,7 +12,10 @@ import { RejectNulCharactersPipe } from '../common/http/nul-characters.pipe';
 import { createValidationPipe } from '../common/http/validation.pipe';
 import { PinoNestLogger } from '../common/logging/logger';
 import type { AppConfig } from '../config/app-config';
+import { RequestAuthenticator } from '../modules/auth/request-authenticator';
+import { registerQueueDashboard } from '../modules/maintenance/queue-dashboard';
 import { MetricsService } from '../modules/metrics/metrics.service';
+import { JobProducer } from '../queues/job-producer.service';
 import { AppModule } from './app.module';
 
 /** Builds (without listening) the Nest application for the configured roles. */
@@ -32,15 +36,15 @@ export async function createApplication(config: AppConfig, logger: Logger): Prom
     return503OnClosing: true,
   });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { logger: nestLogger, rawBody: true, bufferLogs: false });
-  configureHttp(app, config);
+  await configureHttp(app, config);
   await app.init();
   return app;
 }
 
-function configureHttp(app: NestFastifyApplication, config: AppConfig): void {
+async function configureHttp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
-  // Media uploads to the sandbox's simulated Graph API arrive as multipart; the simulator parses the bytes itself.
-  if (config.SANDBOX_ENABLED) fastify.addContentTypeParser('multipart/form-data', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  // Multipart bodies are read by the route that takes them (POST /api/v1/media; the sandbox's Graph API reads the raw bytes).
+  await app.register(fastifyMultipart, { limits: { fileSize: config.MEDIA_MAX_BYTES, files: 1, fields: 10 } });
   // A campaign's CSV audience is read as a stream by its handler, row by row.
   fastify.addContentTypeParser('text/csv', (_request, payload, done) => done(null, payload));
   const metrics = app.get(MetricsService);
@@ -52,6 +56,7 @@ function configureHttp(app: NestFastifyApplication, config: AppConfig): void {
     metrics.httpRequests.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
     request.log.info({ method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
+  registerQueueDashboard(fastify, app.get(JobProducer), app.get(RequestAuthenticator));
   app.useGlobalFilters(new DomainErrorFilter());
   app.useGlobalPipes(new RejectNulCharactersPipe(), createValidationPipe());
   const document = addErrorResponses(

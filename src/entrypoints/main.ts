@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import { createRootLogger } from '../common/logging/logger';
 import { type AppConfig, loadConfig } from '../config/app-config';
 import { EnvValidationError } from '../config/env.validation';
+import { metricsScrapeAllowed } from '../modules/metrics/metrics-token';
 import { MetricsService } from '../modules/metrics/metrics.service';
 import { createApplication } from './http-app';
 import { checkDependencies } from './preflight';
@@ -21,7 +22,7 @@ async function main(): Promise<void> {
   if (config.hasRole('api')) {
     await (app as INestApplication).listen(config.PORT, '0.0.0.0');
   } else if (config.HEALTH_PORT > 0) {
-    startHealthServer(app, config.HEALTH_PORT);
+    startHealthServer(app, config.HEALTH_PORT, config.METRICS_TOKEN);
   }
   logger.info({ roles: [...config.roles], port: config.hasRole('api') ? config.PORT : config.HEALTH_PORT || null }, 'conversa started');
 }
@@ -62,11 +63,13 @@ function handleShutdown(app: INestApplication | INestApplicationContext, config:
 }
 
 /** Worker/scheduler processes open no HTTP port except this optional liveness + metrics one. */
-function startHealthServer(app: INestApplicationContext, port: number): void {
+function startHealthServer(app: INestApplicationContext, port: number, token: string): void {
   const metrics = app.get(MetricsService);
   const server = createServer((req, res) => {
     if (req.url === '/health/live') {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+    } else if (req.url === '/metrics' && !metricsScrapeAllowed(token, req.headers.authorization)) {
+      res.writeHead(401, { 'content-type': 'application/json' }).end('{"statusCode":401,"code":"UNAUTHORIZED","message":"A valid metrics token is required"}');
     } else if (req.url === '/metrics') {
       void metrics.registry.metrics().then((body) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(body));
     } else {

@@ -161,12 +161,12 @@ describe('Webhook ingestion: durable, idempotent, complete', () => {
       const inbound = await messages().findOneByOrFail({ providerMessageId: first });
       const base = { organizationId: tenant.organization.id, whatsappAccountId: tenant.account.id, conversationId: inbound.conversationId, contactId: inbound.contactId, direction: MessageDirection.Outbound, type: 'text', status: MessageStatus.Sent, content: {}, text: 'x' };
       const older = await messages().save({ ...base, providerMessageId: `wamid.out-a-${Date.now()}`, occurredAt: new Date(Date.now() - 60_000) });
-      // Newer than the auto-reply the greeting above may have received.
-      const newer = await messages().save({ ...base, providerMessageId: `wamid.out-b-${Date.now()}`, occurredAt: new Date(Date.now() + 5_000) });
+      // Newer than the auto-reply the greeting above may have received (the queues drained), older than the reply below.
+      const newer = await messages().save({ ...base, providerMessageId: `wamid.out-b-${Date.now()}`, occurredAt: new Date() });
       const quoted = `wamid.quoting-${Date.now()}`;
       const unquoted = `wamid.plain-${Date.now()}`;
       await postMeta(app, metaMessagesPayload({ phoneNumberId: tenant.account.phoneNumberId, messages: [{ id: quoted, from, text: 'sobre lo primero', contextId: older.providerMessageId! }] })).expect(200);
-      await postMeta(app, metaMessagesPayload({ phoneNumberId: tenant.account.phoneNumberId, messages: [{ id: unquoted, from, text: 'otra cosa' }] })).expect(200);
+      await postMeta(app, metaMessagesPayload({ phoneNumberId: tenant.account.phoneNumberId, messages: [{ id: unquoted, from, text: 'otra cosa', timestamp: Math.floor(Date.now() / 1000) + 2 }] })).expect(200);
       await drainQueues(app);
       expect((await messages().findOneByOrFail({ providerMessageId: quoted })).replyToMessageId).toBe(older.id);
       expect((await messages().findOneByOrFail({ providerMessageId: unquoted })).replyToMessageId).toBe(newer.id);

@@ -48,6 +48,9 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   [CommunicationsErrorCode.MessageNotFound]: 404,
   [CommunicationsErrorCode.MessageNotFailed]: 409,
   [CommunicationsErrorCode.MediaNotFound]: 404,
+  [CommunicationsErrorCode.MediaTooLarge]: 413,
+  [CommunicationsErrorCode.MediaTypeNotAllowed]: 415,
+  [CommunicationsErrorCode.MediaFileMissing]: 400,
   [CommunicationsErrorCode.JobNotFound]: 404,
   [CommunicationsErrorCode.WindowClosed]: 422,
   [CommunicationsErrorCode.ReplyTargetNotSent]: 422,
@@ -112,6 +115,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   [WebhooksErrorCode.StorageUnavailable]: 503,
   [WebhooksErrorCode.StoreTimeout]: 503,
   [WebhooksErrorCode.EventNotFound]: 404,
+  [WebhooksErrorCode.UnsupportedPayload]: 422,
 };
 
 export function httpStatusOf(code: ErrorCode): number {

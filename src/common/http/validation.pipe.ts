@@ -17,7 +17,9 @@ export function createValidationPipe(): ValidationPipe {
     forbidNonWhitelisted: true,
     exceptionFactory: (errors) => {
       const fields = flatten(errors);
-      return new ValidationFailedError(`Invalid request: ${fields.map((f) => f.field).join(', ')}`, fields);
+      // A field failing several constraints is named once in the message (each constraint stays in `fields`).
+      const names = [...new Set(fields.map((f) => f.field))];
+      return new ValidationFailedError(`Invalid request: ${names.join(', ')}`, fields);
     },
   });
 }

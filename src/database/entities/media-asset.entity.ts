@@ -12,8 +12,9 @@ export class MediaAsset extends BaseEntity {
   @Column({ type: 'uuid' })
   whatsappAccountId: string;
 
-  @Column({ type: 'uuid' })
-  messageId: string;
+  /** Null for media uploaded to send (POST /api/v1/media): it may go out in many messages. */
+  @Column({ type: 'uuid', nullable: true })
+  messageId: string | null;
 
   @Column({ type: 'varchar', length: 128 })
   providerMediaId: string;

@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags, ApiOkResponse } from '@nestjs/swagger';
+import { TokenDto } from './dto/auth-responses.dto';
 import { SkipThrottle, Throttle } from '@nestjs/throttler';
 import { AuthService } from './auth.service';
 import { LoginDto } from './dto/auth.dto';
@@ -16,6 +17,7 @@ export class AuthController {
   @SkipThrottle({ api: true })
   @Throttle({ login: {} })
   @ApiOperation({ summary: 'Exchange email and password for a JWT (rate limited per IP)' })
+  @ApiOkResponse({ type: TokenDto })
   login(@Body() body: LoginDto) {
     return this.auth.login(body.email, body.password);
   }

@@ -1,6 +1,7 @@
 import type { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { UserRole } from '../../database/entities/enums';
+import { RequestAuthenticator } from './request-authenticator';
 import { AuthGuard } from './auth.guard';
 import type { AuthService } from './auth.service';
 import { MinRole, type Principal, Public } from './principal';
@@ -27,7 +28,7 @@ function contextFor(handler: keyof Routes, method: string): ExecutionContext {
 function guardFor(role: UserRole): AuthGuard {
   const principal: Principal = { kind: 'user', id: 'u', organizationId: 'o', role };
   const auth = { authenticateJwt: async () => principal } as unknown as AuthService;
-  return new AuthGuard(new Reflector(), auth);
+  return new AuthGuard(new Reflector(), new RequestAuthenticator(auth));
 }
 
 describe(AuthGuard.name, () => {
@@ -50,7 +51,7 @@ describe(AuthGuard.name, () => {
     });
 
     it('lets a public route through without a principal, whatever its method', async () => {
-      const guard = new AuthGuard(new Reflector(), {} as AuthService);
+      const guard = new AuthGuard(new Reflector(), new RequestAuthenticator({} as AuthService));
       await expect(guard.canActivate(contextFor('open', 'POST'))).resolves.toBe(true);
     });
   });

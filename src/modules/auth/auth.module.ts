@@ -15,6 +15,7 @@ import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
 import { ConversaThrottlerGuard } from './conversa-throttler.guard';
+import { RequestAuthenticator } from './request-authenticator';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
 import { UsersController } from './users.controller';
 import { UsersService } from './users.service';
@@ -52,10 +53,11 @@ import { UsersService } from './users.service';
     AuthService,
     UsersService,
     ApiKeysService,
+    RequestAuthenticator,
     // Order matters: authenticate first so the throttler can key on the principal.
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_GUARD, useClass: ConversaThrottlerGuard },
   ],
-  exports: [UsersService, AuthService, TypeOrmModule],
+  exports: [UsersService, AuthService, RequestAuthenticator, TypeOrmModule],
 })
 export class AuthModule {}

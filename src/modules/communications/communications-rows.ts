@@ -1,3 +1,4 @@
+import type { MediaView } from './media/media-uploads.service';
 import type { ConversationStatus, MessageDirection, MessageStatus } from '../../database/entities/enums';
 import type { ConversationDto } from './conversations/dto/conversation.dto';
 import type { MessageDto } from './messages/dto/message.dto';
@@ -70,11 +71,23 @@ export function conversationFromRow(row: ConversationRow): ConversationDto {
   };
 }
 
+/**
+ * The media file of a message (alias m), as `MediaView` JSON: received media by its message, sent media by the
+ * upload its content names (`mediaAssetId`). Its `id` is what GET /api/v1/media/:id serves.
+ */
+export const MEDIA_OF_MESSAGE = `CASE WHEN m.type IN ('image', 'video', 'audio', 'document', 'sticker') THEN (
+    SELECT json_build_object('id', a.id, 'mimeType', a.mime_type, 'sizeBytes', a.size_bytes, 'filename', a.filename, 'status', a.status)
+      FROM media_asset a
+     WHERE a.organization_id = m.organization_id
+       AND (a.message_id = m.id OR a.id = CASE WHEN m.content->>'mediaAssetId' ~ '^[0-9a-f-]{36}$' THEN (m.content->>'mediaAssetId')::uuid END)
+     ORDER BY a.message_id NULLS LAST LIMIT 1) END`;
+
 /** Columns of a message (alias m) plus its keyset key as PostgreSQL text. */
 export const MESSAGE_COLUMNS = `
   m.id, m.conversation_id, m.contact_id, m.whatsapp_account_id, m.direction, m.type, m.status, m.text, m.content,
   m.occurred_at, m.occurred_at::text AS sort_key, m.provider_message_id, m.reply_to_message_id, m.template_name,
-  m.error_code, m.error_title, m.sent_at, m.delivered_at, m.read_at, m.failed_at, m.is_ai, m.agent_name, m.kind`;
+  m.error_code, m.error_title, m.sent_at, m.delivered_at, m.read_at, m.failed_at, m.is_ai, m.agent_name, m.kind,
+  ${MEDIA_OF_MESSAGE} AS media`;
 
 export interface MessageRow {
   id: string;
@@ -100,6 +113,7 @@ export interface MessageRow {
   is_ai: boolean;
   agent_name: string | null;
   kind: string | null;
+  media: MediaView | null;
 }
 
 export function messageFromRow(row: MessageRow): MessageDto {
@@ -126,5 +140,6 @@ export function messageFromRow(row: MessageRow): MessageDto {
     isAi: row.is_ai,
     agentName: row.agent_name,
     kind: row.kind,
+    media: row.media,
   };
 }

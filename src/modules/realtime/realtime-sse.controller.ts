@@ -16,7 +16,7 @@ export class RealtimeSseController {
   /** Server-sent events of the caller's organisation; a comment every 15 s keeps proxies from closing it. */
   @Sse()
   @ApiOperation({ summary: 'Server-sent events: message.created, message.status, conversation.updated (this organisation only)' })
-  @ApiOkResponse({ description: 'text/event-stream; `event:` is the type, `data:` the JSON `{type, …, at}`' })
+  @ApiOkResponse({ description: '`event:` is the type, `data:` the JSON `{type, …, at}`', content: { 'text/event-stream': { schema: { type: 'string', example: 'event: message.created\ndata: {"type":"message.created","at":"2026-12-06T12:00:00Z"}\n\n' } } } })
   events(@CurrentPrincipal() principal: Principal): Observable<MessageEvent> {
     const events = new Observable<MessageEvent>((subscriber) =>
       // The teardown (client gone) removes the listener.

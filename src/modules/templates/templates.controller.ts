@@ -108,6 +108,7 @@ export class TemplatesController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'One template with its status, quality, components and variables' })
   @ApiOkResponse({ schema: { example: TEMPLATE_EXAMPLE } })
   get(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string) {
     return this.templates.get(principal.organizationId, id);

@@ -5,4 +5,5 @@ export enum WebhooksErrorCode {
   StorageUnavailable = 'WEBHOOK_STORAGE_UNAVAILABLE',
   StoreTimeout = 'WEBHOOK_STORE_TIMEOUT',
   EventNotFound = 'WEBHOOK_EVENT_NOT_FOUND',
+  UnsupportedPayload = 'UNSUPPORTED_WEBHOOK_PAYLOAD',
 }

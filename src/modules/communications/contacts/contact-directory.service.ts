@@ -70,7 +70,7 @@ export class ContactDirectoryService {
     const cursor = decodeCursor(query.cursor);
     const p = new SqlParams();
     const where = [`ct.organization_id = ${p.add(organizationId)}`];
-    const search = query.search?.trim();
+    const search = (query.q ?? query.search)?.trim();
     if (search) where.push(await this.searchClause(organizationId, search, p));
     if (cursor) where.push(`(ct.created_at, ct.id) < (${p.add(cursor.k)}::timestamptz, ${p.add(cursor.id)}::uuid)`);
     const rows: ContactRow[] = await this.dataSource.query(

@@ -13,6 +13,7 @@ import {
   ErasureResultDto,
   ListContactsQueryDto,
   UpdateContactDto,
+  ContactSummaryDto,
 } from './dto/contact.dto';
 import { MessagePageDto } from '../messages/dto/message.dto';
 import { PageQueryDto } from '../../../common/http/page-query.dto';
@@ -49,6 +50,7 @@ export class ContactsController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'One contact with labels, notes count, consent and custom attributes' })
   @ApiOkResponse({ type: ContactDto })
   get(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string) {
     return this.contacts.get(principal.organizationId, id);
@@ -56,6 +58,7 @@ export class ContactsController {
 
   @Get(':id/summary')
   @ApiOperation({ summary: "A contact's messaging history in numbers: counts by status, reply rate, interest, consent" })
+  @ApiOkResponse({ type: ContactSummaryDto })
   summary(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string) {
     return this.summaries.summarize(principal.organizationId, id);
   }

@@ -11,6 +11,7 @@ import {
   ConversationPageDto,
   ListConversationsQueryDto,
   ReadReceiptResultDto,
+  BotResetResultDto,
 } from './dto/conversation.dto';
 import { MessagePageDto } from '../messages/dto/message.dto';
 import { PageQueryDto } from '../../../common/http/page-query.dto';
@@ -105,6 +106,7 @@ export class ConversationsController {
   @MinRole(UserRole.Agent)
   @HttpCode(200)
   @ApiOperation({ summary: "Clear the conversation's flow state, slots and flow labels (and unsure streak, out-of-hours marker); `resumeBot` also hands it back to the bot" })
+  @ApiOkResponse({ type: BotResetResultDto })
   resetBot(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: BotResetDto = {}) {
     return this.actions.resetBot(principal.organizationId, id, { resumeBot: body?.resumeBot });
   }

@@ -117,7 +117,11 @@ inserted AS (
          r.content, r.text, r.at, r.provider_id, r.context_id,
          COALESCE(
            (SELECT q.id FROM message q WHERE q.whatsapp_account_id = r.account_id AND q.provider_message_id = r.context_id),
-           (SELECT o.id FROM message o WHERE o.conversation_id = r.conversation_id AND o.direction = 'outbound' ORDER BY o.occurred_at DESC, o.id DESC LIMIT 1)),
+           -- A free-text reply answers the latest outbound the customer could have seen: sent before it, within 24 hours.
+           (SELECT o.id FROM message o WHERE o.conversation_id = r.conversation_id AND o.direction = 'outbound'
+               AND o.status IN ('sending', 'sent', 'delivered', 'read', 'played')
+               AND o.occurred_at <= r.at AND o.occurred_at > r.at - interval '24 hours'
+             ORDER BY o.occurred_at DESC, o.id DESC LIMIT 1)),
          r.errors, r.metadata
     FROM input r JOIN locked l ON l.id = r.conversation_id
   ON CONFLICT (whatsapp_account_id, provider_message_id) DO NOTHING

@@ -42,7 +42,16 @@ export function toMarkedSnippet(headline: string): string {
 export const SEARCH_CANDIDATES = 250;
 
 /**
- * Full-text search over message.search_vector (Spanish stemming + simple, accents folded; GIN
+ * The query side of conversa_search_vector (migration SpanishStemsBeforeUnaccent): Spanish stems of the words as
+ * typed (Snowball drops the accents itself, so "declaraciones" and "declaración" share a stem), Spanish stems of
+ * the words unaccented (a query typed without accents), and the unaccented words themselves.
+ */
+function searchQuery(q: string): string {
+  return `(websearch_to_tsquery('spanish', ${q}) || websearch_to_tsquery('spanish', conversa_unaccent(${q})) || websearch_to_tsquery('simple', conversa_unaccent(${q})))`;
+}
+
+/**
+ * Full-text search over message.search_vector (Spanish stems with and without accents + simple words, accents folded; GIN
  * idx_message_search), best match first. Keyset on (rank, occurred_at, id): ranks are float4 and
  * round-trip exactly through their text form in the cursor.
  */
@@ -57,7 +66,7 @@ export class MessageSearchService {
     const q = p.add(query.q);
     // The query expression is inlined (not read from the CTE) so the planner can see how selective it is:
     // rare terms use the GIN index, common ones walk recent messages and stop early.
-    const tsquery = `(websearch_to_tsquery('spanish', conversa_unaccent(${q})) || websearch_to_tsquery('simple', conversa_unaccent(${q})))`;
+    const tsquery = searchQuery(q);
     const where = [`m.organization_id = ${p.add(organizationId)}`, `m.search_vector @@ ${tsquery}`];
     if (query.accountId) where.push(`m.whatsapp_account_id = ${p.add(query.accountId)}`);
     if (query.contactId) where.push(`m.contact_id = ${p.add(query.contactId)}`);
@@ -69,7 +78,7 @@ export class MessageSearchService {
     const after = cursor ? this.after(cursor.k, cursor.id, rank, p) : 'TRUE';
     const candidates = p.add(SEARCH_CANDIDATES);
     const rows: HitRow[] = await this.dataSource.query(
-      `WITH tsq AS (SELECT websearch_to_tsquery('spanish', conversa_unaccent(${q})) || websearch_to_tsquery('simple', conversa_unaccent(${q})) AS q),
+      `WITH tsq AS (SELECT ${tsquery} AS q),
        recent AS (
          SELECT m.id, m.search_vector, m.occurred_at FROM message m
          WHERE ${where.join(' AND ')}

@@ -1,3 +1,5 @@
+import { MEDIA_OF_MESSAGE } from '../communications-rows';
+import { MEDIA_TYPES, type MediaView } from '../media/media-uploads.service';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -28,7 +30,15 @@ export class MessagesQueryService {
   async get(organizationId: string, id: string): Promise<Record<string, unknown>> {
     const message = await this.dataSource.getRepository(Message).findOne({ where: { id, organizationId }, select: VIEW_SELECT });
     if (!message) throw new NotFoundError(CommunicationsErrorCode.MessageNotFound, 'message');
-    return toView(message);
+    return (await this.withMedia([toView(message)]))[0];
+  }
+
+  /** Adds each media message's file (`media`, whose id GET /api/v1/media/:id serves). */
+  private async withMedia(views: Array<Record<string, unknown>>): Promise<Array<Record<string, unknown>>> {
+    const ids = views.filter((v) => MEDIA_TYPES.includes(v.type as (typeof MEDIA_TYPES)[number])).map((v) => v.id);
+    const rows: Array<{ id: string; media: MediaView | null }> = ids.length ? await this.dataSource.query(`SELECT m.id, ${MEDIA_OF_MESSAGE} AS media FROM message m WHERE m.id = ANY($1::uuid[])`, [ids]) : [];
+    const byId = new Map(rows.map((r) => [r.id, r.media]));
+    return views.map((v) => ({ ...v, media: byId.get(v.id as string) ?? null }));
   }
 
   async list(organizationId: string, q: ListMessagesQueryDto): Promise<Page<Record<string, unknown>>> {
@@ -53,7 +63,7 @@ export class MessagesQueryService {
     const last = page[page.length - 1];
     const lastRaw = (raw as Array<{ cursor_ts: string; m_id: string }>).find((r) => r.m_id === last?.id);
     const nextCursor = entities.length > limit && last && lastRaw ? encodeCursor({ k: lastRaw.cursor_ts, id: last.id }) : null;
-    return { data: page.map(toView), nextCursor };
+    return { data: await this.withMedia(page.map(toView)), nextCursor };
   }
 
   async retry(organizationId: string, id: string): Promise<{ id: string; status: 'queued'; conversationId: string }> {

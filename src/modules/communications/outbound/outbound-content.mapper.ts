@@ -28,13 +28,13 @@ export interface MappedContent {
 export function mapRequestContent(type: OutboundRequestType, content: unknown): MappedContent {
   if (type === 'contacts') {
     if (!Array.isArray(content)) return invalid('contacts', 'must be an array of contact cards');
-    return { message: { type: 'contacts', contacts: content as ContactCard[] }, violations: [] };
+    return { message: { type: 'contacts', contacts: content.map(camelKeys) as ContactCard[] }, violations: [] };
   }
   if (!content || typeof content !== 'object' || Array.isArray(content)) return invalid(type, 'is required and must be an object');
   const c = content as Obj;
   switch (type) {
     case 'text':
-      return ok({ type: 'text', body: c.body as string, ...opt('previewUrl', c.previewUrl) });
+      return ok({ type: 'text', body: c.body as string, ...opt('previewUrl', c.previewUrl ?? c.preview_url) });
     case 'image':
     case 'video':
       return ok({ type, ...mediaRef(c), ...opt('caption', c.caption) });
@@ -47,7 +47,7 @@ export function mapRequestContent(type: OutboundRequestType, content: unknown): 
     case 'location':
       return ok({ type, latitude: c.latitude as number, longitude: c.longitude as number, ...opt('name', c.name), ...opt('address', c.address) });
     case 'reaction':
-      return ok({ type, messageId: c.messageId as string, emoji: c.emoji as string });
+      return ok({ type, messageId: (c.messageId ?? c.message_id) as string, emoji: c.emoji as string });
     case 'interactive':
       return mapInteractive(c);
     default:
@@ -73,13 +73,13 @@ function mapInteractive(c: Obj): MappedContent {
         type: 'interactive_list',
         ...common,
         ...(c.header ? { header: { type: 'text' as const, text: (c.header as Obj).text as string } } : {}),
-        buttonText: (action.button ?? action.buttonText) as string,
+        buttonText: (action.buttonText ?? action.button) as string,
         sections: sections.map((s) => ({ ...opt('title', s?.title), rows: (Array.isArray(s?.rows) ? s.rows : []) as Array<{ id: string; title: string; description?: string }> })),
       });
     }
     case 'cta_url': {
-      const params = (action.parameters ?? {}) as Obj;
-      return ok({ type: 'interactive_cta_url', ...common, displayText: params.displayText as string, url: params.url as string });
+      const params = (action.parameters ?? action) as Obj;
+      return ok({ type: 'interactive_cta_url', ...common, displayText: (params.displayText ?? params.display_text) as string, url: params.url as string });
     }
     default:
       return invalid('interactive.type', 'must be button, list or cta_url');
@@ -180,4 +180,11 @@ function ok(message: OutboundMessage): MappedContent {
 
 function invalid(field: string, message: string): MappedContent {
   return { message: null, violations: [{ field, message }] };
+}
+
+/** Meta's snake_case names (formatted_name, wa_id…) are accepted too; the API's own are camelCase. */
+function camelKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(camelKeys);
+  if (!value || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key.replace(/_([a-z])/g, (_m, ch: string) => ch.toUpperCase()), camelKeys(inner)]));
 }

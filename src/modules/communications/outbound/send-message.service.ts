@@ -13,6 +13,7 @@ import { WhatsappAccountsService } from '../../whatsapp/accounts/whatsapp-accoun
 import { ContactsService } from '../contacts/contacts.service';
 import { ConversationsService } from '../conversations/conversations.service';
 import type { SendMessageDto } from './dto/send-message.dto';
+import { MEDIA_TYPES, MediaUploadsService } from '../media/media-uploads.service';
 import { type ComposedMessage, MessageComposer, queuedColumns } from './message-composer.service';
 import { OutboundQueue, PRIORITY_REPLY, PRIORITY_TRANSACTIONAL, type SendJobSpec } from './outbound-queue.service';
 import { requestHash } from './request-hash';
@@ -75,6 +76,7 @@ export class SendMessageService {
     private readonly contacts: ContactsService,
     private readonly conversations: ConversationsService,
     private readonly composer: MessageComposer,
+    private readonly uploads: MediaUploadsService,
     private readonly queue: OutboundQueue,
   ) {}
 
@@ -116,6 +118,7 @@ export class SendMessageService {
     }
     const target = await this.resolveTarget(organizationId, dto);
     dto = await this.resolveReaction(organizationId, dto);
+    dto = await this.resolveUploadedMedia(organizationId, target.account.id, dto);
     const composed = await this.composer.compose(target.account.id, dto, {
       phoneE164: target.contact.phoneE164!,
       optedOut: Boolean(target.contact.optedOutAt),
@@ -194,6 +197,18 @@ export class SendMessageService {
     if (!target) throw new NotFoundError(CommunicationsErrorCode.MessageNotFound, 'message', { field: 'reaction.messageId' });
     if (!target.providerMessageId) throw new DomainError(CommunicationsErrorCode.ReactionTargetNotSent, 'The message reacted to has no WhatsApp id yet');
     return { ...dto, reaction: { ...dto.reaction, messageId: target.providerMessageId } };
+  }
+
+  /** `{image: {id: <uuid>}}` names a file uploaded with POST /api/v1/media: it goes out by the provider's media id. */
+  private async resolveUploadedMedia(organizationId: string, accountId: string, dto: SendMessageDto): Promise<SendMessageDto> {
+    const type = dto.type as (typeof MEDIA_TYPES)[number];
+    const ref = MEDIA_TYPES.includes(type) ? (dto[type] as Record<string, unknown> | undefined) : undefined;
+    const id = ref?.id ?? ref?.mediaId;
+    if (!ref || typeof id !== 'string' || !isUUID(id)) return dto;
+    const asset = await this.uploads.uploaded(organizationId, accountId, id);
+    const { id: _id, ...rest } = ref;
+    const filename = type === 'document' && !rest.filename && asset.filename ? { filename: asset.filename } : {};
+    return { ...dto, [type]: { ...rest, ...filename, mediaId: asset.providerMediaId, mediaAssetId: asset.id } };
   }
 
   private async insertIfNew(manager: EntityManager, row: Partial<Message>): Promise<string | null> {

@@ -1,5 +1,5 @@
 import { Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, type RawBodyRequest, Req, Res } from '@nestjs/common';
-import { ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sha256Hex } from '../../../common/crypto';
@@ -7,6 +7,7 @@ import { DomainError } from '../../../common/errors/domain-error';
 import { AppConfig } from '../../../config/app-config';
 import { WebhookProvider } from '../../../database/entities/enums';
 import { Public } from '../../auth/principal';
+import { kapsoPayloadRefusal } from '../normalizer/kapso-payload.normalizer';
 import { verifyKapsoSignature, verifyMetaSignature } from '../signature/webhook-signature';
 import { WebhookIngestService } from './webhook-ingest.service';
 import { WebhookSecrets } from './webhook-secrets.service';
@@ -29,6 +30,7 @@ export class WebhooksController {
 
   @Get('meta')
   @ApiOperation({ summary: "Meta's verification handshake: answers the bare hub.challenge" })
+  @ApiOkResponse({ description: 'The hub.challenge, as text', content: { 'text/plain': { schema: { type: 'string', example: '1158201444' } } } })
   verify(@Query() query: Record<string, string>, @Res() reply: FastifyReply): void {
     const token = this.config.META_VERIFY_TOKEN;
     if (query['hub.mode'] === 'subscribe' && token && query['hub.verify_token'] === token && query['hub.challenge'] !== undefined) {
@@ -70,11 +72,15 @@ export class WebhooksController {
   async kapso(
     @Req() request: RawBodyRequest<FastifyRequest>,
     @Headers('x-webhook-signature') signature: string | undefined,
+    @Headers('x-kapso-signature') legacySignature: string | undefined,
     @Headers('x-webhook-event') eventName: string | undefined,
     @Headers('x-idempotency-key') idempotencyKey: string | undefined,
   ) {
     const raw = rawBodyOf(request);
-    if (!verifyKapsoSignature(raw, signature, this.config.KAPSO_WEBHOOK_SECRET)) throw invalidSignature();
+    // Older integrations name the same HMAC header X-Kapso-Signature.
+    if (!verifyKapsoSignature(raw, signature ?? legacySignature, this.config.KAPSO_WEBHOOK_SECRET)) throw invalidSignature();
+    const refusal = kapsoPayloadRefusal(request.body, eventName);
+    if (refusal) throw new DomainError(WebhooksErrorCode.UnsupportedPayload, `Kapso webhook not understood: ${refusal}`);
     const key = idempotencyKey && idempotencyKey.length <= 100 ? idempotencyKey : sha256Hex(raw);
     await this.ingest.store({ provider: WebhookProvider.Kapso, idempotencyKey: `kapso:${key}`, whatsappAccountId: null, eventName: eventName?.slice(0, 100) ?? null, rawBody: raw });
     return { received: true };

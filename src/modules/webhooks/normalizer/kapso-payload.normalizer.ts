@@ -201,19 +201,55 @@ function normalizeEvent(raw: unknown, headerName: string | undefined, path: stri
   return safeItems(path, () => dispatch(body, name, path));
 }
 
+/** `message_received`, `message.received` and `whatsapp.message.received` name the same event. */
+function canonicalEventName(name: string): string {
+  const lower = name.trim().toLowerCase();
+  // Only a name without dots is snake_case for dots (`phone_number` inside a dotted name stays as it is).
+  const dotted = lower.includes('.') ? lower : lower.replace(/_/g, '.');
+  return /^(?:message|conversation)\./.test(dotted) ? `whatsapp.${dotted}` : dotted;
+}
+
+/**
+ * The enveloped shape `{event_type, conversation_id, message_id, payload}` (older Kapso integrations and the
+ * seeds): the payload is a v2 body, or the bare message of one.
+ */
+function unwrapEnvelope(root: JsonRecord): { body: JsonRecord; name: string } | undefined {
+  const eventType = readNonEmptyString(root, 'event_type');
+  const payload = readRecord(root, 'payload');
+  if (!eventType || !payload) return undefined;
+  const body = payload.message || payload.conversation ? payload : { message: payload, phone_number_id: payload.phone_number_id ?? root.phone_number_id };
+  const conversation = readRecord(body, 'conversation') ?? (root.conversation_id ? { id: root.conversation_id } : undefined);
+  return { body: compact({ ...body, conversation, phone_number_id: body.phone_number_id ?? root.phone_number_id }), name: canonicalEventName(eventType) };
+}
+
 /**
  * Kapso v2 payloads; the event name comes from `X-Webhook-Event` (not in the body).
- * Buffered batches `{type, batch:true, data:[…]}` and Meta-format forwards are handled too.
+ * Buffered batches `{type, batch:true, data:[…]}`, the `{event_type, payload}` envelope and Meta-format forwards are handled too.
  */
 export function normalizeKapsoPayload(payload: unknown, eventName: string | undefined): NormalizedItem[] {
   if (isMetaShapedPayload(payload)) return normalizeMetaPayload(payload, 'kapso');
   const root = asRecord(payload);
   if (!root) return [failedItem('$', 'payload is not a JSON object')];
-  const headerName = eventName?.trim().toLowerCase() || undefined;
+  const headerName = eventName?.trim() ? canonicalEventName(eventName) : undefined;
+  const envelope = unwrapEnvelope(root);
+  if (envelope) return normalizeEvent(envelope.body, headerName ?? envelope.name, 'payload');
   const data = readArray(root, 'data');
   if (root.batch === true || (data && !root.message)) {
     const batchName = headerName ?? readNonEmptyString(root, 'type')?.toLowerCase();
     return (data ?? []).flatMap((item, i) => normalizeEvent(item, batchName, `data[${i}]`));
   }
   return normalizeEvent(root, headerName, '');
+}
+
+/**
+ * Why a Kapso body cannot be understood (answered 422 at ingest, so it is never acknowledged and dropped), or
+ * undefined. An event we understand but do not act on is accepted: it is stored and recorded as ignored.
+ */
+export function kapsoPayloadRefusal(payload: unknown, eventName: string | undefined): string | undefined {
+  const items = normalizeKapsoPayload(payload, eventName);
+  if (items.length === 0) return 'the body carries no event';
+  const failure = items.find((item): item is Extract<NormalizedItem, { ok: false }> => !item.ok);
+  if (failure && items.every((item) => !item.ok)) return `${failure.path}: ${failure.error}`;
+  const unnamed = items.every((item) => item.ok && item.event.kind === 'ignored' && !item.event.field);
+  return unnamed ? 'no event name: send X-Webhook-Event, or a body with event_type, a Kapso message or a Meta payload' : undefined;
 }

@@ -6,7 +6,7 @@ import { decryptSecret, encryptSecret } from '../../../common/crypto';
 import { DomainError, NotFoundError, ValidationFailedError } from '../../../common/errors/domain-error';
 import { AppConfig } from '../../../config/app-config';
 import { WhatsappProviderKind } from '../../../database/entities/enums';
-import { WhatsappAccount } from '../../../database/entities/whatsapp-account.entity';
+import { type BusinessHours, WhatsappAccount } from '../../../database/entities/whatsapp-account.entity';
 import type { AccountUpdateEvent, BusinessCapabilityEvent, PhoneQualityEvent, SecurityEvent } from '../../../domain/normalized-event.types';
 import { issueSandboxCredentials, sandboxAccountIdOf } from '../sandbox/sandbox-credentials';
 import { WhatsappProviders } from '../whatsapp-providers.service';
@@ -33,6 +33,7 @@ export interface CreateAccountInput {
   rateLimitPerSecond?: number;
   messagingLimit?: number | null;
   timezone?: string;
+  businessHours?: BusinessHours | null;
   isDefault?: boolean;
 }
 

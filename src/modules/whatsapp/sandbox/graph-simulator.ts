@@ -10,6 +10,7 @@ import {
   type SimulatorResponse,
   type StatusWebhookOptions,
 } from './graph-simulator.types';
+import { buildTemplateStatusWebhook, DEFAULT_BEHAVIOUR, type SandboxBehaviour, sandboxError } from './sandbox-behaviour';
 import { header, MEDIA_DOWNLOAD_PATH, SimulatorResources } from './simulator-resources';
 import { buildStatusWebhook, newWamid, postSignedWebhook, type BusinessNumber, type SimulatedStatus, type WebhookDelivery } from './simulator-webhooks';
 
@@ -23,6 +24,8 @@ export interface GraphSimulatorOptions {
   statusWebhook?: StatusWebhookOptions;
   /** Display number / WABA per phone number id, for webhook metadata. */
   businessNumbers?: BusinessNumber[];
+  /** How long a template submitted by a sandbox account waits for its review (approval or rejection). */
+  templateReviewMs?: number;
 }
 
 interface ActiveFault extends FaultSpec {
@@ -40,6 +43,7 @@ export class GraphSimulator {
   readonly requestLog: Array<{ method: string; path: string; status: number; at: Date }> = [];
   readonly resources: SimulatorResources;
   private faults: ActiveFault[] = [];
+  private readonly behaviours = new Map<string, SandboxBehaviour>();
   private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(private readonly options: GraphSimulatorOptions = {}) {
@@ -58,6 +62,15 @@ export class GraphSimulator {
     this.faults.push({ ...fault, remaining: fault.times ?? 1 });
   }
 
+  /** Per sandbox number (its phone number id): template review outcome and failing recipients. */
+  setBehaviour(phoneNumberId: string, behaviour: SandboxBehaviour): void {
+    this.behaviours.set(phoneNumberId, behaviour);
+  }
+
+  behaviour(phoneNumberId: string): SandboxBehaviour {
+    return this.behaviours.get(phoneNumberId) ?? DEFAULT_BEHAVIOUR;
+  }
+
   clearFaults(): void {
     this.faults = [];
   }
@@ -69,6 +82,7 @@ export class GraphSimulator {
     this.webhookDeliveries.length = 0;
     this.requestLog.length = 0;
     this.resources.reset();
+    this.behaviours.clear();
     this.clearFaults();
   }
 
@@ -117,7 +131,7 @@ export class GraphSimulator {
     if (rest.length === 2 && edge === 'media' && method === 'POST') return this.resources.upload(id, req);
     if (rest.length === 2 && edge === 'message_templates') {
       if (method === 'GET') return this.resources.listTemplates(id, req.query, `${versionBase}/${id}/message_templates`);
-      if (method === 'POST') return this.resources.createTemplate(id, req.body);
+      if (method === 'POST') return this.submitTemplate(id, req.body, req.caller);
       if (method === 'DELETE') return this.resources.deleteTemplate(id, req.query);
     }
     if (rest.length === 1 && method === 'GET') {
@@ -125,6 +139,22 @@ export class GraphSimulator {
     }
     if (rest.length === 1 && method === 'DELETE') return this.resources.deleteMedia(id) ?? unsupported(method, id);
     return unsupported(method, rest.join('/'));
+  }
+
+  /** Like Meta, a sandbox account's template is reviewed a while later and the outcome arrives as a webhook. */
+  private submitTemplate(wabaId: string, body: unknown, caller?: SimulatorCaller): SimulatorResponse {
+    const response = this.resources.createTemplate(wabaId, body);
+    const id = (response.body as { id?: string }).id;
+    const template = id ? this.resources.templates.find((t) => t.id === id) : undefined;
+    if (!caller || !template || this.options.templateReviewMs === undefined) return response;
+    const { outcome, reason } = this.behaviour(caller.phoneNumberId).templateReview;
+    this.later(this.options.templateReviewMs, async () => {
+      if (template.status !== 'PENDING') return;
+      template.status = outcome;
+      const payload = buildTemplateStatusWebhook(wabaId, template, outcome === 'REJECTED' ? reason : null);
+      this.webhookDeliveries.push(await postSignedWebhook(caller.statusWebhook.url, payload, caller.statusWebhook.appSecret));
+    });
+    return response;
   }
 
   private owns(caller: SimulatorCaller, id: string | undefined): boolean {
@@ -188,7 +218,8 @@ export class GraphSimulator {
     const hook = this.options.statusWebhook;
     const target = caller?.statusWebhook ?? (hook?.url && hook.appSecret ? { url: hook.url, appSecret: hook.appSecret } : undefined);
     if (!hook || hook.enabled === false || !target) return;
-    const failing = (hook.failNumbers ?? []).some((n) => digits(n) === waId || simulatedWaId(n) === waId);
+    const configured = caller ? this.behaviour(caller.phoneNumberId).failingRecipients[waId] : undefined;
+    const failing = configured !== undefined || (hook.failNumbers ?? []).some((n) => digits(n) === waId || simulatedWaId(n) === waId);
     const delays = { sent: 20, delivered: 60, read: 120, ...hook.delaysMs };
     const plan: Array<[SimulatedStatus, number | null | undefined]> = failing
       ? [['sent', delays.sent], ['failed', delays.delivered]]
@@ -196,7 +227,7 @@ export class GraphSimulator {
     const business = this.business(phoneNumberId);
     for (const [status, delay] of plan) {
       if (delay === null || delay === undefined) continue;
-      const error = status === 'failed' ? { code: 131026, title: 'Message undeliverable', details: 'Message Undeliverable.' } : undefined;
+      const error = status === 'failed' ? sandboxError(configured ?? 131026) : undefined;
       const payload = buildStatusWebhook({ business, messageId, recipientId: waId, status, bizOpaqueCallbackData: callbackData, error });
       this.later(delay, async () => {
         this.webhookDeliveries.push(await postSignedWebhook(target.url, payload, target.appSecret));

@@ -16,6 +16,7 @@ export const SandboxSimulatorProvider: Provider = {
       publicBaseUrl: `${config.PUBLIC_BASE_URL.replace(/\/+$/, '')}${SANDBOX_GRAPH_PATH}`,
       acceptedTokens: [],
       statusWebhook: { delaysMs: { sent: delay, delivered: delay * 2, read: delay * 4 } },
+      templateReviewMs: config.SANDBOX_TEMPLATE_REVIEW_MS,
     });
   },
 };

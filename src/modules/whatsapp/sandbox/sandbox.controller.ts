@@ -1,12 +1,18 @@
-import { All, Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { ValidationFailedError } from '../../../common/errors/domain-error';
-import { ApiBearerAuth, ApiExcludeEndpoint, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { All, Body, Controller, Get, HttpCode, ParseUUIDPipe, Post, Put, Query, Req, Res } from '@nestjs/common';
+import { ApiPageResponse } from '../../../common/http/openapi-page';
+import { PageQueryDto } from '../../../common/http/page-query.dto';
+import { pageLimit } from '../../../common/pagination';
+import { CommonErrorCode } from '../../../common/errors/common.errors';
+import { DomainError, ValidationFailedError } from '../../../common/errors/domain-error';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import { IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppConfig } from '../../../config/app-config';
 import { UserRole } from '../../../database/entities/enums';
 import { CurrentPrincipal, MinRole, Public, type Principal } from '../../auth/principal';
 import { SANDBOX_GRAPH_PATH } from '../whatsapp-providers.service';
+import { OutboxEntryDto, SandboxSettingsDto, SandboxSettingsResponseDto, SimulatedInboundDto } from './dto/sandbox-settings.dto';
 import { GraphSimulator } from './graph-simulator';
 import { SandboxService } from './sandbox.service';
 
@@ -51,6 +57,7 @@ export class SandboxController {
   constructor(
     private readonly simulator: GraphSimulator,
     private readonly sandbox: SandboxService,
+    private readonly config: AppConfig,
   ) {}
 
   /** No user principal: a sandbox account's own token authenticates it, as Meta's would (anything else gets Meta's 401). */
@@ -61,23 +68,46 @@ export class SandboxController {
     this.sandbox.assertEnabled();
     const path = request.url.slice(SANDBOX_GRAPH_PATH.length) || '/';
     const caller = await this.sandbox.graphCaller(request.headers.authorization);
+    // Media uploads arrive as multipart; the simulator parses the raw bytes itself, as Meta would.
+    const multipart = request.isMultipart() ? await readBody(request.raw, this.config.MEDIA_MAX_BYTES) : undefined;
     const response = await this.simulator.handle({
       caller: caller ?? undefined,
       method: request.method,
       path,
       headers: request.headers,
-      body: Buffer.isBuffer(request.body) ? undefined : request.body,
-      rawBody: Buffer.isBuffer(request.body) ? request.body : (request as FastifyRequest & { rawBody?: Buffer }).rawBody,
+      body: multipart ? undefined : request.body,
+      rawBody: multipart ?? (request as FastifyRequest & { rawBody?: Buffer }).rawBody,
     });
     void reply.status(response.status).headers(response.headers ?? {}).send(response.body);
   }
 
   @Get('outbox')
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'What the sandbox "Meta" received from this organisation’s sandbox accounts' })
-  async outbox(@CurrentPrincipal() principal: Principal) {
+  @ApiOperation({ summary: 'What the sandbox "Meta" received from this organisation’s sandbox accounts, newest first, cursor-paginated' })
+  @ApiPageResponse(OutboxEntryDto)
+  async outbox(@CurrentPrincipal() principal: Principal, @Query() query: PageQueryDto) {
     this.sandbox.assertEnabled();
-    return { data: await this.sandbox.outbox(principal.organizationId), nextCursor: null };
+    return this.sandbox.outbox(principal.organizationId, pageLimit(query.limit), query.cursor);
+  }
+
+  @Get('settings')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: "How the sandbox's Meta reviews templates and which recipients it fails, for one sandbox account" })
+  @ApiOkResponse({ type: SandboxSettingsResponseDto })
+  @ApiQuery({ name: 'accountId', required: false, description: 'Sandbox account (default: the first one)' })
+  settings(@CurrentPrincipal() principal: Principal, @Query('accountId', new ParseUUIDPipe({ optional: true })) accountId?: string) {
+    this.sandbox.assertEnabled();
+    return this.sandbox.settings(principal.organizationId, accountId);
+  }
+
+  @Put('settings')
+  @MinRole(UserRole.Admin)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Make the sandbox reject submitted templates with a reason, or fail messages to given numbers with a Meta error code' })
+  @ApiOkResponse({ type: SandboxSettingsResponseDto })
+  configure(@CurrentPrincipal() principal: Principal, @Body() body: SandboxSettingsDto) {
+    this.sandbox.assertEnabled();
+    return this.sandbox.configure(principal.organizationId, body);
   }
 
   @Post('inbound')
@@ -85,9 +115,21 @@ export class SandboxController {
   @HttpCode(202)
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Make a simulated customer message arrive as a signed Meta webhook' })
+  @ApiAcceptedResponse({ type: SimulatedInboundDto })
   async inbound(@CurrentPrincipal() principal: Principal, @Body() body: SandboxInboundDto) {
     this.sandbox.assertEnabled();
     if (!body.text && !body.buttonReplyId) throw new ValidationFailedError('text or buttonReplyId is required', [{ field: 'text', message: 'text or buttonReplyId is required' }]);
     return this.sandbox.simulateInbound(principal.organizationId, body);
   }
+}
+
+async function readBody(stream: AsyncIterable<Buffer>, maxBytes: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    size += chunk.length;
+    if (size > maxBytes) throw new DomainError(CommonErrorCode.PayloadTooLarge, `The body is larger than ${maxBytes} bytes`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
 }

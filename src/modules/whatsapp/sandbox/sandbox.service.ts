@@ -1,13 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import { CommonErrorCode } from '../../../common/errors/common.errors';
 import { DomainError, NotFoundError } from '../../../common/errors/domain-error';
+import type { Page } from '../../../common/pagination';
 import { AppConfig } from '../../../config/app-config';
 import { WhatsappProviderKind } from '../../../database/entities/enums';
 import { WhatsappAccount } from '../../../database/entities/whatsapp-account.entity';
 import { WhatsappAccountsService } from '../accounts/whatsapp-accounts.service';
 import { GraphSimulator } from './graph-simulator';
-import type { SimulatorCaller } from './graph-simulator.types';
+import type { OutboxEntry, SimulatorCaller } from './graph-simulator.types';
+import type { SandboxBehaviour } from './sandbox-behaviour';
 import { buildInboundWebhook, postSignedWebhook } from './simulator-webhooks';
 import { WhatsappErrorCode } from '../whatsapp.errors';
 
@@ -18,6 +21,27 @@ export interface SimulatedInbound {
   accountId?: string;
   buttonReplyId?: string;
   buttonReplyTitle?: string;
+}
+
+export interface SandboxSettingsInput {
+  accountId?: string;
+  templateReview?: { outcome: 'APPROVED' | 'REJECTED'; reason?: string | null };
+  failingRecipients?: Array<{ phone: string; code: number }>;
+}
+
+export interface SandboxSettingsView {
+  accountId: string;
+  templateReview: SandboxBehaviour['templateReview'];
+  failingRecipients: Array<{ phone: string; code: number }>;
+}
+
+function settingsView(accountId: string, behaviour: SandboxBehaviour): SandboxSettingsView {
+  const failingRecipients = Object.entries(behaviour.failingRecipients).map(([digits, code]) => ({ phone: `+${digits}`, code }));
+  return { accountId, templateReview: behaviour.templateReview, failingRecipients };
+}
+
+function decodeOutboxCursor(cursor: string): string {
+  return Buffer.from(cursor, 'base64url').toString('utf8');
 }
 
 @Injectable()
@@ -41,16 +65,37 @@ export class SandboxService {
     return { phoneNumberId: account.phoneNumberId, wabaId: account.wabaId, statusWebhook: { url: this.webhookUrl(account.accountId), appSecret: account.appSecret } };
   }
 
-  async outbox(organizationId: string) {
+  /** Newest first; the cursor is the id of the last entry of the previous page. */
+  async outbox(organizationId: string, limit: number, cursor?: string): Promise<Page<OutboxEntry>> {
     const numbers = new Set((await this.sandboxAccounts(organizationId)).map((a) => a.phoneNumberId));
-    return this.simulator.outbox.filter((entry) => numbers.has(entry.phoneNumberId));
+    const entries = this.simulator.outbox.filter((entry) => numbers.has(entry.phoneNumberId)).reverse();
+    const after = cursor ? entries.findIndex((entry) => entry.id === decodeOutboxCursor(cursor)) : -1;
+    if (cursor && after < 0) throw new DomainError(CommonErrorCode.InvalidCursor, 'The cursor is malformed or from another listing');
+    const page = entries.slice(after + 1, after + 1 + limit);
+    const more = after + 1 + limit < entries.length;
+    return { data: page, nextCursor: more ? Buffer.from(page[page.length - 1].id).toString('base64url') : null };
+  }
+
+  async settings(organizationId: string, accountId?: string): Promise<SandboxSettingsView> {
+    const account = await this.sandboxAccount(organizationId, accountId);
+    return settingsView(account.id, this.simulator.behaviour(account.phoneNumberId));
+  }
+
+  /** Only what is given changes: a review outcome, or the whole list of failing recipients. */
+  async configure(organizationId: string, input: SandboxSettingsInput): Promise<SandboxSettingsView> {
+    const account = await this.sandboxAccount(organizationId, input.accountId);
+    const current = this.simulator.behaviour(account.phoneNumberId);
+    const failing = input.failingRecipients?.map(({ phone, code }) => [phone.replace(/\D/g, ''), code] as const);
+    this.simulator.setBehaviour(account.phoneNumberId, {
+      templateReview: input.templateReview ? { outcome: input.templateReview.outcome, reason: input.templateReview.reason ?? null } : current.templateReview,
+      failingRecipients: failing ? Object.fromEntries(failing) : current.failingRecipients,
+    });
+    return settingsView(account.id, this.simulator.behaviour(account.phoneNumberId));
   }
 
   /** Signs with the sandbox account's own secret and posts to this service's /webhooks/meta/:accountId, as Meta would. */
   async simulateInbound(organizationId: string, input: SimulatedInbound): Promise<{ providerMessageId: string; webhookStatus: number | null }> {
-    const accounts = await this.sandboxAccounts(organizationId);
-    const account = input.accountId ? accounts.find((a) => a.id === input.accountId) : accounts[0];
-    if (!account) throw new NotFoundError(WhatsappErrorCode.SandboxAccountNotFound, 'sandbox account');
+    const account = await this.sandboxAccount(organizationId, input.accountId);
     const secret = await this.accountSecrets.appSecret(account.id);
     if (!secret) throw new DomainError(WhatsappErrorCode.SandboxNotConfigured, 'The sandbox account has no webhook secret; restart to issue one');
     const payload = buildInboundWebhook({
@@ -69,6 +114,13 @@ export class SandboxService {
 
   private webhookUrl(accountId: string): string {
     return `${this.config.PUBLIC_BASE_URL.replace(/\/+$/, '')}/webhooks/meta/${accountId}`;
+  }
+
+  private async sandboxAccount(organizationId: string, accountId?: string): Promise<WhatsappAccount> {
+    const accounts = await this.sandboxAccounts(organizationId);
+    const account = accountId ? accounts.find((a) => a.id === accountId) : accounts[0];
+    if (!account) throw new NotFoundError(WhatsappErrorCode.SandboxAccountNotFound, 'sandbox account');
+    return account;
   }
 
   private sandboxAccounts(organizationId: string): Promise<WhatsappAccount[]> {

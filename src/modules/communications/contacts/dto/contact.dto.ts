@@ -7,6 +7,12 @@ export class ListContactsQueryDto extends PageQueryDto {
   @IsOptional()
   @IsString()
   @MaxLength(100)
+  q?: string;
+
+  @ApiPropertyOptional({ deprecated: true, description: 'Old name of `q`; accepted until the next release' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
   search?: string;
 }
 
@@ -125,4 +131,16 @@ export class ErasureCountsDto {
 
 export class ErasureResultDto {
   @ApiProperty({ type: ErasureCountsDto }) removed: ErasureCountsDto;
+}
+
+export class ContactSummaryDto {
+  @ApiProperty({ format: 'uuid' }) contactId: string;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'integer' }, example: { read: 12, failed: 1, received: 20 }, description: 'Messages by status' }) counts: Record<string, number>;
+  @ApiProperty() inbound: number;
+  @ApiProperty() outbound: number;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) lastInboundAt: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) lastOutboundAt: string | null;
+  @ApiProperty({ nullable: true, type: Number, example: 0.42, description: 'Outbound messages answered ÷ outbound messages' }) replyRate: number | null;
+  @ApiProperty({ nullable: true, type: 'object', additionalProperties: true }) interest: unknown;
+  @ApiProperty() optedOut: boolean;
 }

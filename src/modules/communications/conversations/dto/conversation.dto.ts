@@ -150,3 +150,9 @@ export class ReadReceiptResultDto extends ConversationDto {
   @ApiProperty({ description: 'Whether the provider accepted the read receipt for the latest inbound message', example: true })
   receiptSent: boolean;
 }
+
+export class BotResetResultDto {
+  @ApiProperty({ format: 'uuid' }) conversationId: string;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'What is left of the bot state' }) botState: Record<string, unknown>;
+  @ApiProperty() botPaused: boolean;
+}

@@ -1,3 +1,4 @@
+import { MediaViewDto } from '../../media/media.dto';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsDateString, IsEnum, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
 import { MessageDirection, MessageStatus } from '../../../../database/entities/enums';
@@ -26,6 +27,8 @@ export class MessageDto {
   @ApiProperty({ example: false }) isAi: boolean;
   @ApiProperty({ nullable: true, example: null }) agentName: string | null;
   @ApiProperty({ nullable: true, example: 'reply' }) kind: string | null;
+  @ApiProperty({ type: MediaViewDto, nullable: true, description: 'Image, video, audio, document or sticker: the file (download with GET /api/v1/media/{media.id})' })
+  media: MediaViewDto | null;
 }
 
 export class MessagePageDto {

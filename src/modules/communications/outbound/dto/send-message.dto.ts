@@ -1,3 +1,4 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -120,13 +121,14 @@ const STATUS_NAME = `(${Object.values(MessageStatus).join('|')})`;
 
 export class ListMessagesQueryDto {
   /** One status or a comma list (`queued,sending`): each must be a message status. */
+  @ApiPropertyOptional({ description: 'Comma list of statuses', example: 'failed,queued' })
   @IsOptional() @IsString() @Matches(new RegExp(`^${STATUS_NAME}(,${STATUS_NAME})*$`), { message: `status must be a comma list of ${Object.values(MessageStatus).join(', ')}` }) status?: string;
-  @IsOptional() @IsIn(['inbound', 'outbound']) direction?: string;
-  @IsOptional() @IsString() type?: string;
-  @IsOptional() @IsUUID() contactId?: string;
-  @IsOptional() @IsString() externalRef?: string;
-  @IsOptional() @IsDateString() from?: string;
-  @IsOptional() @IsDateString() to?: string;
-  @IsOptional() @IsString() cursor?: string;
-  @IsOptional() @Type(() => Number) limit?: number;
+  @ApiPropertyOptional({ enum: ['inbound', 'outbound'] }) @IsOptional() @IsIn(['inbound', 'outbound']) direction?: string;
+  @ApiPropertyOptional({ example: 'template' }) @IsOptional() @IsString() type?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() contactId?: string;
+  @ApiPropertyOptional({ example: 'crm-4821' }) @IsOptional() @IsString() externalRef?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'Created at or after' }) @IsOptional() @IsDateString() from?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'Created before' }) @IsOptional() @IsDateString() to?: string;
+  @ApiPropertyOptional({ description: 'Opaque `nextCursor` of the previous page' }) @IsOptional() @IsString() cursor?: string;
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 }) @IsOptional() @Type(() => Number) limit?: number;
 }

@@ -1,5 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { IsBoolean, IsEnum, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import { IsBoolean, IsEnum, IsInt, IsOptional, IsString, IsTimeZone, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import type { BusinessHours } from '../../../../database/entities/whatsapp-account.entity';
+import { IsBusinessHours } from './business-hours.validator';
 import { WhatsappProviderKind } from '../../../../database/entities/enums';
 
 export class CreateWhatsappAccountDto {
@@ -60,11 +62,21 @@ export class CreateWhatsappAccountDto {
   @Min(1)
   messagingLimit?: number | null;
 
-  @ApiPropertyOptional({ example: 'America/Santiago' })
+  @ApiPropertyOptional({ example: 'America/Santiago', description: 'IANA time zone the business hours are read in' })
   @IsOptional()
-  @IsString()
-  @MaxLength(64)
+  @IsTimeZone()
   timezone?: string;
+
+  @ApiPropertyOptional({
+    description: 'Weekly opening hours (local times in `timezone`) and closed dates; read by the business-hours agent. `null` clears them.',
+    example: { weekly: { mon: [['09:00', '18:00']], tue: [['09:00', '18:00']], sat: [['10:00', '13:00']] }, holidays: ['2026-09-18'] },
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+  })
+  @IsOptional()
+  @IsBusinessHours()
+  businessHours?: BusinessHours | null;
 
   @ApiPropertyOptional({ default: true })
   @IsOptional()
@@ -78,3 +90,30 @@ export class CreateWhatsappAccountDto {
 }
 
 export class UpdateWhatsappAccountDto extends PartialType(CreateWhatsappAccountDto) {}
+
+/** An account as the API answers it: never its access token or app secret. */
+export class WhatsappAccountDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) organizationId: string;
+  @ApiProperty({ example: 'Contadores Ltda. — ventas' }) name: string;
+  @ApiProperty({ enum: WhatsappProviderKind }) provider: WhatsappProviderKind;
+  @ApiProperty({ example: '106540352242922' }) phoneNumberId: string;
+  @ApiProperty({ nullable: true, type: String }) wabaId: string | null;
+  @ApiProperty({ nullable: true, type: String, example: '+56 2 2345 6789' }) displayPhoneNumber: string | null;
+  @ApiProperty({ example: 'CL' }) defaultRegion: string;
+  @ApiProperty({ example: 80 }) rateLimitPerSecond: number;
+  @ApiProperty({ example: 'America/Santiago' }) timezone: string;
+  @ApiProperty({ nullable: true, type: 'object', additionalProperties: true, example: { weekly: { mon: [['09:00', '18:00']] }, holidays: ['2026-09-18'] } }) businessHours: BusinessHours | null;
+  @ApiProperty() autoRepliesEnabled: boolean;
+  @ApiProperty() isDefault: boolean;
+  @ApiProperty({ nullable: true, type: String, example: 'GREEN' }) qualityRating: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'What Meta last reported about the number (account updates, limits)' }) providerState: Record<string, unknown>;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+}
+
+export class AccountHealthDto {
+  @ApiProperty({ example: true }) ok: boolean;
+  @ApiProperty({ example: 182 }) latencyMs: number;
+  @ApiPropertyOptional({ description: 'Stable error code when not ok', example: 'PROVIDER_AUTHENTICATION_FAILED' }) error?: string;
+}
