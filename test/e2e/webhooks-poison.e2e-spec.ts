@@ -46,7 +46,8 @@ describe('Webhook ingestion: bodies PostgreSQL jsonb rejects', () => {
     const validIds = Array.from({ length: 20 }, (_, i) => `wamid.neighbour-${stamp}-${i}`);
     const valid = validIds.map((id, i) => metaMessagesPayload({ phoneNumberId: tenant.account.phoneNumberId, messages: [{ id, from: `5699100${String(i).padStart(4, '0')}`, text: `vecino ${i}` }] }));
     const poison = poisons.map((p, i) => poisonBody(tenant.account.phoneNumberId, poisonIds[i], p));
-    const kapsoPoison = JSON.stringify({ type: 'whatsapp.message.received', data: { text: 'x' } }).replace('"x"', '"\\u0000"');
+    const kapsoMessage = { id: 'wamid.kapso-poison', from: '56987654321', timestamp: '1760000000', type: 'text', text: { body: 'x' } };
+    const kapsoPoison = JSON.stringify({ event_type: 'whatsapp.message.received', payload: { message: kapsoMessage, phone_number_id: tenant.account.phoneNumberId } }).replace('"x"', '"\\u0000"');
     const responses = await Promise.all([...valid.map((b) => postMeta(app, b)), ...poison.map((b) => postMeta(app, b)), postKapso(app, kapsoPoison, 'whatsapp.message.received')]);
     expect(responses.map((r) => r.status)).toEqual(responses.map(() => 200));
 
@@ -70,7 +71,8 @@ describe('Webhook ingestion: bodies PostgreSQL jsonb rejects', () => {
   it('lists the poison events as failed with the reason to the organisation they concern, and a replay applies them', async () => {
     const listed = await http(app).get('/api/v1/webhooks/events').query({ status: 'failed', limit: 100 }).set('Authorization', `Bearer ${tenant.token}`).expect(200);
     const poisonEvents = listed.body.data.filter((e: { error: string | null }) => e.error?.includes('jsonb'));
-    expect(poisonEvents).toHaveLength(poisons.length);
+    // The Meta poison bodies and the Kapso one: each names this organisation's number.
+    expect(poisonEvents).toHaveLength(poisons.length + 1);
     for (const event of poisonEvents) await http(app).post(`/api/v1/webhooks/events/${event.id}/replay`).set('Authorization', `Bearer ${tenant.token}`).expect(201);
     await drainQueues(app);
     const applied = await messages().findBy(poisonIds.map((providerMessageId) => ({ providerMessageId })));
