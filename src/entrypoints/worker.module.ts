@@ -3,6 +3,7 @@ import type { AppConfig } from '../config/app-config';
 import { AgentsWorkerModule } from '../modules/agents/agents.worker.module';
 import { CommunicationsWorkerModule } from '../modules/communications/communications.worker.module';
 import { OutboundWorkerModule } from '../modules/communications/outbound/outbound.worker.module';
+import { IntegrationsWorkerModule } from '../modules/integrations/integrations.worker.module';
 import { MaintenanceWorkerModule } from '../modules/maintenance/maintenance.worker.module';
 import { TemplatesWorkerModule } from '../modules/templates/templates.worker.module';
 import { WebhooksWorkerModule } from '../modules/webhooks/webhooks.worker.module';
@@ -17,7 +18,7 @@ export class WorkerModule {
     const processors = ALL_QUEUES.filter((queue) => config.consumesQueue(queue)).map((queue) => createQueueProcessor(queue, config));
     return {
       module: WorkerModule,
-      imports: [JobHandlersModule, MaintenanceWorkerModule, WebhooksWorkerModule, CommunicationsWorkerModule, OutboundWorkerModule, TemplatesWorkerModule, AgentsWorkerModule],
+      imports: [JobHandlersModule, MaintenanceWorkerModule, WebhooksWorkerModule, CommunicationsWorkerModule, OutboundWorkerModule, TemplatesWorkerModule, AgentsWorkerModule, IntegrationsWorkerModule],
       providers: processors,
     };
   }

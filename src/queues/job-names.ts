@@ -13,6 +13,7 @@ export enum JobName {
   PurgeWebhookEvents = 'maintenance.purge-webhook-events',
   SyncAllTemplates = 'maintenance.sync-all-templates',
   Noop = 'maintenance.noop',
+  DeliverWebhook = 'integrations.deliver-webhook',
 }
 
 export const JOB_QUEUE: Record<JobName, QueueName> = {
@@ -27,4 +28,5 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.PurgeWebhookEvents]: QueueName.Maintenance,
   [JobName.SyncAllTemplates]: QueueName.Maintenance,
   [JobName.Noop]: QueueName.Maintenance,
+  [JobName.DeliverWebhook]: QueueName.Integrations,
 };

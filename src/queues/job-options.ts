@@ -17,6 +17,8 @@ export const JOB_OPTIONS: Record<JobName, JobsOptions> = {
   [JobName.PurgeWebhookEvents]: { attempts: 1 },
   [JobName.SyncAllTemplates]: { attempts: 1 },
   [JobName.Noop]: { attempts: 1 },
+  // The handler keeps its own retry schedule (WEBHOOK_RETRY_SCHEDULE_MS) by delaying the job; these attempts cover crashes.
+  [JobName.DeliverWebhook]: { attempts: 5, backoff: { type: 'exponential', delay: 1000 } },
 };
 
 export function optionsFor(name: JobName, overrides: JobsOptions = {}): JobsOptions {

@@ -13,6 +13,7 @@ export interface JobPayloads {
   [JobName.PurgeWebhookEvents]: Record<string, never>;
   [JobName.SyncAllTemplates]: Record<string, never>;
   [JobName.Noop]: { sleepMs?: number; marker?: string };
+  [JobName.DeliverWebhook]: { deliveryId: string };
 }
 
 export type JobPayload<N extends JobName> = JobPayloads[N];

@@ -12,6 +12,9 @@ import { MessageTemplate } from './message-template.entity';
 import { Organization } from './organization.entity';
 import { ParkedStatus } from './parked-status.entity';
 import { User } from './user.entity';
+import { OutboxEvent } from './outbox-event.entity';
+import { WebhookDelivery } from './webhook-delivery.entity';
+import { WebhookEndpoint } from './webhook-endpoint.entity';
 import { WebhookEvent } from './webhook-event.entity';
 import { WhatsappAccount } from './whatsapp-account.entity';
 
@@ -33,4 +36,7 @@ export const ENTITIES = [
   CampaignRecipient,
   AgentRun,
   AgentFlow,
+  OutboxEvent,
+  WebhookEndpoint,
+  WebhookDelivery,
 ];

@@ -1,3 +1,4 @@
+import { messagePublicSql } from '../../../database/outbox';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -184,13 +185,17 @@ function insertQueued(
   const column = <T>(pick: (row: QueuedRow) => T) => rows.map(pick);
   const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
   return manager.query(
-    `INSERT INTO message (organization_id, whatsapp_account_id, campaign_id, kind, external_ref, metadata, priority, send_at, direction, status, occurred_at,
+    `WITH inserted AS (
+     INSERT INTO message (organization_id, whatsapp_account_id, campaign_id, kind, external_ref, metadata, priority, send_at, direction, status, occurred_at,
                           conversation_id, contact_id, type, content, text, template_name, template_language, template_variables, is_fallback, idempotency_key)
      SELECT $1, $2, $3, $4, $5, $6::jsonb, $7, $8::timestamptz, 'outbound', 'queued', now(),
             r.conversation_id, r.contact_id, r.type, r.content::jsonb, r.text, r.template_name, r.template_language, r.template_variables::jsonb, r.is_fallback, r.idempotency_key
        FROM unnest($9::uuid[], $10::uuid[], $11::varchar[], $12::text[], $13::text[], $14::varchar[], $15::varchar[], $16::text[], $17::boolean[], $18::varchar[])
          AS r(conversation_id, contact_id, type, content, text, template_name, template_language, template_variables, is_fallback, idempotency_key)
-     ON CONFLICT DO NOTHING`,
+     ON CONFLICT DO NOTHING
+     RETURNING *)
+     INSERT INTO outbox_event (organization_id, type, conversation_id, data)
+     SELECT organization_id, 'message.created', conversation_id, ${messagePublicSql('inserted')} FROM inserted`,
     [
       campaign.organizationId,
       campaign.whatsappAccountId,
