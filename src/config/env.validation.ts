@@ -202,6 +202,10 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(1)
   WEBHOOK_DELIVERY_CONCURRENCY = 64;
 
+  /** Attempts in progress per endpoint per worker process: a slow receiver never takes every delivery slot. */
+  @Transform(toInt) @IsInt() @Min(1)
+  WEBHOOK_ENDPOINT_CONCURRENCY = 16;
+
   /** How often an idle relay looks for new outbox events (a full batch is followed at once). */
   @Transform(toInt) @IsInt() @Min(5)
   OUTBOX_POLL_INTERVAL_MS = 50;

@@ -18,6 +18,9 @@ import { urlRefusal } from './url-guard';
 import { type HttpAttempt, WebhookHttpClient } from './webhook-http.client';
 import { webhookHeaders } from './webhook-signature';
 
+/** How long a delivery waits when its endpoint already has WEBHOOK_ENDPOINT_CONCURRENCY attempts in progress. */
+const BUSY_RETRY_MS = 100;
+
 export type DeliveryResult = 'delivered' | 'retrying' | 'dead' | 'skipped';
 
 /**
@@ -28,6 +31,8 @@ export type DeliveryResult = 'delivered' | 'retrying' | 'dead' | 'skipped';
 export class WebhookDeliveryService implements OnApplicationShutdown {
   private readonly http: WebhookHttpClient;
   private readonly schedule: number[];
+  /** Attempts in progress per endpoint in this process. */
+  private readonly inFlight = new Map<string, number>();
   private readonly loads = new GroupCommit((ids: string[]) => loadDeliveries(this.dataSource, ids), { maxBatch: 200, maxInFlight: 2 });
   private readonly marks = new GroupCommit((outcomes: DeliveryOutcome[]) => this.markBatch(outcomes), { maxBatch: 200, maxInFlight: 1 });
 
@@ -52,7 +57,18 @@ export class WebhookDeliveryService implements OnApplicationShutdown {
       await this.record(delivery, 'dead', { status: null, latencyMs: 0, error: 'endpoint disabled' }, null);
       return 'dead';
     }
-    const attempt = await this.attempt(delivery);
+    // One slow or hanging receiver may hold only its share of this worker's slots: the rest wait a moment, uncounted.
+    const inFlight = this.inFlight.get(delivery.endpointId) ?? 0;
+    if (inFlight >= this.config.WEBHOOK_ENDPOINT_CONCURRENCY) return delayJob(job, token, Date.now() + BUSY_RETRY_MS + Math.random() * BUSY_RETRY_MS);
+    this.inFlight.set(delivery.endpointId, inFlight + 1);
+    let attempt: HttpAttempt;
+    try {
+      attempt = await this.attempt(delivery);
+    } finally {
+      const left = (this.inFlight.get(delivery.endpointId) ?? 1) - 1;
+      if (left > 0) this.inFlight.set(delivery.endpointId, left);
+      else this.inFlight.delete(delivery.endpointId);
+    }
     const attemptsMade = delivery.attempts + 1;
     const decision = decideAttempt(attempt, attemptsMade, this.schedule);
     this.metrics.attemptSeconds.observe(attempt.latencyMs / 1000);
