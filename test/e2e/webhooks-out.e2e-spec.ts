@@ -1,4 +1,6 @@
 import { Webhook } from 'standardwebhooks';
+import { startGraphSimulatorServer, type GraphSimulatorServer } from '../../src/modules/whatsapp/sandbox/graph-simulator.server';
+import { conversationFactory } from '../factories/contact.factory';
 import { createTenant, type Tenant } from '../factories/tenant.factory';
 import { UserRole } from '../../src/database/entities/enums';
 import { DEFAULT_TEST_PASSWORD, userFactory } from '../factories/user.factory';
@@ -9,24 +11,27 @@ import { metaMessagesPayload, postMeta } from '../support/webhooks';
 
 jest.setTimeout(60_000);
 
-/** Loopback ports of this file (8210–8219). */
+/** Loopback ports of this file's receivers (8210–8213; the apps listen on 8218 and 8219). */
 let nextPort = 8210;
 
 describe('Outbound webhooks (integrations)', () => {
   let app: TestApp;
   /** The default configuration: private URLs refused. */
   let strict: TestApp;
+  let sim: GraphSimulatorServer;
   const receivers: WebhookReceiver[] = [];
 
   beforeAll(async () => {
+    sim = await startGraphSimulatorServer({ port: 8217 });
     [app, strict] = await Promise.all([
-      createTestApp({ env: { WEBHOOK_ALLOW_PRIVATE_URLS: 'true', WEBHOOK_RETRY_SCHEDULE_MS: '0,200,200,200,200,200', OUTBOX_POLL_INTERVAL_MS: '20' } }),
-      createTestApp({ env: { APP_ROLES: 'api' } }),
+      createTestApp({ env: { PORT: '8218', META_GRAPH_BASE_URL: sim.url, WEBHOOK_ALLOW_PRIVATE_URLS: 'true', WEBHOOK_RETRY_SCHEDULE_MS: '0,200,200,200,200,200', OUTBOX_POLL_INTERVAL_MS: '20' } }),
+      createTestApp({ env: { PORT: '8219', APP_ROLES: 'api' } }),
     ]);
   });
   afterAll(async () => {
     await Promise.all(receivers.map((r) => r.stop()));
     await Promise.all([app?.close(), strict?.close()]);
+    await sim?.close();
   });
 
   async function receiver(respond?: ConstructorParameters<typeof WebhookReceiver>[1]): Promise<WebhookReceiver> {
@@ -63,6 +68,27 @@ describe('Outbound webhooks (integrations)', () => {
     // No second delivery turns up.
     await new Promise((done) => setTimeout(done, 300));
     expect(rx.received).toHaveLength(1);
+  });
+
+  it('delivers message.created for an outbound send and message.status for its sent and delivered statuses', async () => {
+    const tenant = await createTenant(app);
+    await conversationFactory.create(app.dataSource, { organizationId: tenant.organization.id, whatsappAccountId: tenant.account.id, contactId: tenant.contact.id, windowExpiresAt: new Date(Date.now() + 3600_000) });
+    const rx = await receiver();
+    await endpoint(tenant, rx.url, ['message.created', 'message.status']);
+    const sent = await http(app).post('/api/v1/messages').set('Authorization', `Bearer ${tenant.token}`).send({ to: tenant.contact.phoneE164, type: 'text', text: { body: 'Su pedido está listo' } }).expect(202);
+    await rx.waitFor(2);
+    const [row] = await waitFor(async () => {
+      const rows = await app.dataSource.query(`SELECT provider_message_id FROM message WHERE id = $1 AND provider_message_id IS NOT NULL`, [sent.body.id]);
+      return rows.length ? rows : null;
+    });
+    await postMeta(app, metaMessagesPayload({ phoneNumberId: tenant.account.phoneNumberId, statuses: [{ id: row.provider_message_id, status: 'delivered' }] })).expect(200);
+    await rx.waitFor(3);
+    const bodies = rx.received.map((r) => JSON.parse(r.body));
+    expect(bodies.map((b) => [b.type, b.data.message?.id ?? b.data.messageId, b.data.status ?? b.data.message.status])).toEqual([
+      ['message.created', sent.body.id, 'queued'],
+      ['message.status', sent.body.id, 'sent'],
+      ['message.status', sent.body.id, 'delivered'],
+    ]);
   });
 
   it('retries a receiver that answers 500 twice: three attempts with the same webhook-id, then delivered', async () => {
@@ -158,17 +184,17 @@ describe('Outbound webhooks (integrations)', () => {
 
   it('answers 400 for unknown event types, and only owners and admins manage endpoints', async () => {
     const tenant = await createTenant(app);
-    const res = await http(app).post('/api/v1/integrations/webhooks').set('Authorization', `Bearer ${tenant.token}`).send({ url: 'http://127.0.0.1:8219/x', events: ['message.nope'] }).expect(400);
+    const res = await http(app).post('/api/v1/integrations/webhooks').set('Authorization', `Bearer ${tenant.token}`).send({ url: 'http://127.0.0.1:8299/x', events: ['message.nope'] }).expect(400);
     expect(res.body.code).toBe('WEBHOOK_EVENT_TYPE_UNKNOWN');
     const agent = await userFactory.create(app.dataSource, { organizationId: tenant.organization.id, role: UserRole.Agent });
     const agentToken = await login(app, agent.email, DEFAULT_TEST_PASSWORD);
     await http(app).get('/api/v1/integrations/webhooks').set('Authorization', `Bearer ${agentToken}`).expect(403);
-    await http(app).post('/api/v1/integrations/webhooks').set('Authorization', `Bearer ${agentToken}`).send({ url: 'http://127.0.0.1:8219/x', events: ['*'] }).expect(403);
+    await http(app).post('/api/v1/integrations/webhooks').set('Authorization', `Bearer ${agentToken}`).send({ url: 'http://127.0.0.1:8299/x', events: ['*'] }).expect(403);
   });
 
   it('refuses private, loopback and link-local URLs with 422 WEBHOOK_URL_NOT_ALLOWED unless WEBHOOK_ALLOW_PRIVATE_URLS', async () => {
     const tenant = await createTenant(strict);
-    for (const url of ['http://127.0.0.1:8219/hook', 'http://10.0.0.5/hook', 'http://169.254.169.254/latest/meta-data', 'http://localhost:8219/', 'ftp://example.com/']) {
+    for (const url of ['http://127.0.0.1:8299/hook', 'http://10.0.0.5/hook', 'http://169.254.169.254/latest/meta-data', 'http://localhost:8299/', 'ftp://example.com/']) {
       const res = await http(strict).post('/api/v1/integrations/webhooks').set('Authorization', `Bearer ${tenant.token}`).send({ url, events: ['*'] });
       expect([res.status, res.body.code]).toEqual([422, 'WEBHOOK_URL_NOT_ALLOWED']);
     }

@@ -100,7 +100,11 @@ sent AS (
     FROM input i
    WHERE (SELECT count(*) FROM locks) >= 0 -- a one-time filter: the locks come before any row
      AND m.id = i.id AND (m.status = 'sending' OR (m.status = 'failed' AND m.error_code = $4))
-  RETURNING m.id, m.campaign_id, m.idempotency_key, m.contact_id),
+  RETURNING m.id, m.campaign_id, m.idempotency_key, m.contact_id, m.organization_id, m.conversation_id),
+outbox AS (
+  INSERT INTO outbox_event (organization_id, type, conversation_id, data)
+  SELECT organization_id, 'message.status', conversation_id,
+         jsonb_build_object('messageId', id, 'conversationId', conversation_id, 'status', 'sent', 'error', NULL) FROM sent),
 recipients AS (
   UPDATE campaign_recipient cr SET status = 'sent', updated_at = now()
     FROM sent m WHERE cr.campaign_id = m.campaign_id AND cr.message_id = m.id AND cr.phone_e164 = substr(m.idempotency_key, length(m.campaign_id::text) + 7)),
@@ -228,6 +232,14 @@ export class SendOutcomeStore implements OnModuleDestroy {
           WHERE id = $1 AND status = ANY($5::message_status[])`,
         [row.id, fields.errorCode, fields.errorTitle, fields.errorMessage, fromStatuses],
       );
+      if (count === 1) {
+        await manager.query(
+          `INSERT INTO outbox_event (organization_id, type, conversation_id, data)
+           SELECT organization_id, 'message.status', conversation_id, jsonb_build_object('messageId', id, 'conversationId', conversation_id, 'status', 'failed',
+                  'error', jsonb_build_object('code', $2::text, 'title', $3::text, 'message', $4::text)) FROM message WHERE id = $1`,
+          [row.id, fields.errorCode, fields.errorTitle, fields.errorMessage],
+        );
+      }
       if (count === 1 && row.campaignId) {
         await manager.query(`UPDATE campaign_recipient cr SET status = 'failed', error_code = $2, error_message = $3, updated_at = now() ${RECIPIENT_OF_MESSAGE}`, [
           row.id,
