@@ -1,4 +1,4 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Generated, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 /**
  * The transactional outbox: one row per domain event, written by the owning module in the same transaction as the
@@ -13,7 +13,8 @@ export class OutboxEvent {
   seq: string;
 
   @Index('uq_outbox_event_id', { unique: true })
-  @Column({ type: 'uuid', default: () => 'gen_random_uuid()' })
+  @Column({ type: 'uuid' })
+  @Generated('uuid')
   id: string;
 
   @Column({ type: 'uuid' })
