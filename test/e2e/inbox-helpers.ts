@@ -65,6 +65,7 @@ export interface SseEvent {
   event?: string;
   data?: string;
   comment?: string;
+  id?: string;
 }
 
 /** A raw SSE client: collects parsed events until `close()`. */
@@ -85,6 +86,7 @@ export function openEventStream(baseUrl: string, headers: Record<string, string>
             if (line.startsWith('event: ')) event.event = line.slice(7);
             else if (line.startsWith('data: ')) event.data = (event.data ?? '') + line.slice(6);
             else if (line.startsWith(': ')) event.comment = line.slice(2);
+            else if (line.startsWith('id: ')) event.id = line.slice(4);
           }
           if (event.event || event.data || event.comment) events.push(event);
         }

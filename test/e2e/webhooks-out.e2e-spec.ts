@@ -7,6 +7,7 @@ import { DEFAULT_TEST_PASSWORD, userFactory } from '../factories/user.factory';
 import { http, login } from '../support/http';
 import { createTestApp, type TestApp, waitFor } from '../support/test-app';
 import { WebhookReceiver } from '../support/webhook-receiver';
+import { openEventStream } from './inbox-helpers';
 import { metaMessagesPayload, postMeta } from '../support/webhooks';
 
 jest.setTimeout(60_000);
@@ -89,6 +90,29 @@ describe('Outbound webhooks (integrations)', () => {
       ['message.status', sent.body.id, 'sent'],
       ['message.status', sent.body.id, 'delivered'],
     ]);
+  });
+
+  it('streams an outbound message.created over SSE with an id, and resumes after Last-Event-ID from the outbox', async () => {
+    const tenant = await createTenant(app);
+    await conversationFactory.create(app.dataSource, { organizationId: tenant.organization.id, whatsappAccountId: tenant.account.id, contactId: tenant.contact.id, windowExpiresAt: new Date(Date.now() + 3600_000) });
+    const auth = { Authorization: `Bearer ${tenant.token}` };
+    const stream = await openEventStream(app.baseUrl, auth);
+    const sent = await http(app).post('/api/v1/messages').set(auth).send({ to: tenant.contact.phoneE164, type: 'text', text: { body: 'Hola' } }).expect(202);
+    const created = await waitFor(async () => stream.events.find((e) => e.event === 'message.created'), 10_000, 'outbound message.created');
+    expect(JSON.parse(created.data!)).toMatchObject({ messageId: sent.body.id, direction: 'outbound' });
+    expect(created.id).toMatch(/^\d+$/);
+    stream.close();
+
+    // While the client is away: an inbound message and the send's status.
+    await inbound(tenant, 1);
+    await waitFor(async () => (await app.dataSource.query(`SELECT 1 FROM outbox_event WHERE organization_id = $1 AND type = 'message.received'`, [tenant.organization.id])).length > 0);
+    const resumed = await openEventStream(app.baseUrl, { ...auth, 'Last-Event-ID': created.id! });
+    const missed = await waitFor(async () => resumed.events.find((e) => e.event === 'message.created'), 10_000, 'replayed inbound message');
+    expect(JSON.parse(missed.data!)).toMatchObject({ direction: 'inbound' });
+    expect(BigInt(missed.id!)).toBeGreaterThan(BigInt(created.id!));
+    // The outbound message before Last-Event-ID is not sent again.
+    expect(resumed.events.filter((e) => e.data?.includes(sent.body.id) && e.event === 'message.created')).toEqual([]);
+    resumed.close();
   });
 
   it('retries a receiver that answers 500 twice: three attempts with the same webhook-id, then delivered', async () => {

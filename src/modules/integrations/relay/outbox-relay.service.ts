@@ -8,6 +8,8 @@ import { PreparedStatement } from '../../../database/prepared-statement';
 import { JobName } from '../../../queues/job-names';
 import { JobProducer } from '../../../queues/job-producer.service';
 import { QueueName } from '../../../queues/queue-names';
+import { STREAMED_OUTBOX_TYPES, realtimeEventOfOutbox } from '../../realtime/realtime.events';
+import { RealtimePublisher } from '../../realtime/realtime.publisher';
 import { IntegrationsMetrics } from '../integrations-metrics.service';
 
 const BATCH = 500;
@@ -22,7 +24,7 @@ const SWEEP_EVERY_MS = 10_000;
 const FAN_OUT = new PreparedStatement(
   'outbox-fan-out',
   `WITH batch AS MATERIALIZED (
-     SELECT seq, id, organization_id, type, created_at FROM outbox_event WHERE dispatched_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED),
+     SELECT seq, id, organization_id, type, data, created_at FROM outbox_event WHERE dispatched_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED),
    marked AS (UPDATE outbox_event o SET dispatched_at = now() FROM batch b WHERE o.seq = b.seq),
    deliveries AS (
      INSERT INTO webhook_delivery (organization_id, endpoint_id, event_id, event_type, next_attempt_at)
@@ -31,8 +33,17 @@ const FAN_OUT = new PreparedStatement(
       ORDER BY b.seq, e.id
      RETURNING id)
    SELECT (SELECT count(*)::int FROM batch) AS events, (SELECT COALESCE(array_agg(id), '{}') FROM deliveries) AS "deliveryIds",
-          (SELECT EXTRACT(EPOCH FROM now() - min(created_at))::float8 FROM batch) AS "lagSeconds"`,
+          (SELECT EXTRACT(EPOCH FROM now() - min(created_at))::float8 FROM batch) AS "lagSeconds",
+          (SELECT COALESCE(json_agg(json_build_object('seq', seq::text, 'organizationId', organization_id, 'type', type, 'data', data) ORDER BY seq), '[]')
+             FROM batch WHERE type = ANY($2::varchar[])) AS streamed`,
 );
+
+interface StreamedEvent {
+  seq: string;
+  organizationId: string;
+  type: string;
+  data: unknown;
+}
 
 const OVERDUE = new PreparedStatement(
   'webhook-deliveries-overdue',
@@ -51,6 +62,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly jobs: JobProducer,
     private readonly config: AppConfig,
     private readonly metrics: IntegrationsMetrics,
+    private readonly realtime: RealtimePublisher,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -66,9 +78,19 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
 
   /** Fans out one batch; answers how many events it took (tests and the benchmark call it directly too). */
   async fanOutOnce(): Promise<number> {
-    const [row] = await FAN_OUT.run<{ events: number; deliveryIds: string[]; lagSeconds: number | null }>(this.dataSource.manager, [BATCH]);
+    const [row] = await FAN_OUT.run<{ events: number; deliveryIds: string[]; lagSeconds: number | null; streamed: StreamedEvent[] }>(this.dataSource.manager, [
+      BATCH,
+      STREAMED_OUTBOX_TYPES,
+    ]);
     if (row.events > 0 && row.lagSeconds !== null) this.metrics.relayLagSeconds.observe(row.lagSeconds);
     await this.enqueue(row.deliveryIds);
+    // Dashboards (SSE) hear of committed changes from here, each with its outbox sequence as the SSE id.
+    await Promise.all(
+      row.streamed.map((e) => {
+        const event = realtimeEventOfOutbox(e.type, e.data);
+        return event ? this.realtime.publish(e.organizationId, event, e.seq) : undefined;
+      }),
+    );
     return row.events;
   }
 
