@@ -69,9 +69,9 @@ export interface SseEvent {
 }
 
 /** A raw SSE client: collects parsed events until `close()`. */
-export function openEventStream(baseUrl: string, headers: Record<string, string>): Promise<{ status: number; events: SseEvent[]; close: () => void }> {
+export function openEventStream(baseUrl: string, headers: Record<string, string>, query = ''): Promise<{ status: number; events: SseEvent[]; close: () => void }> {
   return new Promise((resolve, reject) => {
-    const request = http.get(`${baseUrl}/api/v1/events`, { headers: { accept: 'text/event-stream', ...headers } }, (response) => {
+    const request = http.get(`${baseUrl}/api/v1/events${query}`, { headers: { accept: 'text/event-stream', ...headers } }, (response) => {
       const events: SseEvent[] = [];
       let buffer = '';
       response.setEncoding('utf8');

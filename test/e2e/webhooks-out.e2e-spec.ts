@@ -115,6 +115,22 @@ describe('Outbound webhooks (integrations)', () => {
     resumed.close();
   });
 
+  it('opens the stream without headers (as EventSource must) with a single-use ticket, never with a token in the URL', async () => {
+    const tenant = await createTenant(app);
+    await conversationFactory.create(app.dataSource, { organizationId: tenant.organization.id, whatsappAccountId: tenant.account.id, contactId: tenant.contact.id, windowExpiresAt: new Date(Date.now() + 3600_000) });
+    const auth = { Authorization: `Bearer ${tenant.token}` };
+    const { ticket } = (await http(app).post('/api/v1/events/ticket').set(auth).expect(201)).body;
+    const stream = await openEventStream(app.baseUrl, {}, `?ticket=${ticket}`);
+    expect(stream.status).toBe(200);
+    const sent = await http(app).post('/api/v1/messages').set(auth).send({ to: tenant.contact.phoneE164, type: 'text', text: { body: 'Hola' } }).expect(202);
+    const created = await waitFor(async () => stream.events.find((e) => e.event === 'message.created'), 10_000, 'outbound message.created');
+    expect(JSON.parse(created.data!)).toMatchObject({ messageId: sent.body.id, direction: 'outbound' });
+    stream.close();
+    // Single use; and a JWT in the query string is not accepted.
+    expect((await openEventStream(app.baseUrl, {}, `?ticket=${ticket}`)).status).toBe(401);
+    expect((await openEventStream(app.baseUrl, {}, `?ticket=${tenant.token}`)).status).toBe(401);
+  });
+
   it('retries a receiver that answers 500 twice: three attempts with the same webhook-id, then delivered', async () => {
     const tenant = await createTenant(app);
     const rx = await receiver((n) => ({ status: n < 2 ? 500 : 200 }));

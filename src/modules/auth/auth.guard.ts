@@ -4,7 +4,8 @@ import type { FastifyRequest } from 'fastify';
 import { UserRole } from '../../database/entities/enums';
 import { AuthErrors } from './auth-failures';
 import { AuthService } from './auth.service';
-import { IS_PUBLIC, type Principal, REQUIRED_ROLES, ROLE_RANK, SAFE_METHODS } from './principal';
+import { StreamTickets } from './stream-tickets.service';
+import { ACCEPTS_TICKET, IS_PUBLIC, type Principal, REQUIRED_ROLES, ROLE_RANK, SAFE_METHODS } from './principal';
 
 /** Global guard: every route needs a JWT or an API key unless marked @Public(); @MinRole limits by role (required off GET). */
 @Injectable()
@@ -12,13 +13,14 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly auth: AuthService,
+    private readonly tickets: StreamTickets,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
     const request = context.switchToHttp().getRequest<FastifyRequest & { principal?: Principal }>();
-    const principal = await this.authenticate(request);
+    const principal = await this.authenticate(request, this.reflector.getAllAndOverride<boolean>(ACCEPTS_TICKET, targets) ?? false);
     request.principal = principal;
     const minRole = this.reflector.getAllAndOverride<UserRole | undefined>(REQUIRED_ROLES, targets);
     // Default-deny: a route that changes data and forgot its @MinRole is refused to everyone, not opened to viewers.
@@ -27,11 +29,16 @@ export class AuthGuard implements CanActivate {
     return true;
   }
 
-  private async authenticate(request: FastifyRequest): Promise<Principal> {
+  private async authenticate(request: FastifyRequest, acceptsTicket: boolean): Promise<Principal> {
     const apiKey = request.headers['x-api-key'];
     if (typeof apiKey === 'string' && apiKey) return this.auth.authenticateApiKey(apiKey);
     const header = request.headers.authorization;
     if (header?.startsWith('Bearer ')) return this.auth.authenticateJwt(header.slice(7).trim());
+    const ticket = (request.query as Record<string, unknown> | undefined)?.ticket;
+    if (acceptsTicket && typeof ticket === 'string') {
+      const principal = await this.tickets.redeem(ticket);
+      if (principal) return principal;
+    }
     throw AuthErrors.unauthorized();
   }
 }

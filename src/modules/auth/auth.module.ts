@@ -1,3 +1,4 @@
+import { StreamTickets } from './stream-tickets.service';
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
@@ -52,10 +53,11 @@ import { UsersService } from './users.service';
     AuthService,
     UsersService,
     ApiKeysService,
+    StreamTickets,
     // Order matters: authenticate first so the throttler can key on the principal.
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_GUARD, useClass: ConversaThrottlerGuard },
   ],
-  exports: [UsersService, AuthService, TypeOrmModule],
+  exports: [UsersService, AuthService, StreamTickets, TypeOrmModule],
 })
 export class AuthModule {}

@@ -1,9 +1,11 @@
-import { Controller, Headers, type MessageEvent, Sse } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { Controller, Headers, HttpCode, type MessageEvent, Post, Sse } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { defer, filter, from, interval, map, merge, mergeMap, Observable } from 'rxjs';
 import { DataSource } from 'typeorm';
-import { CurrentPrincipal, type Principal } from '../auth/principal';
+import { UserRole } from '../../database/entities/enums';
+import { AcceptsStreamTicket, CurrentPrincipal, MinRole, type Principal } from '../auth/principal';
+import { StreamTickets } from '../auth/stream-tickets.service';
 import { type RealtimeEnvelope, STREAMED_OUTBOX_TYPES, realtimeEventOfOutbox } from './realtime.events';
 import { RealtimeSubscriber } from './realtime.subscriber';
 
@@ -19,10 +21,22 @@ export class RealtimeSseController {
   constructor(
     private readonly subscriber: RealtimeSubscriber,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tickets: StreamTickets,
   ) {}
+
+  // Agent, not viewer: every POST is closed to viewers (the route-roles rule).
+  @Post('ticket')
+  @MinRole(UserRole.Agent)
+  @HttpCode(201)
+  @ApiOperation({ summary: 'A single-use ticket (30 s) that opens GET /api/v1/events?ticket=… from a browser EventSource' })
+  ticket(@CurrentPrincipal() principal: Principal) {
+    return this.tickets.issue(principal);
+  }
 
   /** Server-sent events of the caller's organisation; a comment every 15 s keeps proxies from closing it. */
   @Sse()
+  @AcceptsStreamTicket()
+  @ApiQuery({ name: 'ticket', required: false, description: 'From POST /api/v1/events/ticket, for clients that cannot send headers' })
   @ApiOperation({ summary: 'Server-sent events: message.created (inbound and outbound), message.status, conversation.updated (this organisation only)' })
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume: the events after this id are sent first, from the outbox' })
   @ApiOkResponse({ description: 'text/event-stream; `event:` is the type, `data:` the JSON `{type, …, at}`, `id:` the outbox sequence (message events)' })
