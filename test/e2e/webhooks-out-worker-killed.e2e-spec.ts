@@ -29,12 +29,12 @@ describe('WebhookDeliveryService', () => {
   let survivor: TestApp | undefined;
   let worker: ChildProcess | undefined;
   // The first attempt hangs (the worker dies during it); every later one is acknowledged.
-  const receiver = new WebhookReceiver(8214, (n) => (n === 0 ? 'hang' : { status: 200 }));
+  const receiver = new WebhookReceiver(8205, (n) => (n === 0 ? 'hang' : { status: 200 }));
 
   beforeAll(async () => {
     await receiver.start();
     // Everything but deliveries runs here: webhooks in, events into the outbox.
-    api = await createTestApp({ env: { PORT: '8215', WORKER_QUEUES: 'inbound,agents,outbound,campaigns,media,maintenance', WEBHOOK_ALLOW_PRIVATE_URLS: 'true' } });
+    api = await createTestApp({ env: { PORT: '8206', WORKER_QUEUES: 'inbound,agents,outbound,campaigns,media,maintenance', WEBHOOK_ALLOW_PRIVATE_URLS: 'true' } });
   });
   afterAll(async () => {
     worker?.kill('SIGKILL');

@@ -12,7 +12,7 @@ import { metaMessagesPayload, postMeta } from '../support/webhooks';
 
 jest.setTimeout(60_000);
 
-/** Loopback ports of this file's receivers (8210–8213; the apps listen on 8218 and 8219). */
+/** Loopback ports of this file's receivers (from 8210 up; the simulator and the apps listen on 8217–8219). */
 let nextPort = 8210;
 
 describe('Outbound webhooks (integrations)', () => {
@@ -25,7 +25,7 @@ describe('Outbound webhooks (integrations)', () => {
   beforeAll(async () => {
     sim = await startGraphSimulatorServer({ port: 8217 });
     [app, strict] = await Promise.all([
-      createTestApp({ env: { PORT: '8218', META_GRAPH_BASE_URL: sim.url, WEBHOOK_ALLOW_PRIVATE_URLS: 'true', WEBHOOK_RETRY_SCHEDULE_MS: '0,200,200,200,200,200', OUTBOX_POLL_INTERVAL_MS: '20' } }),
+      createTestApp({ env: { PORT: '8218', META_GRAPH_BASE_URL: sim.url, WEBHOOK_ALLOW_PRIVATE_URLS: 'true', WEBHOOK_RETRY_SCHEDULE_MS: '0,200,400,800,1600,3200', OUTBOX_POLL_INTERVAL_MS: '20' } }),
       createTestApp({ env: { PORT: '8219', APP_ROLES: 'api' } }),
     ]);
   });
