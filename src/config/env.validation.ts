@@ -186,6 +186,38 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(100)
   WEBHOOK_STORE_TIMEOUT_MS = 2000;
 
+  /** Outbound webhooks may target private, loopback and link-local addresses (tests, on-premise receivers). */
+  @Transform(toBool) @IsBoolean()
+  WEBHOOK_ALLOW_PRIVATE_URLS = false;
+
+  /** One outbound webhook attempt, response included. */
+  @Transform(toInt) @IsInt() @Min(100)
+  WEBHOOK_TIMEOUT_MS = 15000;
+
+  /** Delay before each attempt (ms): immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h; then the delivery is dead. */
+  @IsString() @Matches(/^\d+(,\d+)*$/)
+  WEBHOOK_RETRY_SCHEDULE_MS = '0,5000,300000,1800000,7200000,18000000,36000000,50400000,72000000,86400000';
+
+  /** An endpoint that has failed every attempt for this long (5 days) is disabled and its owner told. */
+  @Transform(toInt) @IsInt() @Min(1000)
+  WEBHOOK_DISABLE_AFTER_MS = 432000000;
+
+  /** After a rotation the previous secret keeps signing this long (both signatures are sent). */
+  @Transform(toInt) @IsInt() @Min(0)
+  WEBHOOK_SECRET_OVERLAP_MS = 86400000;
+
+  /** Webhook deliveries in progress per worker process. */
+  @Transform(toInt) @IsInt() @Min(1)
+  WEBHOOK_DELIVERY_CONCURRENCY = 64;
+
+  /** Attempts in progress per endpoint per worker process: a slow receiver never takes every delivery slot. */
+  @Transform(toInt) @IsInt() @Min(1)
+  WEBHOOK_ENDPOINT_CONCURRENCY = 16;
+
+  /** How often an idle relay looks for new outbox events (a full batch is followed at once). */
+  @Transform(toInt) @IsInt() @Min(5)
+  OUTBOX_POLL_INTERVAL_MS = 50;
+
   @IsString() @Matches(/^[a-z,-]*$/)
   WORKER_QUEUES = '';
 

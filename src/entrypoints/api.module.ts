@@ -6,6 +6,7 @@ import { OutboundModule } from '../modules/communications/outbound/outbound.modu
 import { HealthModule } from '../modules/health/health.module';
 import { LifecycleApiModule } from '../modules/lifecycle/lifecycle-api.module';
 import { CommunicationsApiModule } from '../modules/communications/communications-api.module';
+import { IntegrationsModule } from '../modules/integrations/integrations.module';
 import { MetricsController } from '../modules/metrics/metrics.controller';
 import { TemplatesModule } from '../modules/templates/templates.module';
 import { WebhooksModule } from '../modules/webhooks/webhooks.module';
@@ -15,7 +16,7 @@ import { FirstStartService } from './first-start.service';
 
 /** HTTP: admin API, webhook receiver, health, metrics. Never imports a *.worker.module. */
 @Module({
-  imports: [AuthModule, HealthModule, WhatsappModule, WhatsappApiModule, WebhooksModule, OutboundModule, CommunicationsApiModule, TemplatesModule, AgentsModule, LifecycleApiModule, CampaignsApiModule],
+  imports: [AuthModule, HealthModule, WhatsappModule, WhatsappApiModule, WebhooksModule, OutboundModule, CommunicationsApiModule, TemplatesModule, AgentsModule, LifecycleApiModule, CampaignsApiModule, IntegrationsModule],
   controllers: [MetricsController],
   // First start composes two owners (auth's organisation and owner, whatsapp's sandbox account), so it lives here.
   providers: [FirstStartService],

@@ -5,6 +5,7 @@ import { CampaignsWorkerModule } from '../modules/campaigns/campaigns.worker.mod
 import { CommunicationsWorkerModule } from '../modules/communications/communications.worker.module';
 import { OutboundWorkerModule } from '../modules/communications/outbound/outbound.worker.module';
 import { LifecycleWorkerModule } from '../modules/lifecycle/lifecycle.worker.module';
+import { IntegrationsWorkerModule } from '../modules/integrations/integrations.worker.module';
 import { MaintenanceWorkerModule } from '../modules/maintenance/maintenance.worker.module';
 import { TemplatesWorkerModule } from '../modules/templates/templates.worker.module';
 import { WebhooksWorkerModule } from '../modules/webhooks/webhooks.worker.module';
@@ -19,7 +20,7 @@ export class WorkerModule {
     const processors = ALL_QUEUES.filter((queue) => config.consumesQueue(queue)).map((queue) => createQueueProcessor(queue, config));
     return {
       module: WorkerModule,
-      imports: [JobHandlersModule, MaintenanceWorkerModule, WebhooksWorkerModule, CommunicationsWorkerModule, OutboundWorkerModule, TemplatesWorkerModule, AgentsWorkerModule, LifecycleWorkerModule, CampaignsWorkerModule],
+      imports: [JobHandlersModule, MaintenanceWorkerModule, WebhooksWorkerModule, CommunicationsWorkerModule, OutboundWorkerModule, TemplatesWorkerModule, AgentsWorkerModule, LifecycleWorkerModule, CampaignsWorkerModule, IntegrationsWorkerModule],
       providers: processors,
     };
   }

@@ -17,6 +17,7 @@ export enum JobName {
   Noop = 'maintenance.noop',
   ApplyRetention = 'lifecycle.apply-retention',
   RollupAnalytics = 'lifecycle.rollup-analytics',
+  DeliverWebhook = 'integrations.deliver-webhook',
 }
 
 export const JOB_QUEUE: Record<JobName, QueueName> = {
@@ -35,4 +36,5 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.Noop]: QueueName.Maintenance,
   [JobName.ApplyRetention]: QueueName.Maintenance,
   [JobName.RollupAnalytics]: QueueName.Maintenance,
+  [JobName.DeliverWebhook]: QueueName.Integrations,
 };

@@ -23,6 +23,8 @@ export const JOB_OPTIONS: Record<JobName, JobsOptions> = {
   // A failed run resumes at the next day's run: its criteria are the data's state.
   [JobName.ApplyRetention]: { attempts: 1 },
   [JobName.RollupAnalytics]: { attempts: 1 },
+  // The handler keeps its own retry schedule (WEBHOOK_RETRY_SCHEDULE_MS) by delaying the job; these attempts cover crashes.
+  [JobName.DeliverWebhook]: { attempts: 5, backoff: { type: 'exponential', delay: 1000 } },
 };
 
 export function optionsFor(name: JobName, overrides: JobsOptions = {}): JobsOptions {

@@ -17,6 +17,7 @@ export interface JobPayloads {
   [JobName.Noop]: { sleepMs?: number; marker?: string };
   [JobName.ApplyRetention]: Record<string, never>;
   [JobName.RollupAnalytics]: Record<string, never>;
+  [JobName.DeliverWebhook]: { deliveryId: string };
 }
 
 export type JobPayload<N extends JobName> = JobPayloads[N];

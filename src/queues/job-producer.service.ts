@@ -24,8 +24,9 @@ export class JobProducer {
     @InjectQueue(QueueName.Campaigns) campaigns: Queue,
     @InjectQueue(QueueName.Media) media: Queue,
     @InjectQueue(QueueName.Maintenance) maintenance: Queue,
+    @InjectQueue(QueueName.Integrations) integrations: Queue,
   ) {
-    this.queues = { inbound, agents, outbound, campaigns, media, maintenance };
+    this.queues = { inbound, agents, outbound, campaigns, media, maintenance, integrations };
   }
 
   queue(name: QueueName): Queue {

@@ -6,6 +6,8 @@ export enum QueueName {
   Campaigns = 'campaigns',
   Media = 'media',
   Maintenance = 'maintenance',
+  /** Outbound webhook deliveries (integrations). */
+  Integrations = 'integrations',
 }
 
 export const ALL_QUEUES = Object.values(QueueName);

@@ -65,12 +65,13 @@ export interface SseEvent {
   event?: string;
   data?: string;
   comment?: string;
+  id?: string;
 }
 
 /** A raw SSE client: collects parsed events until `close()`. */
-export function openEventStream(baseUrl: string, headers: Record<string, string>): Promise<{ status: number; events: SseEvent[]; close: () => void }> {
+export function openEventStream(baseUrl: string, headers: Record<string, string>, query = ''): Promise<{ status: number; events: SseEvent[]; close: () => void }> {
   return new Promise((resolve, reject) => {
-    const request = http.get(`${baseUrl}/api/v1/events`, { headers: { accept: 'text/event-stream', ...headers } }, (response) => {
+    const request = http.get(`${baseUrl}/api/v1/events${query}`, { headers: { accept: 'text/event-stream', ...headers } }, (response) => {
       const events: SseEvent[] = [];
       let buffer = '';
       response.setEncoding('utf8');
@@ -85,6 +86,7 @@ export function openEventStream(baseUrl: string, headers: Record<string, string>
             if (line.startsWith('event: ')) event.event = line.slice(7);
             else if (line.startsWith('data: ')) event.data = (event.data ?? '') + line.slice(6);
             else if (line.startsWith(': ')) event.comment = line.slice(2);
+            else if (line.startsWith('id: ')) event.id = line.slice(4);
           }
           if (event.event || event.data || event.comment) events.push(event);
         }

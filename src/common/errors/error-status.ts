@@ -3,15 +3,16 @@ import { AuthErrorCode } from '../../modules/auth/auth.errors';
 import { CampaignsErrorCode } from '../../modules/campaigns/campaigns.errors';
 import { CommunicationsErrorCode } from '../../modules/communications/communications.errors';
 import { LifecycleErrorCode } from '../../modules/lifecycle/lifecycle.errors';
+import { IntegrationsErrorCode } from '../../modules/integrations/integrations.errors';
 import { TemplatesErrorCode } from '../../modules/templates/templates.errors';
 import { WebhooksErrorCode } from '../../modules/webhooks/webhooks.errors';
 import { ProviderErrorCode, WhatsappErrorCode } from '../../modules/whatsapp/whatsapp.errors';
 import { CommonErrorCode } from './common.errors';
 
 /** Every stable error code; each module declares its own in `<module>.errors.ts` (enum-only files). */
-export type ErrorCode = CommonErrorCode | AuthErrorCode | CommunicationsErrorCode | TemplatesErrorCode | AgentsErrorCode | WhatsappErrorCode | ProviderErrorCode | WebhooksErrorCode | LifecycleErrorCode | CampaignsErrorCode;
+export type ErrorCode = CommonErrorCode | AuthErrorCode | CommunicationsErrorCode | TemplatesErrorCode | AgentsErrorCode | WhatsappErrorCode | ProviderErrorCode | WebhooksErrorCode | LifecycleErrorCode | CampaignsErrorCode | IntegrationsErrorCode;
 
-export const ERROR_CODE_ENUMS = { CommonErrorCode, AuthErrorCode, CommunicationsErrorCode, TemplatesErrorCode, AgentsErrorCode, WhatsappErrorCode, ProviderErrorCode, WebhooksErrorCode, LifecycleErrorCode, CampaignsErrorCode };
+export const ERROR_CODE_ENUMS = { CommonErrorCode, AuthErrorCode, CommunicationsErrorCode, TemplatesErrorCode, AgentsErrorCode, WhatsappErrorCode, ProviderErrorCode, WebhooksErrorCode, LifecycleErrorCode, CampaignsErrorCode, IntegrationsErrorCode };
 
 /** The one code → HTTP status table: errors never choose their status where they are thrown. */
 export const ERROR_STATUS: Record<ErrorCode, number> = {
@@ -116,6 +117,13 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   [WebhooksErrorCode.StoreTimeout]: 503,
   [WebhooksErrorCode.EventNotFound]: 404,
   [WebhooksErrorCode.UnsupportedPayload]: 422,
+
+  [IntegrationsErrorCode.EndpointNotFound]: 404,
+  [IntegrationsErrorCode.DeliveryNotFound]: 404,
+  [IntegrationsErrorCode.UrlNotAllowed]: 422,
+  [IntegrationsErrorCode.UnknownEventType]: 400,
+  [IntegrationsErrorCode.InvalidSecret]: 400,
+  [IntegrationsErrorCode.InvalidTimeRange]: 400,
 };
 
 export function httpStatusOf(code: ErrorCode): number {

@@ -88,3 +88,10 @@ export enum AgentRunOutcome {
   NoReply = 'no_reply',
   Failed = 'failed',
 }
+
+export enum WebhookDeliveryStatus {
+  Pending = 'pending',
+  Delivered = 'delivered',
+  /** Every attempt failed, or the endpoint answered 410: listed and redeliverable. */
+  Dead = 'dead',
+}

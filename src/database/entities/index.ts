@@ -19,6 +19,9 @@ import { ParkedStatus } from './parked-status.entity';
 import { RetentionPolicy } from './retention-policy.entity';
 import { RetentionRun } from './retention-run.entity';
 import { User } from './user.entity';
+import { OutboxEvent } from './outbox-event.entity';
+import { WebhookDelivery } from './webhook-delivery.entity';
+import { WebhookEndpoint } from './webhook-endpoint.entity';
 import { WebhookEvent } from './webhook-event.entity';
 import { WhatsappAccount } from './whatsapp-account.entity';
 
@@ -47,4 +50,7 @@ export const ENTITIES = [
   AnalyticsCycle,
   AnalyticsDaily,
   AnalyticsDailyDuration,
+  OutboxEvent,
+  WebhookEndpoint,
+  WebhookDelivery,
 ];

@@ -1,3 +1,4 @@
+import type { StreamTickets } from './stream-tickets.service';
 import type { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { UserRole } from '../../database/entities/enums';
@@ -25,10 +26,12 @@ function contextFor(handler: keyof Routes, method: string): ExecutionContext {
   } as unknown as ExecutionContext;
 }
 
+const noTickets = { redeem: async () => null } as unknown as StreamTickets;
+
 function guardFor(role: UserRole): AuthGuard {
   const principal: Principal = { kind: 'user', id: 'u', organizationId: 'o', role };
   const auth = { authenticateJwt: async () => principal } as unknown as AuthService;
-  return new AuthGuard(new Reflector(), new RequestAuthenticator(auth));
+  return new AuthGuard(new Reflector(), new RequestAuthenticator(auth), noTickets);
 }
 
 describe(AuthGuard.name, () => {
@@ -51,7 +54,7 @@ describe(AuthGuard.name, () => {
     });
 
     it('lets a public route through without a principal, whatever its method', async () => {
-      const guard = new AuthGuard(new Reflector(), new RequestAuthenticator({} as AuthService));
+      const guard = new AuthGuard(new Reflector(), new RequestAuthenticator({} as AuthService), noTickets);
       await expect(guard.canActivate(contextFor('open', 'POST'))).resolves.toBe(true);
     });
   });

@@ -3,8 +3,9 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { UserRole } from '../../database/entities/enums';
 import { AuthErrors } from './auth-failures';
-import { IS_PUBLIC, type Principal, REQUIRED_ROLES, ROLE_RANK, SAFE_METHODS } from './principal';
+import { ACCEPTS_TICKET, IS_PUBLIC, type Principal, REQUIRED_ROLES, ROLE_RANK, SAFE_METHODS } from './principal';
 import { RequestAuthenticator } from './request-authenticator';
+import { StreamTickets } from './stream-tickets.service';
 
 /** Global guard: every route needs a JWT or an API key unless marked @Public(); @MinRole limits by role (required off GET). */
 @Injectable()
@@ -12,18 +13,31 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly authenticator: RequestAuthenticator,
+    private readonly tickets: StreamTickets,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
     const request = context.switchToHttp().getRequest<FastifyRequest & { principal?: Principal }>();
-    const principal = await this.authenticator.authenticate(request.headers);
+    const principal = await this.authenticate(request, this.reflector.getAllAndOverride<boolean>(ACCEPTS_TICKET, targets) ?? false);
     request.principal = principal;
     const minRole = this.reflector.getAllAndOverride<UserRole | undefined>(REQUIRED_ROLES, targets);
     // Default-deny: a route that changes data and forgot its @MinRole is refused to everyone, not opened to viewers.
     if (!minRole && !SAFE_METHODS.has(request.method)) throw AuthErrors.roleNotDeclared();
     if (minRole && ROLE_RANK[principal.role] < ROLE_RANK[minRole]) throw AuthErrors.forbidden();
     return true;
+  }
+
+  /** Headers first (API key, bearer token); a route that accepts a stream ticket also takes `?ticket=` (single use). */
+  private async authenticate(request: FastifyRequest, acceptsTicket: boolean): Promise<Principal> {
+    const ticket = (request.query as Record<string, unknown> | undefined)?.ticket;
+    const hasCredentials = Boolean(request.headers['x-api-key'] || request.headers.authorization);
+    if (acceptsTicket && !hasCredentials && typeof ticket === 'string') {
+      const principal = await this.tickets.redeem(ticket);
+      if (principal) return principal;
+      throw AuthErrors.unauthorized();
+    }
+    return this.authenticator.authenticate(request.headers);
   }
 }

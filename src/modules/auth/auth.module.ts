@@ -1,3 +1,4 @@
+import { StreamTickets } from './stream-tickets.service';
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
@@ -54,10 +55,11 @@ import { UsersService } from './users.service';
     UsersService,
     ApiKeysService,
     RequestAuthenticator,
+    StreamTickets,
     // Order matters: authenticate first so the throttler can key on the principal.
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_GUARD, useClass: ConversaThrottlerGuard },
   ],
-  exports: [UsersService, AuthService, RequestAuthenticator, TypeOrmModule],
+  exports: [UsersService, AuthService, RequestAuthenticator, StreamTickets, TypeOrmModule],
 })
 export class AuthModule {}

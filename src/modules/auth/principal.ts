@@ -12,6 +12,9 @@ export interface Principal {
 
 export const IS_PUBLIC = 'conversa:public';
 export const REQUIRED_ROLES = 'conversa:roles';
+export const ACCEPTS_TICKET = 'conversa:accepts-ticket';
+/** The route also accepts a single-use `?ticket=` (StreamTickets) instead of a header: for EventSource. */
+export const AcceptsStreamTicket = () => applyDecorators(SetMetadata(ACCEPTS_TICKET, true), ApiExtension('x-accepts-ticket', true));
 
 /** Skips authentication (login, health, webhooks); shown as `x-public` in the OpenAPI document. */
 export const Public = () => applyDecorators(SetMetadata(IS_PUBLIC, true), ApiExtension('x-public', true));

@@ -1,30 +1,73 @@
-import { Controller, type MessageEvent, Sse } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { interval, map, merge, Observable } from 'rxjs';
-import { CurrentPrincipal, type Principal } from '../auth/principal';
+import { Controller, Headers, HttpCode, type MessageEvent, Post, Sse } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { defer, filter, from, interval, map, merge, mergeMap, Observable } from 'rxjs';
+import { DataSource } from 'typeorm';
+import { UserRole } from '../../database/entities/enums';
+import { AcceptsStreamTicket, CurrentPrincipal, MinRole, type Principal } from '../auth/principal';
+import { StreamTickets } from '../auth/stream-tickets.service';
+import { type RealtimeEnvelope, STREAMED_OUTBOX_TYPES, realtimeEventOfOutbox } from './realtime.events';
 import { RealtimeSubscriber } from './realtime.subscriber';
 
 export const SSE_HEARTBEAT_MS = 15_000;
+/** Events replayed after a reconnect at most; a client further behind reloads its views. */
+const RESUME_LIMIT = 1000;
 
 @ApiTags('events')
 @ApiBearerAuth()
 @ApiSecurity('api-key')
 @Controller('api/v1/events')
 export class RealtimeSseController {
-  constructor(private readonly subscriber: RealtimeSubscriber) {}
+  constructor(
+    private readonly subscriber: RealtimeSubscriber,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tickets: StreamTickets,
+  ) {}
+
+  // Agent, not viewer: every POST is closed to viewers (the route-roles rule).
+  @Post('ticket')
+  @MinRole(UserRole.Agent)
+  @HttpCode(201)
+  @ApiOperation({ summary: 'A single-use ticket (30 s) that opens GET /api/v1/events?ticket=… from a browser EventSource' })
+  ticket(@CurrentPrincipal() principal: Principal) {
+    return this.tickets.issue(principal);
+  }
 
   /** Server-sent events of the caller's organisation; a comment every 15 s keeps proxies from closing it. */
   @Sse()
-  @ApiOperation({ summary: 'Server-sent events: message.created, message.status, conversation.updated (this organisation only)' })
-  @ApiOkResponse({ description: '`event:` is the type, `data:` the JSON `{type, …, at}`', content: { 'text/event-stream': { schema: { type: 'string', example: 'event: message.created\ndata: {"type":"message.created","at":"2026-12-06T12:00:00Z"}\n\n' } } } })
-  events(@CurrentPrincipal() principal: Principal): Observable<MessageEvent> {
-    const events = new Observable<MessageEvent>((subscriber) =>
+  @AcceptsStreamTicket()
+  @ApiQuery({ name: 'ticket', required: false, description: 'From POST /api/v1/events/ticket, for clients that cannot send headers' })
+  @ApiOperation({ summary: 'Server-sent events: message.created (inbound and outbound), message.status, conversation.updated (this organisation only)' })
+  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume: the events after this id are sent first, from the outbox' })
+  @ApiOkResponse({ description: 'text/event-stream; `event:` is the type, `data:` the JSON `{type, …, at}`, `id:` the outbox sequence (message events)', content: { 'text/event-stream': { schema: { type: 'string', example: 'event: message.created\ndata: {"type":"message.created","at":"2026-12-06T12:00:00Z"}\n\n' } } } })
+  events(@CurrentPrincipal() principal: Principal, @Headers('last-event-id') lastEventId?: string): Observable<MessageEvent> {
+    const organizationId = principal.organizationId;
+    const lastSeq = /^\d{1,18}$/.test(lastEventId ?? '') ? lastEventId! : null;
+    const replayedSeqs = new Set<string>();
+    const live = new Observable<RealtimeEnvelope>((subscriber) =>
       // The teardown (client gone) removes the listener.
-      this.subscriber.listen(principal.organizationId, (envelope) => {
-        subscriber.next({ type: envelope.event.type, data: { ...envelope.event, at: envelope.at } });
-      }),
+      this.subscriber.listen(organizationId, (envelope) => subscriber.next(envelope)),
+    );
+    // Listening starts before the replay is read, so nothing falls between them; what both carry is sent once.
+    const replayed = defer(() => (lastSeq === null ? from([]) : from(this.missedSince(organizationId, lastSeq)).pipe(mergeMap((rows) => from(rows))))).pipe(
+      map((envelope) => (replayedSeqs.add(envelope.seq!), envelope)),
+    );
+    const fresh = live.pipe(filter((envelope) => !envelope.seq || !replayedSeqs.has(envelope.seq)));
+    const events = merge(replayed, fresh).pipe(
+      map((envelope): MessageEvent => ({ type: envelope.event.type, data: { ...envelope.event, at: envelope.at }, ...(envelope.seq ? { id: envelope.seq } : {}) })),
     );
     const heartbeat = interval(SSE_HEARTBEAT_MS).pipe(map((): MessageEvent => ({ comment: 'heartbeat' }) as MessageEvent));
     return merge(events, heartbeat);
+  }
+
+  private async missedSince(organizationId: string, seq: string): Promise<RealtimeEnvelope[]> {
+    const rows: Array<{ seq: string; type: string; data: unknown; created_at: Date }> = await this.dataSource.query(
+      `SELECT seq::text, type, data, created_at FROM outbox_event WHERE organization_id = $1 AND seq > $2 AND type = ANY($3::varchar[]) ORDER BY seq LIMIT $4`,
+      [organizationId, seq, STREAMED_OUTBOX_TYPES, RESUME_LIMIT],
+    );
+    return rows.flatMap((row) => {
+      const event = realtimeEventOfOutbox(row.type, row.data);
+      return event ? [{ organizationId, event, at: new Date(row.created_at).toISOString(), seq: row.seq }] : [];
+    });
   }
 }

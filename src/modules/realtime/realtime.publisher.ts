@@ -15,8 +15,8 @@ export class RealtimePublisher {
     private readonly config: AppConfig,
   ) {}
 
-  async publish(organizationId: string, event: RealtimeEvent): Promise<void> {
-    const envelope: RealtimeEnvelope = { organizationId, event, at: new Date().toISOString() };
+  async publish(organizationId: string, event: RealtimeEvent, seq?: string): Promise<void> {
+    const envelope: RealtimeEnvelope = { organizationId, event, at: new Date().toISOString(), ...(seq ? { seq } : {}) };
     await this.redis.publish(realtimeChannel(this.config.QUEUE_PREFIX), JSON.stringify(envelope)).catch(() => undefined);
   }
 }

@@ -69,5 +69,6 @@ export function createQueueProcessor(queue: QueueName, settings: Pick<AppConfig,
 function concurrencyOf(queue: QueueName, config: AppConfig): number {
   if (queue === QueueName.Outbound) return config.OUTBOUND_CONCURRENCY;
   if (queue === QueueName.Inbound) return config.INBOUND_CONCURRENCY;
+  if (queue === QueueName.Integrations) return config.WEBHOOK_DELIVERY_CONCURRENCY;
   return config.WORKER_CONCURRENCY;
 }

@@ -148,6 +148,14 @@ contact_update AS (
     FROM (SELECT contact_id, max(at) AS at FROM new_rows GROUP BY contact_id) p,
          (SELECT id FROM contact WHERE id IN (SELECT contact_id FROM new_rows) ORDER BY id FOR UPDATE) locked
    WHERE k.id = p.contact_id AND k.id = locked.id),
+-- The transactional outbox: one message.received per new row, in this same statement (no extra round trip).
+outbox AS (
+  INSERT INTO outbox_event (organization_id, type, conversation_id, data)
+  SELECT organization_id, 'message.received', conversation_id, jsonb_build_object('message', jsonb_build_object(
+           'id', message_id, 'conversationId', conversation_id, 'contactId', contact_id, 'whatsappAccountId', account_id,
+           'direction', 'inbound', 'type', type, 'status', 'received', 'text', text, 'content', content,
+           'providerMessageId', provider_id, 'occurredAt', at))
+    FROM new_rows ORDER BY ord),
 reply_stamp AS (
   UPDATE message m SET reply_received_at = p.at
     FROM (SELECT reply_to_message_id, min(at) AS at FROM new_rows WHERE reply_to_message_id IS NOT NULL GROUP BY reply_to_message_id) p

@@ -60,10 +60,8 @@ export class InboundService {
         if (await this.autoRepliesEnabled(account)) effects.inboundConversations.add(applied.conversationId);
         if (applied.mediaAssetId) effects.mediaAssetIds.push(applied.mediaAssetId);
         if (!applied.inserted) return;
-        effects.realtime.push(
-          { organizationId: applied.organizationId, event: { type: 'message.created', conversationId: applied.conversationId, messageId: applied.messageId!, direction: 'inbound' } },
-          { organizationId: applied.organizationId, event: { type: 'conversation.updated', conversationId: applied.conversationId, reason: 'inbound_message' } },
-        );
+        // message.created reaches dashboards from the outbox relay (message.received), with its SSE id.
+        effects.realtime.push({ organizationId: applied.organizationId, event: { type: 'conversation.updated', conversationId: applied.conversationId, reason: 'inbound_message' } });
         return;
       }
       case 'outbound_echo':
@@ -75,7 +73,7 @@ export class InboundService {
           }
         });
       case 'status':
-        return this.applyStatus(event, effects, routeAccountId);
+        return this.applyStatus(event, routeAccountId);
       case 'user_preference':
         return this.applyUserPreference(event, routeAccountId);
       case 'template_status':
@@ -96,7 +94,7 @@ export class InboundService {
     }
   }
 
-  private async applyStatus(event: StatusEvent, effects: ItemEffects, routeAccountId: string | null): Promise<void> {
+  private async applyStatus(event: StatusEvent, routeAccountId: string | null): Promise<void> {
     const account = await this.accountFor(event.phoneNumberId, this.dataSource.manager, routeAccountId);
     const update: StatusUpdate = {
       whatsappAccountId: account.id,
@@ -106,11 +104,8 @@ export class InboundService {
       errors: event.errors?.map((e) => ({ code: e.code, title: e.title, message: e.message, details: e.details })) ?? null,
       bizOpaqueCallbackData: event.bizOpaqueCallbackData ?? null,
     };
-    const result = (await this.statuses.applyToKnown(update)) ?? (await this.inTransaction((m) => this.statuses.apply(update, m)));
-    if (result.outcome === 'applied') {
-      const { message } = result;
-      effects.realtime.push({ organizationId: message.organizationId, event: { type: 'message.status', conversationId: message.conversationId, messageId: message.id, status: event.status } });
-    }
+    // An applied status reaches dashboards from the outbox relay (message.status), with its SSE id.
+    if (!(await this.statuses.applyToKnown(update))) await this.inTransaction((m) => this.statuses.apply(update, m));
   }
 
   private async applyUserPreference(event: UserPreferenceEvent, routeAccountId: string | null): Promise<void> {

@@ -4,6 +4,8 @@ import { DataSource, type EntityManager, type FindOptionsWhere, IsNull } from 't
 import { MessageStatus } from '../../../database/entities/enums';
 import { type MessageError, Message } from '../../../database/entities/message.entity';
 import { ParkedStatus } from '../../../database/entities/parked-status.entity';
+import { writeEvents } from '../../../database/outbox';
+import type { NewEvent } from '../../../domain/events/event-catalogue';
 import { shouldApplyStatus } from './status-rank';
 
 export interface StatusUpdate {
@@ -55,8 +57,8 @@ export class MessageStatusService {
     if (Object.keys(patch).length > 0) {
       const unchanged: FindOptionsWhere<Message> = { id: message.id, status: message.status };
       for (const column of TIMESTAMP_COLUMNS) if (column in patch) (unchanged as Record<string, unknown>)[column] = IsNull();
-      const { affected } = await repo.update(unchanged, patch);
-      if (affected !== 1) return null;
+      const changed = await this.updateWithEvent(unchanged, patch, applies ? statusEvent(message, update) : null);
+      if (!changed) return null;
     }
     return applies ? { outcome: 'applied', message: { ...message, status: update.status } } : { outcome: 'ignored' };
   }
@@ -105,11 +107,48 @@ export class MessageStatusService {
     return outcomes;
   }
 
+  /**
+   * The compare-and-set update and, when the status moved, its message.status outbox event: one statement (a CTE),
+   * so the event exists exactly when the change does, at no extra round trip.
+   */
+  private async updateWithEvent(where: FindOptionsWhere<Message>, patch: Partial<Omit<Message, 'content' | 'metadata'>>, event: NewEvent | null): Promise<boolean> {
+    const [sql, params] = this.dataSource.createQueryBuilder().update(Message).set(patch).where(where).returning('id').getQueryAndParameters();
+    if (!event) {
+      const rows: unknown[] = await this.dataSource.query(sql, params);
+      return rows.length === 1;
+    }
+    const n = params.length;
+    const [row] = await this.dataSource.query(
+      `WITH changed AS (${sql}),
+            outbox AS (INSERT INTO outbox_event (organization_id, type, conversation_id, data) SELECT $${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}::jsonb FROM changed)
+       SELECT count(*)::int AS n FROM changed`,
+      [...params, event.organizationId, event.type, event.conversationId, JSON.stringify(event.data)],
+    );
+    return row.n === 1;
+  }
+
   private async applyToMessage(manager: EntityManager, message: Message, update: StatusUpdate): Promise<StatusOutcome> {
     const { patch, applies } = statusPatch(message, update);
     if (Object.keys(patch).length > 0) await manager.getRepository(Message).update({ id: message.id }, patch);
+    if (applies) await writeEvents(manager, [statusEvent(message, update)]);
     return applies ? { outcome: 'applied', message: { ...message, status: update.status } } : { outcome: 'ignored' };
   }
+}
+
+/** The message.status event of a status that moved a message forward. */
+function statusEvent(message: Pick<Message, 'id' | 'organizationId' | 'conversationId'>, update: StatusUpdate): NewEvent<'message.status'> {
+  const first = update.status === MessageStatus.Failed ? update.errors?.[0] : undefined;
+  return {
+    organizationId: message.organizationId,
+    type: 'message.status',
+    conversationId: message.conversationId,
+    data: {
+      messageId: message.id,
+      conversationId: message.conversationId,
+      status: update.status,
+      error: update.status === MessageStatus.Failed ? { code: first?.code !== undefined ? String(first.code) : null, title: first?.title ?? null, message: first?.details ?? first?.message ?? null } : null,
+    },
+  };
 }
 
 type TrackedMessage = Pick<Message, 'id' | 'organizationId' | 'conversationId' | 'status' | 'sentAt' | 'deliveredAt' | 'readAt' | 'failedAt'>;

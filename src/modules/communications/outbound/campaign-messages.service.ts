@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { DomainError } from '../../../common/errors/domain-error';
+import { messagePublicSql } from '../../../database/outbox';
 import { ContactsService } from '../contacts/contacts.service';
 import type { MessageContentDto } from './dto/send-message.dto';
 import { type ComposedMessage, MessageComposer, type TemplateCache } from './message-composer.service';
@@ -179,13 +180,18 @@ function insertQueued(manager: EntityManager, batch: CampaignBatch, rows: Queued
   const column = <T>(pick: (row: QueuedRow) => T) => rows.map(pick);
   const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
   return manager.query(
-    `INSERT INTO message (organization_id, whatsapp_account_id, campaign_id, kind, external_ref, metadata, priority, direction, status, occurred_at,
+    // The message.created events are written by the same statement (transactional outbox).
+    `WITH inserted AS (
+     INSERT INTO message (organization_id, whatsapp_account_id, campaign_id, kind, external_ref, metadata, priority, direction, status, occurred_at,
                           conversation_id, contact_id, type, content, text, template_name, template_language, template_variables, is_fallback, idempotency_key)
      SELECT $1, $2, $3, $4, $5, $6::jsonb, $7, 'outbound', 'queued', now(),
             r.conversation_id, r.contact_id, r.type, r.content::jsonb, r.text, r.template_name, r.template_language, r.template_variables::jsonb, r.is_fallback, r.idempotency_key
        FROM unnest($8::uuid[], $9::uuid[], $10::varchar[], $11::text[], $12::text[], $13::varchar[], $14::varchar[], $15::text[], $16::boolean[], $17::varchar[])
          AS r(conversation_id, contact_id, type, content, text, template_name, template_language, template_variables, is_fallback, idempotency_key)
-     ON CONFLICT DO NOTHING`,
+     ON CONFLICT DO NOTHING
+     RETURNING *)
+     INSERT INTO outbox_event (organization_id, type, conversation_id, data)
+     SELECT organization_id, 'message.created', conversation_id, ${messagePublicSql('inserted')} FROM inserted`,
     [
       batch.organizationId,
       batch.whatsappAccountId,

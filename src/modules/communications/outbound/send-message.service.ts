@@ -19,6 +19,8 @@ import { OutboundQueue, PRIORITY_REPLY, PRIORITY_TRANSACTIONAL, type SendJobSpec
 import { requestHash } from './request-hash';
 import { CommunicationsErrorCode } from '../communications.errors';
 import { CommonErrorCode } from '../../../common/errors/common.errors';
+import { writeEvents } from '../../../database/outbox';
+import type { NewEvent } from '../../../domain/events/event-catalogue';
 
 export interface SendAccepted {
   id: string;
@@ -128,7 +130,10 @@ export class SendMessageService {
     const message = buildRow(organizationId, { target, composed, dto, replyTo, idempotencyKey: idempotencyKey ?? null, hash, attribution });
     const inserted = await this.dataSource.transaction(async (manager) => {
       const id = await this.insertIfNew(manager, message);
-      if (id) await this.conversations.recordOutbound(target.conversation.id, new Date(), composed.text, manager);
+      if (id) {
+        await this.conversations.recordOutbound(target.conversation.id, new Date(), composed.text, manager);
+        await writeEvents(manager, [messageCreated(id, message)]);
+      }
       return id;
     });
     if (!inserted) {
@@ -238,5 +243,29 @@ function buildRow(organizationId: string, row: RowInput): Partial<Message> {
     idempotencyKey: row.idempotencyKey,
     requestHash: row.hash,
     ...(attribution ? { agentName: attribution.agentName, agentConfidence: attribution.confidence, isAi: attribution.isAi } : {}),
+  };
+}
+
+/** The outbox event of an accepted outbound message (API, agent and campaign sends all come through here). */
+function messageCreated(id: string, row: Partial<Message>): NewEvent<'message.created'> {
+  return {
+    organizationId: row.organizationId!,
+    type: 'message.created',
+    conversationId: row.conversationId,
+    data: {
+      message: {
+        id,
+        conversationId: row.conversationId!,
+        contactId: row.contactId!,
+        whatsappAccountId: row.whatsappAccountId!,
+        direction: 'outbound',
+        type: row.type!,
+        status: MessageStatus.Queued,
+        text: row.text ?? null,
+        content: row.content ?? null,
+        providerMessageId: null,
+        occurredAt: (row.occurredAt ?? new Date()).toISOString(),
+      },
+    },
   };
 }

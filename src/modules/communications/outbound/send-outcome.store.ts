@@ -92,7 +92,11 @@ sent AS (
     FROM input i
    WHERE (SELECT count(*) FROM locks) >= 0 -- a one-time filter: the locks come before any row
      AND m.id = i.id AND (m.status = 'sending' OR (m.status = 'failed' AND m.error_code = $4))
-  RETURNING m.id, m.contact_id),
+  RETURNING m.id, m.contact_id, m.organization_id, m.conversation_id),
+outbox AS (
+  INSERT INTO outbox_event (organization_id, type, conversation_id, data)
+  SELECT organization_id, 'message.status', conversation_id,
+         jsonb_build_object('messageId', id, 'conversationId', conversation_id, 'status', 'sent', 'error', NULL) FROM sent),
 contacts AS (
   -- Locked in id order: two batches touching the same contacts never deadlock.
   UPDATE contact c SET last_outbound_at = GREATEST(COALESCE(c.last_outbound_at, now()), now())
@@ -211,13 +215,23 @@ export class SendOutcomeStore implements OnModuleDestroy {
 
   /** Campaign recipients follow their message's state on the campaigns side (the campaign runner reads it). */
   async markFailed(row: Pick<SendRow, 'id' | 'campaignId'>, fields: FailureFields, fromStatuses = ['sending']): Promise<boolean> {
-    const [, count] = await this.dataSource.query(
-      `UPDATE message SET status = 'failed', failed_at = now(), error_code = $2::text, error_title = $3::text, error_message = $4::text,
-              errors = jsonb_build_array(jsonb_build_object('code', $2::text, 'title', $3::text, 'message', $4::text)), updated_at = now()
-        WHERE id = $1 AND status = ANY($5::message_status[])`,
-      [row.id, fields.errorCode, fields.errorTitle, fields.errorMessage, fromStatuses],
-    );
-    return count === 1;
+    return this.dataSource.transaction(async (manager) => {
+      const [, count] = await manager.query(
+        `UPDATE message SET status = 'failed', failed_at = now(), error_code = $2::text, error_title = $3::text, error_message = $4::text,
+                errors = jsonb_build_array(jsonb_build_object('code', $2::text, 'title', $3::text, 'message', $4::text)), updated_at = now()
+          WHERE id = $1 AND status = ANY($5::message_status[])`,
+        [row.id, fields.errorCode, fields.errorTitle, fields.errorMessage, fromStatuses],
+      );
+      if (count === 1) {
+        await manager.query(
+          `INSERT INTO outbox_event (organization_id, type, conversation_id, data)
+           SELECT organization_id, 'message.status', conversation_id, jsonb_build_object('messageId', id, 'conversationId', conversation_id, 'status', 'failed',
+                  'error', jsonb_build_object('code', $2::text, 'title', $3::text, 'message', $4::text)) FROM message WHERE id = $1`,
+          [row.id, fields.errorCode, fields.errorTitle, fields.errorMessage],
+        );
+      }
+      return count === 1;
+    });
   }
 
   /**

@@ -1,0 +1,70 @@
+/**
+ * The events other systems receive (outbound webhooks, WebSocket forwarding, the SSE stream), one typed
+ * definition each. Each is written by its owning module into the outbox in the same transaction as the change.
+ * `data` holds ids and the public representation the API answers with.
+ */
+export interface MessagePublic {
+  id: string;
+  conversationId: string;
+  contactId: string;
+  whatsappAccountId: string;
+  direction: 'inbound' | 'outbound';
+  type: string;
+  status: string;
+  text: string | null;
+  content: unknown;
+  providerMessageId: string | null;
+  occurredAt: string;
+}
+
+export interface EventData {
+  'message.received': { message: MessagePublic };
+  'message.created': { message: MessagePublic };
+  'message.status': { messageId: string; conversationId: string; status: string; error: { code: string | null; title: string | null; message: string | null } | null };
+  'conversation.created': { conversationId: string; contactId: string; whatsappAccountId: string };
+  'conversation.updated': { conversationId: string; change: string };
+  'contact.created': { contactId: string };
+  'contact.updated': { contactId: string };
+  'contact.opted_out': { contactId: string; source: string };
+  'contact.erased': { contactId: string };
+  'template.status': { templateId: string; name: string; language: string; status: string; reason: string | null };
+  'campaign.progress': { campaignId: string; sent: number; delivered: number; failed: number; total: number };
+  'campaign.completed': { campaignId: string; sent: number; delivered: number; failed: number; total: number };
+  'webhook_endpoint.disabled': { endpointId: string; url: string; reason: string };
+  'test.ping': { endpointId: string };
+}
+
+export type EventType = keyof EventData;
+
+export const EVENT_TYPES = [
+  'message.received',
+  'message.created',
+  'message.status',
+  'conversation.created',
+  'conversation.updated',
+  'contact.created',
+  'contact.updated',
+  'contact.opted_out',
+  'contact.erased',
+  'template.status',
+  'campaign.progress',
+  'campaign.completed',
+  'webhook_endpoint.disabled',
+] as const satisfies readonly EventType[];
+
+/** What a receiver gets; `id` is stable across retries and redeliveries (the `webhook-id`). */
+export interface EventEnvelope<T extends EventType = EventType> {
+  id: string;
+  type: T;
+  createdAt: string;
+  organizationId: string;
+  data: EventData[T];
+}
+
+/** One event to write into the outbox. `conversationId` orders per-conversation delivery. */
+export interface NewEvent<T extends EventType = EventType> {
+  organizationId: string;
+  type: T;
+  conversationId?: string | null;
+  data: EventData[T];
+}

@@ -1,0 +1,66 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsISO8601, IsOptional, IsString, MaxLength } from 'class-validator';
+
+export class CreateWebhookEndpointDto {
+  @ApiProperty({ example: 'https://hooks.example.com/conversa', description: 'http(s); private, loopback and link-local addresses are refused' })
+  @IsString()
+  @MaxLength(2048)
+  url: string;
+
+  @ApiProperty({ example: ['message.received', 'message.status'], description: 'Event types, or ["*"] for all' })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(32)
+  @IsString({ each: true })
+  events: string[];
+
+  @ApiPropertyOptional({ example: 'CRM sync' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  description?: string;
+
+  @ApiPropertyOptional({ description: 'Your own `whsec_…` secret (base64 of 24–64 bytes); one is generated when absent. Shown once.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  secret?: string;
+}
+
+export class UpdateWebhookEndpointDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2048)
+  url?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(32)
+  @IsString({ each: true })
+  events?: string[];
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  description?: string;
+}
+
+export class ReplayDto {
+  @ApiProperty({ example: '2026-01-01T00:00:00Z' })
+  @IsISO8601()
+  since: string;
+
+  @ApiProperty({ example: '2026-01-02T00:00:00Z', description: 'Exclusive' })
+  @IsISO8601()
+  until: string;
+
+  @ApiPropertyOptional({ example: ['message.received'] })
+  @IsOptional()
+  @IsArray()
+  @IsString({ each: true })
+  types?: string[];
+}

@@ -1,0 +1,124 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import { ROOT_LOGGER } from '../../../common/logging/logging.module';
+import { AppConfig } from '../../../config/app-config';
+import { PreparedStatement } from '../../../database/prepared-statement';
+import { JobName } from '../../../queues/job-names';
+import { JobProducer } from '../../../queues/job-producer.service';
+import { QueueName } from '../../../queues/queue-names';
+import { STREAMED_OUTBOX_TYPES, realtimeEventOfOutbox } from '../../realtime/realtime.events';
+import { RealtimePublisher } from '../../realtime/realtime.publisher';
+import { IntegrationsMetrics } from '../integrations-metrics.service';
+
+const BATCH = 500;
+const SWEEP_EVERY_MS = 10_000;
+
+/**
+ * Fans committed events out to the endpoints subscribed to them, in one statement: takes undispatched events
+ * (SKIP LOCKED, so several workers share the work), creates their deliveries and marks them dispatched. Jobs are
+ * enqueued after the commit; a delivery whose job never made it (Redis down, a crash in between) is re-enqueued
+ * by the sweep below, with the same job id.
+ */
+const FAN_OUT = new PreparedStatement(
+  'outbox-fan-out',
+  `WITH batch AS MATERIALIZED (
+     SELECT seq, id, organization_id, type, data, created_at FROM outbox_event WHERE dispatched_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED),
+   marked AS (UPDATE outbox_event o SET dispatched_at = now() FROM batch b WHERE o.seq = b.seq),
+   deliveries AS (
+     INSERT INTO webhook_delivery (organization_id, endpoint_id, event_id, event_type, next_attempt_at)
+     SELECT b.organization_id, e.id, b.id, b.type, now() FROM batch b
+       JOIN webhook_endpoint e ON e.organization_id = b.organization_id AND e.enabled AND (b.type = ANY(e.events) OR '*' = ANY(e.events))
+      ORDER BY b.seq, e.id
+     RETURNING id)
+   SELECT (SELECT count(*)::int FROM batch) AS events, (SELECT COALESCE(array_agg(id), '{}') FROM deliveries) AS "deliveryIds",
+          (SELECT EXTRACT(EPOCH FROM now() - min(created_at))::float8 FROM batch) AS "lagSeconds",
+          (SELECT COALESCE(json_agg(json_build_object('seq', seq::text, 'organizationId', organization_id, 'type', type, 'data', data) ORDER BY seq), '[]')
+             FROM batch WHERE type = ANY($2::varchar[])) AS streamed`,
+);
+
+interface StreamedEvent {
+  seq: string;
+  organizationId: string;
+  type: string;
+  data: unknown;
+}
+
+const OVERDUE = new PreparedStatement(
+  'webhook-deliveries-overdue',
+  `SELECT id FROM webhook_delivery WHERE status = 'pending' AND next_attempt_at < now() - interval '10 seconds' ORDER BY next_attempt_at LIMIT 1000`,
+);
+
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private stopped = false;
+  private lastSweep = 0;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly jobs: JobProducer,
+    private readonly config: AppConfig,
+    private readonly metrics: IntegrationsMetrics,
+    private readonly realtime: RealtimePublisher,
+    @Inject(ROOT_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.config.consumesQueue(QueueName.Integrations)) this.schedule(0);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** Fans out one batch; answers how many events it took (tests and the benchmark call it directly too). */
+  async fanOutOnce(): Promise<number> {
+    const [row] = await FAN_OUT.run<{ events: number; deliveryIds: string[]; lagSeconds: number | null; streamed: StreamedEvent[] }>(this.dataSource.manager, [
+      BATCH,
+      STREAMED_OUTBOX_TYPES,
+    ]);
+    if (row.events > 0 && row.lagSeconds !== null) this.metrics.relayLagSeconds.observe(row.lagSeconds);
+    await this.enqueue(row.deliveryIds);
+    // Dashboards (SSE) hear of committed changes from here, each with its outbox sequence as the SSE id.
+    await Promise.all(
+      row.streamed.map((e) => {
+        const event = realtimeEventOfOutbox(e.type, e.data);
+        return event ? this.realtime.publish(e.organizationId, event, e.seq) : undefined;
+      }),
+    );
+    return row.events;
+  }
+
+  private async tick(): Promise<void> {
+    let taken = 0;
+    try {
+      taken = await this.fanOutOnce();
+      if (Date.now() - this.lastSweep > SWEEP_EVERY_MS) {
+        this.lastSweep = Date.now();
+        const overdue = await OVERDUE.run<{ id: string }>(this.dataSource.manager, []);
+        await this.enqueue(overdue.map((row) => row.id));
+      }
+    } catch (error) {
+      this.logger.warn({ err: { message: (error as Error).message } }, 'outbox relay failed; retrying');
+    }
+    // A full batch means more are waiting: go on at once.
+    this.schedule(taken >= BATCH ? 0 : this.config.OUTBOX_POLL_INTERVAL_MS);
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.tick();
+    }, delayMs);
+  }
+
+  private async enqueue(deliveryIds: string[]): Promise<void> {
+    if (deliveryIds.length === 0) return;
+    await this.jobs.enqueueBulk(deliveryIds.map((deliveryId) => ({ name: JobName.DeliverWebhook, data: { deliveryId }, key: deliveryId })));
+  }
+}
