@@ -14,6 +14,7 @@ export enum JobName {
   SyncAllTemplates = 'maintenance.sync-all-templates',
   Noop = 'maintenance.noop',
   DeliverWebhook = 'integrations.deliver-webhook',
+  SyncChatwoot = 'integrations.sync-chatwoot',
 }
 
 export const JOB_QUEUE: Record<JobName, QueueName> = {
@@ -29,4 +30,5 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.SyncAllTemplates]: QueueName.Maintenance,
   [JobName.Noop]: QueueName.Maintenance,
   [JobName.DeliverWebhook]: QueueName.Integrations,
+  [JobName.SyncChatwoot]: QueueName.Integrations,
 };

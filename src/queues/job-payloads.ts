@@ -14,6 +14,7 @@ export interface JobPayloads {
   [JobName.SyncAllTemplates]: Record<string, never>;
   [JobName.Noop]: { sleepMs?: number; marker?: string };
   [JobName.DeliverWebhook]: { deliveryId: string };
+  [JobName.SyncChatwoot]: { syncEventId: string };
 }
 
 export type JobPayload<N extends JobName> = JobPayloads[N];

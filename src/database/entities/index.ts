@@ -2,6 +2,7 @@ import { AgentFlow } from './agent-flow.entity';
 import { AgentRun } from './agent-run.entity';
 import { ApiKey } from './api-key.entity';
 import { Campaign } from './campaign.entity';
+import { ChatwootIntegration, ChatwootLink, ChatwootSyncEvent } from './chatwoot.entity';
 import { CampaignRecipient } from './campaign-recipient.entity';
 import { Contact } from './contact.entity';
 import { ContactNote } from './contact-note.entity';
@@ -39,4 +40,7 @@ export const ENTITIES = [
   OutboxEvent,
   WebhookEndpoint,
   WebhookDelivery,
+  ChatwootIntegration,
+  ChatwootLink,
+  ChatwootSyncEvent,
 ];

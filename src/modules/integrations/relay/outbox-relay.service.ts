@@ -8,6 +8,7 @@ import { PreparedStatement } from '../../../database/prepared-statement';
 import { JobName } from '../../../queues/job-names';
 import { JobProducer } from '../../../queues/job-producer.service';
 import { QueueName } from '../../../queues/queue-names';
+import { CHATWOOT_EVENT_TYPES } from '../chatwoot/chatwoot-sync.types';
 import { IntegrationsMetrics } from '../integrations-metrics.service';
 
 const BATCH = 500;
@@ -17,7 +18,7 @@ const SWEEP_EVERY_MS = 10_000;
  * Fans committed events out to the endpoints subscribed to them, in one statement: takes undispatched events
  * (SKIP LOCKED, so several workers share the work), creates their deliveries and marks them dispatched. Jobs are
  * enqueued after the commit; a delivery whose job never made it (Redis down, a crash in between) is re-enqueued
- * by the sweep below, with the same job id.
+ * by the sweep below, with the same job id. Events Chatwoot mirrors become chatwoot_sync_event rows in the same statement.
  */
 const FAN_OUT = new PreparedStatement(
   'outbox-fan-out',
@@ -29,8 +30,16 @@ const FAN_OUT = new PreparedStatement(
      SELECT b.organization_id, e.id, b.id, b.type, now() FROM batch b
        JOIN webhook_endpoint e ON e.organization_id = b.organization_id AND e.enabled AND (b.type = ANY(e.events) OR '*' = ANY(e.events))
       ORDER BY b.seq, e.id
+     RETURNING id),
+   chatwoot AS (
+     INSERT INTO chatwoot_sync_event (organization_id, integration_id, event_id, event_type)
+     SELECT b.organization_id, c.id, b.id, b.type FROM batch b
+       JOIN chatwoot_integration c ON c.organization_id = b.organization_id AND c.enabled AND b.type = ANY($2::varchar[])
+      ORDER BY b.seq
+     ON CONFLICT DO NOTHING
      RETURNING id)
    SELECT (SELECT count(*)::int FROM batch) AS events, (SELECT COALESCE(array_agg(id), '{}') FROM deliveries) AS "deliveryIds",
+          (SELECT COALESCE(array_agg(id), '{}') FROM chatwoot) AS "chatwootIds",
           (SELECT EXTRACT(EPOCH FROM now() - min(created_at))::float8 FROM batch) AS "lagSeconds"`,
 );
 
@@ -66,9 +75,13 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
 
   /** Fans out one batch; answers how many events it took (tests and the benchmark call it directly too). */
   async fanOutOnce(): Promise<number> {
-    const [row] = await FAN_OUT.run<{ events: number; deliveryIds: string[]; lagSeconds: number | null }>(this.dataSource.manager, [BATCH]);
+    const [row] = await FAN_OUT.run<{ events: number; deliveryIds: string[]; chatwootIds: string[]; lagSeconds: number | null }>(this.dataSource.manager, [
+      BATCH,
+      CHATWOOT_EVENT_TYPES,
+    ]);
     if (row.events > 0 && row.lagSeconds !== null) this.metrics.relayLagSeconds.observe(row.lagSeconds);
     await this.enqueue(row.deliveryIds);
+    await this.jobs.enqueueBulk(row.chatwootIds.map((syncEventId) => ({ name: JobName.SyncChatwoot, data: { syncEventId }, key: syncEventId })));
     return row.events;
   }
 
