@@ -70,4 +70,22 @@ describe('Chatwoot sync (integrations)', () => {
     expect([chatwoot.contacts.length, chatwoot.conversations.length]).toEqual([1, 1]);
     expect(chatwoot.messages.map((m) => m.content).sort()).toEqual(['Hola', 'Necesito ayuda']);
   });
+
+  it('syncs everything received while Chatwoot was down once it is back, nothing twice', async () => {
+    const tenant = await createTenant(app);
+    const chatwoot = await connect(tenant);
+    chatwoot.setDown(true);
+    const texts = ['uno', 'dos', 'tres'];
+    await postMeta(app, metaMessagesPayload({ phoneNumberId: tenant.account.phoneNumberId, messages: texts.map((text) => ({ from: '56911112222', text })) })).expect(200);
+    // Every event has failed at least once against the outage before Chatwoot comes back.
+    await waitFor(async () => {
+      const [row] = await app.dataSource.query(`SELECT count(*)::int AS n FROM chatwoot_sync_event WHERE organization_id = $1 AND attempts >= 1`, [tenant.organization.id]);
+      return row.n === 3;
+    }, 20_000, 'failed attempts');
+    expect(chatwoot.contacts).toHaveLength(0);
+    chatwoot.setDown(false);
+    await waitFor(async () => ((await syncStatuses(tenant)).join() === 'synced,synced,synced' ? true : null), 30_000, 'chatwoot sync');
+    expect([chatwoot.contacts.length, chatwoot.conversations.length]).toEqual([1, 1]);
+    expect(chatwoot.messages.map((m) => m.content).sort()).toEqual([...texts].sort());
+  });
 });
