@@ -51,7 +51,7 @@ export class ChatwootLink extends BaseEntity {
 /** One outbox event to apply in Chatwoot, created by the outbox fan-out; the job reloads it. */
 @Entity('chatwoot_sync_event')
 @Index('uq_chatwoot_sync_event', ['integrationId', 'eventId'], { unique: true })
-@Index('idx_chatwoot_sync_event_pending', ['createdAt'], { where: `status = 'pending'` })
+@Index('idx_chatwoot_sync_event_pending', ['integrationId', 'conversationId', 'eventSeq'], { where: `status = 'pending'` })
 export class ChatwootSyncEvent extends BaseEntity {
   @Column({ type: 'uuid' })
   organizationId: string;
@@ -64,6 +64,13 @@ export class ChatwootSyncEvent extends BaseEntity {
 
   @Column({ type: 'varchar', length: 64 })
   eventType: string;
+
+  /** The outbox event's order: a conversation's events reach Chatwoot in this order. */
+  @Column({ type: 'bigint' })
+  eventSeq: string;
+
+  @Column({ type: 'uuid', nullable: true })
+  conversationId: string | null;
 
   @Column({ type: 'varchar', length: 16, default: 'pending' })
   status: 'pending' | 'synced' | 'failed';

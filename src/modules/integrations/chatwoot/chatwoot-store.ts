@@ -15,6 +15,8 @@ export interface SyncWork {
   status: string;
   attempts: number;
   eventType: EventType;
+  eventSeq: string;
+  conversationId: string | null;
   data: EventData[EventType];
   baseUrl: string;
   accountId: number;
@@ -24,13 +26,23 @@ export interface SyncWork {
 
 export async function loadSyncWork(db: DataSource, id: string): Promise<SyncWork | null> {
   const [row] = await db.query(
-    `SELECT s.id, s.organization_id AS "organizationId", s.integration_id AS "integrationId", s.status, s.attempts, s.event_type AS "eventType", o.data,
+    `SELECT s.id, s.organization_id AS "organizationId", s.integration_id AS "integrationId", s.status, s.attempts, s.event_type AS "eventType", s.event_seq AS "eventSeq", s.conversation_id AS "conversationId", o.data,
             c.base_url AS "baseUrl", c.account_id AS "accountId", c.inbox_id AS "inboxId", c.api_access_token_encrypted AS "apiAccessTokenEncrypted"
        FROM chatwoot_sync_event s JOIN outbox_event o ON o.id = s.event_id JOIN chatwoot_integration c ON c.id = s.integration_id
       WHERE s.id = $1`,
     [id],
   );
   return (row as SyncWork | undefined) ?? null;
+}
+
+/** The conversation's pending events up to and including `work`, oldest first. */
+export async function pendingBefore(db: DataSource, work: SyncWork): Promise<string[]> {
+  if (!work.conversationId) return [work.id];
+  const rows = await db.query(
+    `SELECT id FROM chatwoot_sync_event WHERE integration_id = $1 AND conversation_id = $2 AND status = 'pending' AND event_seq <= $3 ORDER BY event_seq`,
+    [work.integrationId, work.conversationId, work.eventSeq],
+  );
+  return rows.map((r: { id: string }) => r.id);
 }
 
 export async function markSyncWork(db: DataSource, id: string, status: 'pending' | 'synced' | 'failed', error: string | null): Promise<void> {

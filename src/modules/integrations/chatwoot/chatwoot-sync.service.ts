@@ -10,7 +10,7 @@ import type { EventData, MessagePublic } from '../../../domain/events/event-cata
 import type { JobName } from '../../../queues/job-names';
 import type { JobPayload } from '../../../queues/job-payloads';
 import { ChatwootApiClient, ChatwootCallError } from './chatwoot-api.client';
-import { findLink, type Link, loadContact, loadSyncWork, markSyncWork, saveLink, type SyncWork } from './chatwoot-store';
+import { findLink, type Link, loadContact, loadSyncWork, markSyncWork, pendingBefore, saveLink, type SyncWork } from './chatwoot-store';
 
 interface SyncContext {
   work: SyncWork;
@@ -36,38 +36,51 @@ export class ChatwootSyncService {
     const work = await loadSyncWork(this.dataSource, job.data.syncEventId);
     if (!work || work.status !== 'pending') return 'skipped';
     const api = new ChatwootApiClient({ baseUrl: work.baseUrl, accountId: work.accountId, apiAccessToken: decryptSecret(work.apiAccessTokenEncrypted, this.config.encryptionKey) });
-    try {
-      await this.apply({ work, api });
-    } catch (error) {
-      const final = !(error instanceof ChatwootCallError && error.retryable) || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      await markSyncWork(this.dataSource, work.id, final ? 'failed' : 'pending', (error as Error).message);
-      this.logger.warn({ syncEventId: work.id, err: { message: (error as Error).message } }, 'chatwoot sync attempt failed');
-      throw ChatwootApiClient.asJobError(error);
-    }
-    await markSyncWork(this.dataSource, work.id, 'synced', null);
+    // A conversation's events are applied oldest first, so Chatwoot shows them in order: this job applies the
+    // pending ones before its own, and stops (to retry) at the first that fails.
+    await this.withConversationLock(work.conversationId ?? work.id, async () => {
+      for (const id of await pendingBefore(this.dataSource, work)) {
+        const current = id === work.id ? work : await loadSyncWork(this.dataSource, id);
+        if (current?.status === 'pending') await this.applyOne({ work: current, api }, id === work.id ? job : null);
+      }
+    });
     return 'synced';
   }
 
+  /** `job` is the event's own job (its last attempt marks it failed); null when applied ahead by a later event's job. */
+  private async applyOne(ctx: SyncContext, job: Job | null): Promise<void> {
+    try {
+      await this.apply(ctx);
+    } catch (error) {
+      const permanent = !(error instanceof ChatwootCallError && error.retryable);
+      const final = permanent || (job !== null && job.attemptsMade + 1 >= (job.opts.attempts ?? 1));
+      await markSyncWork(this.dataSource, ctx.work.id, final ? 'failed' : 'pending', (error as Error).message);
+      this.logger.warn({ syncEventId: ctx.work.id, err: { message: (error as Error).message } }, 'chatwoot sync attempt failed');
+      // A permanently failed earlier event must not hold the conversation back.
+      if (permanent && job === null) return;
+      throw ChatwootApiClient.asJobError(error);
+    }
+    await markSyncWork(this.dataSource, ctx.work.id, 'synced', null);
+  }
+
   private async apply(ctx: SyncContext): Promise<void> {
-    if (ctx.work.eventType !== 'message.received') return;
-    const { message } = ctx.work.data as EventData['message.received'];
-    await this.withConversationLock(message.conversationId, async () => {
-      const contact = await this.ensureContact(ctx, message.contactId);
-      const conversationId = await this.ensureConversation(ctx, message.conversationId, contact);
-      await this.ensureMessage(ctx, conversationId, message, 'incoming');
-    });
+    if (ctx.work.eventType !== 'message.received' && ctx.work.eventType !== 'message.created') return;
+    const { message } = ctx.work.data as EventData['message.received' | 'message.created'];
+    const contact = await this.ensureContact(ctx, message.contactId);
+    const conversationId = await this.ensureConversation(ctx, message.conversationId, contact);
+    await this.ensureMessage(ctx, conversationId, message, message.direction === 'inbound' ? 'incoming' : 'outgoing');
   }
 
   /** A session-level advisory lock (no transaction stays open across the HTTP calls). */
-  private async withConversationLock(conversationId: string, fn: () => Promise<void>): Promise<void> {
+  private async withConversationLock(key: string, fn: () => Promise<void>): Promise<void> {
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     try {
-      await runner.query(`SELECT pg_advisory_lock(hashtextextended($1, 0))`, [`chatwoot:${conversationId}`]);
+      await runner.query(`SELECT pg_advisory_lock(hashtextextended($1, 0))`, [`chatwoot:${key}`]);
       try {
         await fn();
       } finally {
-        await runner.query(`SELECT pg_advisory_unlock(hashtextextended($1, 0))`, [`chatwoot:${conversationId}`]);
+        await runner.query(`SELECT pg_advisory_unlock(hashtextextended($1, 0))`, [`chatwoot:${key}`]);
       }
     } finally {
       await runner.release();

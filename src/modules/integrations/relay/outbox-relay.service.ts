@@ -23,7 +23,7 @@ const SWEEP_EVERY_MS = 10_000;
 const FAN_OUT = new PreparedStatement(
   'outbox-fan-out',
   `WITH batch AS MATERIALIZED (
-     SELECT seq, id, organization_id, type, created_at FROM outbox_event WHERE dispatched_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED),
+     SELECT seq, id, organization_id, type, conversation_id, created_at FROM outbox_event WHERE dispatched_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED),
    marked AS (UPDATE outbox_event o SET dispatched_at = now() FROM batch b WHERE o.seq = b.seq),
    deliveries AS (
      INSERT INTO webhook_delivery (organization_id, endpoint_id, event_id, event_type, next_attempt_at)
@@ -32,8 +32,8 @@ const FAN_OUT = new PreparedStatement(
       ORDER BY b.seq, e.id
      RETURNING id),
    chatwoot AS (
-     INSERT INTO chatwoot_sync_event (organization_id, integration_id, event_id, event_type)
-     SELECT b.organization_id, c.id, b.id, b.type FROM batch b
+     INSERT INTO chatwoot_sync_event (organization_id, integration_id, event_id, event_type, event_seq, conversation_id)
+     SELECT b.organization_id, c.id, b.id, b.type, b.seq, b.conversation_id FROM batch b
        JOIN chatwoot_integration c ON c.organization_id = b.organization_id AND c.enabled AND b.type = ANY($2::varchar[])
       ORDER BY b.seq
      ON CONFLICT DO NOTHING
