@@ -48,6 +48,12 @@ const OVERDUE = new PreparedStatement(
   `SELECT id FROM webhook_delivery WHERE status = 'pending' AND next_attempt_at < now() - interval '10 seconds' ORDER BY next_attempt_at LIMIT 1000`,
 );
 
+/** Chatwoot sync events still pending a while after their last change: their job may never have been enqueued. */
+const CHATWOOT_OVERDUE = new PreparedStatement(
+  'chatwoot-sync-overdue',
+  `SELECT id FROM chatwoot_sync_event WHERE status = 'pending' AND updated_at < now() - interval '1 minute' ORDER BY created_at LIMIT 1000`,
+);
+
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private timer?: NodeJS.Timeout;
@@ -81,7 +87,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     ]);
     if (row.events > 0 && row.lagSeconds !== null) this.metrics.relayLagSeconds.observe(row.lagSeconds);
     await this.enqueue(row.deliveryIds);
-    await this.jobs.enqueueBulk(row.chatwootIds.map((syncEventId) => ({ name: JobName.SyncChatwoot, data: { syncEventId }, key: syncEventId })));
+    await this.enqueueChatwoot(row.chatwootIds);
     return row.events;
   }
 
@@ -93,6 +99,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         this.lastSweep = Date.now();
         const overdue = await OVERDUE.run<{ id: string }>(this.dataSource.manager, []);
         await this.enqueue(overdue.map((row) => row.id));
+        // Same job id: a job still waiting or retrying is left alone by BullMQ.
+        await this.enqueueChatwoot((await CHATWOOT_OVERDUE.run<{ id: string }>(this.dataSource.manager, [])).map((row) => row.id));
       }
     } catch (error) {
       this.logger.warn({ err: { message: (error as Error).message } }, 'outbox relay failed; retrying');
@@ -106,6 +114,11 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     this.timer = setTimeout(() => {
       this.running = this.tick();
     }, delayMs);
+  }
+
+  private async enqueueChatwoot(syncEventIds: string[]): Promise<void> {
+    if (syncEventIds.length === 0) return;
+    await this.jobs.enqueueBulk(syncEventIds.map((syncEventId) => ({ name: JobName.SyncChatwoot, data: { syncEventId }, key: syncEventId })));
   }
 
   private async enqueue(deliveryIds: string[]): Promise<void> {
