@@ -110,12 +110,17 @@ describe('Chatwoot sync (integrations)', () => {
     // The sync has been refused several times (the first event holds the conversation's later ones back).
     await waitFor(async () => chatwoot.requests.length >= 3, 20_000, 'refused attempts');
     expect(chatwoot.contacts).toHaveLength(0);
+    const during = (await http(app).get('/api/v1/integrations/chatwoot/status').set('Authorization', `Bearer ${tenant.token}`).expect(200)).body;
+    expect(during).toMatchObject({ failed: 0, lastError: expect.stringContaining('503') });
+    expect(during.pending).toBeGreaterThan(0);
     chatwoot.setDown(false);
     const events = await allSynced(tenant, 3);
     expect(chatwoot.messages).toHaveLength(events.length);
     expect([chatwoot.contacts.length, chatwoot.conversations.length]).toEqual([1, 1]);
     expect(chatwoot.messages.filter((m) => m.message_type === 0).map((m) => m.content)).toEqual(texts);
     expect(new Set(chatwoot.messages.map((m) => m.source_id)).size).toBe(chatwoot.messages.length);
+    const after = (await http(app).get('/api/v1/integrations/chatwoot/status').set('Authorization', `Bearer ${tenant.token}`).expect(200)).body;
+    expect(after).toMatchObject({ pending: 0, failed: 0, lastSyncedAt: expect.any(String) });
   });
 
   it('mirrors a message sent through the API as one outgoing message in the contact\'s conversation', async () => {

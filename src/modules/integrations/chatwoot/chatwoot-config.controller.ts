@@ -20,6 +20,13 @@ export class ChatwootConfigController {
     return this.configs.put(p.organizationId, body);
   }
 
+  @Get('status')
+  @MinRole(UserRole.Admin)
+  @ApiOperation({ summary: 'Last successful sync, events pending and failed, the latest error' })
+  status(@CurrentPrincipal() p: Principal) {
+    return this.configs.status(p.organizationId);
+  }
+
   @Get()
   @MinRole(UserRole.Admin)
   get(@CurrentPrincipal() p: Principal) {

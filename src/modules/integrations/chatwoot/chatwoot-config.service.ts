@@ -18,6 +18,13 @@ export interface ChatwootConfigView {
   lastSyncedAt: Date | null;
 }
 
+export interface ChatwootSyncStatus {
+  lastSyncedAt: Date | null;
+  pending: number;
+  failed: number;
+  lastError: string | null;
+}
+
 const toView = (c: ChatwootIntegration): ChatwootConfigView => ({
   id: c.id,
   baseUrl: c.baseUrl,
@@ -52,6 +59,18 @@ export class ChatwootConfigService {
     };
     await this.repo.upsert(values, { conflictPaths: ['organizationId'] });
     return this.get(organizationId);
+  }
+
+  /** Sync health: when it last succeeded, events waiting and failed, and the latest failure's error. */
+  async status(organizationId: string): Promise<ChatwootSyncStatus> {
+    const config = await this.get(organizationId);
+    const [row] = await this.dataSource.query(
+      `SELECT count(*) FILTER (WHERE status = 'pending')::int AS pending, count(*) FILTER (WHERE status = 'failed')::int AS failed,
+              (SELECT error FROM chatwoot_sync_event WHERE integration_id = $1 AND error IS NOT NULL ORDER BY updated_at DESC LIMIT 1) AS "lastError"
+         FROM chatwoot_sync_event WHERE integration_id = $1`,
+      [config.id],
+    );
+    return { lastSyncedAt: config.lastSyncedAt, pending: row.pending, failed: row.failed, lastError: row.lastError };
   }
 
   async get(organizationId: string): Promise<ChatwootConfigView> {
