@@ -83,6 +83,10 @@ describe('Chatwoot sync (integrations)', () => {
     expect(chatwoot.messages[0]).toMatchObject({ content: 'Quiero cotizar un seguro', message_type: 0, private: false, conversation_id: chatwoot.conversations[0].id });
     expect(chatwoot.messages.slice(1).every((m) => m.message_type === 1)).toBe(true);
     expect(new Set(chatwoot.messages.map((m) => m.source_id)).size).toBe(events.length);
+    // The insurance flow's state is a conversation attribute.
+    const [{ flow }] = await app.dataSource.query(`SELECT bot_state -> 'flow' ->> 'current' AS flow FROM conversation WHERE organization_id = $1`, [tenant.organization.id]);
+    expect(flow).toEqual(expect.any(String));
+    expect(chatwoot.conversations[0].custom_attributes).toMatchObject({ flow_state: flow });
     expect(chatwoot.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/contacts'))).toHaveLength(3);
     // One POST per message: the one whose answer was lost is found again by its source_id, not re-created.
     expect(chatwoot.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/messages'))).toHaveLength(events.length);

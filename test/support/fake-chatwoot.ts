@@ -122,6 +122,12 @@ export class FakeChatwoot {
         return [200, { payload: this.conversations.filter((c) => c.contact_id === ids[0]) }];
       case 'POST /conversations':
         return this.createConversation(body);
+      case 'POST /conversations/:id/custom_attributes': {
+        const conversation = this.conversations.find((c) => c.id === ids[0]);
+        if (!conversation) return [404, { error: 'conversation not found' }];
+        conversation.custom_attributes = (body.custom_attributes as Record<string, unknown>) ?? {};
+        return [200, { custom_attributes: conversation.custom_attributes }];
+      }
       case 'GET /conversations/:id/messages':
         return [200, { meta: {}, payload: this.messages.filter((m) => m.conversation_id === ids[0]) }];
       case 'POST /conversations/:id/messages':

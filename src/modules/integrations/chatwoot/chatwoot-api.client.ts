@@ -62,6 +62,11 @@ export class ChatwootApiClient {
     return this.call('POST', '/conversations', body);
   }
 
+  /** Chatwoot replaces the whole set, so every call carries all of Conversa's attributes. */
+  setConversationAttributes(conversationId: number, customAttributes: Record<string, unknown>): Promise<unknown> {
+    return this.call('POST', `/conversations/${conversationId}/custom_attributes`, { custom_attributes: customAttributes });
+  }
+
   listMessages(conversationId: number): Promise<{ payload: ChatwootMessage[] }> {
     return this.call('GET', `/conversations/${conversationId}/messages`);
   }

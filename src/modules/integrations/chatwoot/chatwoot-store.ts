@@ -73,3 +73,10 @@ export async function loadContact(db: DataSource, organizationId: string, contac
   const [row] = await db.query(`SELECT phone_e164 AS "phoneE164", COALESCE(name, profile_name) AS name FROM contact WHERE organization_id = $1 AND id = $2`, [organizationId, contactId]);
   return row ?? null;
 }
+
+/** The bot's flow state (`bot_state.flow`: current state and computed values such as the quote), or null. */
+export async function loadFlowState(db: DataSource, organizationId: string, conversationId: string): Promise<{ current: string; vars: Record<string, unknown> } | null> {
+  const [row] = await db.query(`SELECT bot_state -> 'flow' AS flow FROM conversation WHERE organization_id = $1 AND id = $2`, [organizationId, conversationId]);
+  const flow = row?.flow as { current?: string; vars?: Record<string, unknown> } | null | undefined;
+  return flow?.current ? { current: flow.current, vars: flow.vars ?? {} } : null;
+}

@@ -10,7 +10,7 @@ import type { EventData, MessagePublic } from '../../../domain/events/event-cata
 import type { JobName } from '../../../queues/job-names';
 import type { JobPayload } from '../../../queues/job-payloads';
 import { ChatwootApiClient, ChatwootCallError } from './chatwoot-api.client';
-import { findLink, type Link, loadContact, loadSyncWork, markSyncWork, pendingBefore, saveLink, type SyncWork } from './chatwoot-store';
+import { findLink, type Link, loadContact, loadFlowState, loadSyncWork, markSyncWork, pendingBefore, saveLink, type SyncWork } from './chatwoot-store';
 
 interface SyncContext {
   work: SyncWork;
@@ -69,6 +69,14 @@ export class ChatwootSyncService {
     const contact = await this.ensureContact(ctx, message.contactId);
     const conversationId = await this.ensureConversation(ctx, message.conversationId, contact);
     await this.ensureMessage(ctx, conversationId, message, message.direction === 'inbound' ? 'incoming' : 'outgoing');
+    await this.mirrorFlowState(ctx, message.conversationId, conversationId);
+  }
+
+  /** The flow's current state (e.g. COTIZACION) and its computed values as conversation attributes; idempotent. */
+  private async mirrorFlowState(ctx: SyncContext, conversationId: string, remoteConversationId: number): Promise<void> {
+    const flow = await loadFlowState(this.dataSource, ctx.work.organizationId, conversationId);
+    if (!flow) return;
+    await ctx.api.setConversationAttributes(remoteConversationId, { conversa_conversation_id: conversationId, ...flow.vars, flow_state: flow.current });
   }
 
   /** A session-level advisory lock (no transaction stays open across the HTTP calls). */
