@@ -18,6 +18,7 @@ export enum JobName {
   ApplyRetention = 'lifecycle.apply-retention',
   RollupAnalytics = 'lifecycle.rollup-analytics',
   DeliverWebhook = 'integrations.deliver-webhook',
+  SyncChatwoot = 'integrations.sync-chatwoot',
 }
 
 export const JOB_QUEUE: Record<JobName, QueueName> = {
@@ -37,4 +38,5 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.ApplyRetention]: QueueName.Maintenance,
   [JobName.RollupAnalytics]: QueueName.Maintenance,
   [JobName.DeliverWebhook]: QueueName.Integrations,
+  [JobName.SyncChatwoot]: QueueName.Integrations,
 };

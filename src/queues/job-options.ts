@@ -25,6 +25,8 @@ export const JOB_OPTIONS: Record<JobName, JobsOptions> = {
   [JobName.RollupAnalytics]: { attempts: 1 },
   // The handler keeps its own retry schedule (WEBHOOK_RETRY_SCHEDULE_MS) by delaying the job; these attempts cover crashes.
   [JobName.DeliverWebhook]: { attempts: 5, backoff: { type: 'exponential', delay: 1000 } },
+  // Chatwoot down for a while: about 17 minutes of retries before the event is left failed.
+  [JobName.SyncChatwoot]: { attempts: 10, backoff: { type: 'exponential', delay: 1000 } },
 };
 
 export function optionsFor(name: JobName, overrides: JobsOptions = {}): JobsOptions {

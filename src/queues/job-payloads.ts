@@ -18,6 +18,7 @@ export interface JobPayloads {
   [JobName.ApplyRetention]: Record<string, never>;
   [JobName.RollupAnalytics]: Record<string, never>;
   [JobName.DeliverWebhook]: { deliveryId: string };
+  [JobName.SyncChatwoot]: { syncEventId: string };
 }
 
 export type JobPayload<N extends JobName> = JobPayloads[N];

@@ -124,6 +124,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   [IntegrationsErrorCode.UnknownEventType]: 400,
   [IntegrationsErrorCode.InvalidSecret]: 400,
   [IntegrationsErrorCode.InvalidTimeRange]: 400,
+  [IntegrationsErrorCode.ChatwootNotConfigured]: 404,
 };
 
 export function httpStatusOf(code: ErrorCode): number {

@@ -6,6 +6,7 @@ import { AnalyticsDailyDuration } from './analytics-daily-duration.entity';
 import { AnalyticsMilestone } from './analytics-milestone.entity';
 import { ApiKey } from './api-key.entity';
 import { Campaign } from './campaign.entity';
+import { ChatwootIntegration, ChatwootLink, ChatwootSyncEvent } from './chatwoot.entity';
 import { CampaignRecipient } from './campaign-recipient.entity';
 import { Contact } from './contact.entity';
 import { ContactNote } from './contact-note.entity';
@@ -53,4 +54,7 @@ export const ENTITIES = [
   OutboxEvent,
   WebhookEndpoint,
   WebhookDelivery,
+  ChatwootIntegration,
+  ChatwootLink,
+  ChatwootSyncEvent,
 ];

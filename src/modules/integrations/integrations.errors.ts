@@ -5,4 +5,5 @@ export enum IntegrationsErrorCode {
   UnknownEventType = 'WEBHOOK_EVENT_TYPE_UNKNOWN',
   InvalidSecret = 'WEBHOOK_SECRET_INVALID',
   InvalidTimeRange = 'WEBHOOK_TIME_RANGE_INVALID',
+  ChatwootNotConfigured = 'CHATWOOT_NOT_CONFIGURED',
 }

@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
+import { ChatwootConfigController } from './chatwoot/chatwoot-config.controller';
+import { ChatwootConfigService } from './chatwoot/chatwoot-config.service';
 import { WebhookDeliveriesService } from './endpoints/webhook-deliveries.service';
 import { WebhookEndpointsController } from './endpoints/webhook-endpoints.controller';
 import { WebhookEndpointsService } from './endpoints/webhook-endpoints.service';
 
 /** The api role's side: endpoints, their delivery log, test/replay/redeliver. */
-@Module({ controllers: [WebhookEndpointsController], providers: [WebhookEndpointsService, WebhookDeliveriesService] })
+@Module({ controllers: [WebhookEndpointsController, ChatwootConfigController], providers: [WebhookEndpointsService, WebhookDeliveriesService, ChatwootConfigService] })
 export class IntegrationsModule {}

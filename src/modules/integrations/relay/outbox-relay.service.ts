@@ -10,6 +10,7 @@ import { JobProducer } from '../../../queues/job-producer.service';
 import { QueueName } from '../../../queues/queue-names';
 import { STREAMED_OUTBOX_TYPES, realtimeEventOfOutbox } from '../../realtime/realtime.events';
 import { RealtimePublisher } from '../../realtime/realtime.publisher';
+import { CHATWOOT_EVENT_TYPES } from '../chatwoot/chatwoot-sync.types';
 import { IntegrationsMetrics } from '../integrations-metrics.service';
 
 const BATCH = 500;
@@ -19,20 +20,28 @@ const SWEEP_EVERY_MS = 10_000;
  * Fans committed events out to the endpoints subscribed to them, in one statement: takes undispatched events
  * (SKIP LOCKED, so several workers share the work), creates their deliveries and marks them dispatched. Jobs are
  * enqueued after the commit; a delivery whose job never made it (Redis down, a crash in between) is re-enqueued
- * by the sweep below, with the same job id.
+ * by the sweep below, with the same job id. Events Chatwoot mirrors become chatwoot_sync_event rows in the same statement.
  */
 const FAN_OUT = new PreparedStatement(
   'outbox-fan-out',
   `WITH batch AS MATERIALIZED (
-     SELECT seq, id, organization_id, type, data, created_at FROM outbox_event WHERE dispatched_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED),
+     SELECT seq, id, organization_id, type, conversation_id, data, created_at FROM outbox_event WHERE dispatched_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED),
    marked AS (UPDATE outbox_event o SET dispatched_at = now() FROM batch b WHERE o.seq = b.seq),
    deliveries AS (
      INSERT INTO webhook_delivery (organization_id, endpoint_id, event_id, event_type, next_attempt_at)
      SELECT b.organization_id, e.id, b.id, b.type, now() FROM batch b
        JOIN webhook_endpoint e ON e.organization_id = b.organization_id AND e.enabled AND (b.type = ANY(e.events) OR '*' = ANY(e.events))
       ORDER BY b.seq, e.id
+     RETURNING id),
+   chatwoot AS (
+     INSERT INTO chatwoot_sync_event (organization_id, integration_id, event_id, event_type, event_seq, conversation_id)
+     SELECT b.organization_id, c.id, b.id, b.type, b.seq, b.conversation_id FROM batch b
+       JOIN chatwoot_integration c ON c.organization_id = b.organization_id AND c.enabled AND b.type = ANY($3::varchar[])
+      ORDER BY b.seq
+     ON CONFLICT DO NOTHING
      RETURNING id)
    SELECT (SELECT count(*)::int FROM batch) AS events, (SELECT COALESCE(array_agg(id), '{}') FROM deliveries) AS "deliveryIds",
+          (SELECT COALESCE(array_agg(id), '{}') FROM chatwoot) AS "chatwootIds",
           (SELECT EXTRACT(EPOCH FROM now() - min(created_at))::float8 FROM batch) AS "lagSeconds",
           (SELECT COALESCE(json_agg(json_build_object('seq', seq::text, 'organizationId', organization_id, 'type', type, 'data', data) ORDER BY seq), '[]')
              FROM batch WHERE type = ANY($2::varchar[])) AS streamed`,
@@ -48,6 +57,12 @@ interface StreamedEvent {
 const OVERDUE = new PreparedStatement(
   'webhook-deliveries-overdue',
   `SELECT id FROM webhook_delivery WHERE status = 'pending' AND next_attempt_at < now() - interval '10 seconds' ORDER BY next_attempt_at LIMIT 1000`,
+);
+
+/** Chatwoot sync events still pending a while after their last change: their job may never have been enqueued. */
+const CHATWOOT_OVERDUE = new PreparedStatement(
+  'chatwoot-sync-overdue',
+  `SELECT id FROM chatwoot_sync_event WHERE status = 'pending' AND updated_at < now() - interval '1 minute' ORDER BY created_at LIMIT 1000`,
 );
 
 @Injectable()
@@ -78,12 +93,14 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
 
   /** Fans out one batch; answers how many events it took (tests and the benchmark call it directly too). */
   async fanOutOnce(): Promise<number> {
-    const [row] = await FAN_OUT.run<{ events: number; deliveryIds: string[]; lagSeconds: number | null; streamed: StreamedEvent[] }>(this.dataSource.manager, [
+    const [row] = await FAN_OUT.run<{ events: number; deliveryIds: string[]; chatwootIds: string[]; lagSeconds: number | null; streamed: StreamedEvent[] }>(this.dataSource.manager, [
       BATCH,
       STREAMED_OUTBOX_TYPES,
+      CHATWOOT_EVENT_TYPES,
     ]);
     if (row.events > 0 && row.lagSeconds !== null) this.metrics.relayLagSeconds.observe(row.lagSeconds);
     await this.enqueue(row.deliveryIds);
+    await this.enqueueChatwoot(row.chatwootIds);
     // Dashboards (SSE) hear of committed changes from here, each with its outbox sequence as the SSE id.
     await Promise.all(
       row.streamed.map((e) => {
@@ -102,6 +119,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         this.lastSweep = Date.now();
         const overdue = await OVERDUE.run<{ id: string }>(this.dataSource.manager, []);
         await this.enqueue(overdue.map((row) => row.id));
+        // Same job id: a job still waiting or retrying is left alone by BullMQ.
+        await this.enqueueChatwoot((await CHATWOOT_OVERDUE.run<{ id: string }>(this.dataSource.manager, [])).map((row) => row.id));
       }
     } catch (error) {
       this.logger.warn({ err: { message: (error as Error).message } }, 'outbox relay failed; retrying');
@@ -115,6 +134,11 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     this.timer = setTimeout(() => {
       this.running = this.tick();
     }, delayMs);
+  }
+
+  private async enqueueChatwoot(syncEventIds: string[]): Promise<void> {
+    if (syncEventIds.length === 0) return;
+    await this.jobs.enqueueBulk(syncEventIds.map((syncEventId) => ({ name: JobName.SyncChatwoot, data: { syncEventId }, key: syncEventId })));
   }
 
   private async enqueue(deliveryIds: string[]): Promise<void> {

@@ -1,0 +1,103 @@
+import { UnrecoverableError } from 'bullmq';
+
+const TIMEOUT_MS = 10_000;
+
+export interface ChatwootTarget {
+  baseUrl: string;
+  accountId: number;
+  apiAccessToken: string;
+}
+
+export interface ChatwootContact {
+  id: number;
+  contact_inboxes?: Array<{ source_id: string; inbox: { id: number } }>;
+}
+
+export interface ChatwootConversation {
+  id: number;
+  inbox_id: number;
+  custom_attributes?: Record<string, unknown>;
+}
+
+export interface ChatwootMessage {
+  id: number;
+  source_id?: string | null;
+}
+
+/** A failed call: 429, 5xx and network errors are worth retrying; other 4xx are not. */
+export class ChatwootCallError extends Error {
+  constructor(
+    readonly status: number | null,
+    message: string,
+  ) {
+    super(message);
+  }
+
+  get retryable(): boolean {
+    return this.status === null || this.status === 429 || this.status >= 500;
+  }
+}
+
+/** Chatwoot's public Application API (`/api/v1/accounts/:account_id/…`, header `api_access_token`). */
+export class ChatwootApiClient {
+  constructor(private readonly target: ChatwootTarget) {}
+
+  searchContacts(q: string): Promise<{ payload: ChatwootContact[] }> {
+    return this.call('GET', `/contacts/search?q=${encodeURIComponent(q)}`);
+  }
+
+  createContact(body: { inbox_id: number; name: string; phone_number: string; identifier: string }) {
+    return this.call<{ payload: { contact: ChatwootContact; contact_inbox: { source_id: string } } }>('POST', '/contacts', body);
+  }
+
+  createContactInbox(contactId: number, body: { inbox_id: number; source_id?: string }): Promise<{ source_id: string }> {
+    return this.call('POST', `/contacts/${contactId}/contact_inboxes`, body);
+  }
+
+  contactConversations(contactId: number): Promise<{ payload: ChatwootConversation[] }> {
+    return this.call('GET', `/contacts/${contactId}/conversations`);
+  }
+
+  createConversation(body: { source_id: string; inbox_id: number; contact_id: number; custom_attributes: Record<string, unknown> }): Promise<ChatwootConversation> {
+    return this.call('POST', '/conversations', body);
+  }
+
+  /** Chatwoot replaces the whole set, so every call carries all of Conversa's attributes. */
+  setConversationAttributes(conversationId: number, customAttributes: Record<string, unknown>): Promise<unknown> {
+    return this.call('POST', `/conversations/${conversationId}/custom_attributes`, { custom_attributes: customAttributes });
+  }
+
+  listMessages(conversationId: number): Promise<{ payload: ChatwootMessage[] }> {
+    return this.call('GET', `/conversations/${conversationId}/messages`);
+  }
+
+  createMessage(conversationId: number, body: { content: string; message_type: 'incoming' | 'outgoing'; private: boolean; source_id: string }): Promise<ChatwootMessage> {
+    return this.call('POST', `/conversations/${conversationId}/messages`, body);
+  }
+
+  /** Throws ChatwootCallError for a non-retryable answer as BullMQ's UnrecoverableError, so the job stops retrying. */
+  static asJobError(error: unknown): Error {
+    if (error instanceof ChatwootCallError && !error.retryable) return new UnrecoverableError(error.message);
+    return error as Error;
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const url = `${this.target.baseUrl.replace(/\/+$/, '')}/api/v1/accounts/${this.target.accountId}${path}`;
+    let res: Response;
+    try {
+      res = await fetch(url, {
+        method,
+        headers: { api_access_token: this.target.apiAccessToken, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      });
+    } catch (error) {
+      throw new ChatwootCallError(null, `Chatwoot ${method} ${path.split('?')[0]} failed: ${(error as Error).name}`);
+    }
+    if (!res.ok) {
+      await res.body?.cancel();
+      throw new ChatwootCallError(res.status, `Chatwoot ${method} ${path.split('?')[0]} answered ${res.status}`);
+    }
+    return (await res.json()) as T;
+  }
+}

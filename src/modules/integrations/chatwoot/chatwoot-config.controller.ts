@@ -1,0 +1,35 @@
+import { Body, Controller, Get, Put } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { UserRole } from '../../../database/entities/enums';
+import { CurrentPrincipal, MinRole, type Principal } from '../../auth/principal';
+import { ChatwootConfigService } from './chatwoot-config.service';
+import { PutChatwootConfigDto } from './dto/chatwoot-config.dto';
+
+/** The organisation's Chatwoot connection: owners and admins only. */
+@ApiTags('integrations')
+@ApiBearerAuth()
+@ApiSecurity('api-key')
+@Controller('api/v1/integrations/chatwoot')
+export class ChatwootConfigController {
+  constructor(private readonly configs: ChatwootConfigService) {}
+
+  @Put()
+  @MinRole(UserRole.Admin)
+  @ApiOperation({ summary: 'Create or replace the configuration; the access token is write-only' })
+  put(@CurrentPrincipal() p: Principal, @Body() body: PutChatwootConfigDto) {
+    return this.configs.put(p.organizationId, body);
+  }
+
+  @Get('status')
+  @MinRole(UserRole.Admin)
+  @ApiOperation({ summary: 'Last successful sync, events pending and failed, the latest error' })
+  status(@CurrentPrincipal() p: Principal) {
+    return this.configs.status(p.organizationId);
+  }
+
+  @Get()
+  @MinRole(UserRole.Admin)
+  get(@CurrentPrincipal() p: Principal) {
+    return this.configs.get(p.organizationId);
+  }
+}

@@ -1,0 +1,82 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import type { EventData, EventType } from '../../../domain/events/event-catalogue';
+
+export type LinkKind = 'contact' | 'conversation' | 'message';
+
+export interface Link {
+  remoteId: number;
+  sourceId: string | null;
+}
+
+export interface SyncWork {
+  id: string;
+  organizationId: string;
+  integrationId: string;
+  status: string;
+  attempts: number;
+  eventType: EventType;
+  eventSeq: string;
+  conversationId: string | null;
+  data: EventData[EventType];
+  baseUrl: string;
+  accountId: number;
+  inboxId: number;
+  apiAccessTokenEncrypted: string;
+}
+
+export async function loadSyncWork(db: DataSource, id: string): Promise<SyncWork | null> {
+  const [row] = await db.query(
+    `SELECT s.id, s.organization_id AS "organizationId", s.integration_id AS "integrationId", s.status, s.attempts, s.event_type AS "eventType", s.event_seq AS "eventSeq", s.conversation_id AS "conversationId", o.data,
+            c.base_url AS "baseUrl", c.account_id AS "accountId", c.inbox_id AS "inboxId", c.api_access_token_encrypted AS "apiAccessTokenEncrypted"
+       FROM chatwoot_sync_event s JOIN outbox_event o ON o.id = s.event_id JOIN chatwoot_integration c ON c.id = s.integration_id
+      WHERE s.id = $1`,
+    [id],
+  );
+  return (row as SyncWork | undefined) ?? null;
+}
+
+/** The conversation's pending events up to and including `work`, oldest first. */
+export async function pendingBefore(db: DataSource, work: SyncWork): Promise<string[]> {
+  if (!work.conversationId) return [work.id];
+  const rows = await db.query(
+    `SELECT id FROM chatwoot_sync_event WHERE integration_id = $1 AND conversation_id = $2 AND status = 'pending' AND event_seq <= $3 ORDER BY event_seq`,
+    [work.integrationId, work.conversationId, work.eventSeq],
+  );
+  return rows.map((r: { id: string }) => r.id);
+}
+
+export async function markSyncWork(db: DataSource, id: string, status: 'pending' | 'synced' | 'failed', error: string | null): Promise<void> {
+  await db.query(`UPDATE chatwoot_sync_event SET status = $2, attempts = attempts + 1, error = $3, updated_at = now() WHERE id = $1`, [id, status, error?.slice(0, 500) ?? null]);
+  if (status === 'synced') await db.query(`UPDATE chatwoot_integration c SET last_synced_at = now() FROM chatwoot_sync_event s WHERE s.id = $1 AND c.id = s.integration_id`, [id]);
+}
+
+export async function findLink(db: DataSource | EntityManager, integrationId: string, kind: LinkKind, localId: string): Promise<Link | null> {
+  const [row] = await db.query(`SELECT remote_id AS "remoteId", source_id AS "sourceId" FROM chatwoot_link WHERE integration_id = $1 AND kind = $2 AND local_id = $3`, [
+    integrationId,
+    kind,
+    localId,
+  ]);
+  return row ? { remoteId: Number(row.remoteId), sourceId: row.sourceId } : null;
+}
+
+export async function saveLink(db: DataSource | EntityManager, integrationId: string, kind: LinkKind, localId: string, link: Link): Promise<void> {
+  await db.query(`INSERT INTO chatwoot_link (integration_id, kind, local_id, remote_id, source_id) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`, [
+    integrationId,
+    kind,
+    localId,
+    link.remoteId,
+    link.sourceId,
+  ]);
+}
+
+export async function loadContact(db: DataSource, organizationId: string, contactId: string): Promise<{ phoneE164: string | null; name: string | null } | null> {
+  const [row] = await db.query(`SELECT phone_e164 AS "phoneE164", COALESCE(name, profile_name) AS name FROM contact WHERE organization_id = $1 AND id = $2`, [organizationId, contactId]);
+  return row ?? null;
+}
+
+/** The bot's flow state (`bot_state.flow`: current state and computed values such as the quote), or null. */
+export async function loadFlowState(db: DataSource, organizationId: string, conversationId: string): Promise<{ current: string; vars: Record<string, unknown> } | null> {
+  const [row] = await db.query(`SELECT bot_state -> 'flow' AS flow FROM conversation WHERE organization_id = $1 AND id = $2`, [organizationId, conversationId]);
+  const flow = row?.flow as { current?: string; vars?: Record<string, unknown> } | null | undefined;
+  return flow?.current ? { current: flow.current, vars: flow.vars ?? {} } : null;
+}
