@@ -5,8 +5,12 @@ import { UserRole } from '../../database/entities/enums';
 import { AuthErrors } from './auth-failures';
 import { AuthService } from './auth.service';
 import { IS_PUBLIC, type Principal, REQUIRED_ROLES, ROLE_RANK, SAFE_METHODS } from './principal';
+import { CSRF_HEADER, sessionToken } from './session-cookie';
 
-/** Global guard: every route needs a JWT or an API key unless marked @Public(); @MinRole limits by role (required off GET). */
+/**
+ * Global guard: every route needs an API key, a bearer JWT or the browser's session cookie unless marked @Public();
+ * @MinRole limits by role (required off GET).
+ */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
@@ -32,6 +36,9 @@ export class AuthGuard implements CanActivate {
     if (typeof apiKey === 'string' && apiKey) return this.auth.authenticateApiKey(apiKey);
     const header = request.headers.authorization;
     if (header?.startsWith('Bearer ')) return this.auth.authenticateJwt(header.slice(7).trim());
-    throw AuthErrors.unauthorized();
+    const session = sessionToken(request);
+    if (!session) throw AuthErrors.unauthorized();
+    if (!SAFE_METHODS.has(request.method) && !request.headers[CSRF_HEADER]) throw AuthErrors.csrfHeaderMissing();
+    return this.auth.authenticateJwt(session);
   }
 }
