@@ -11,6 +11,7 @@ import { createValidationPipe } from '../common/http/validation.pipe';
 import { PinoNestLogger } from '../common/logging/logger';
 import type { AppConfig } from '../config/app-config';
 import { MetricsService } from '../modules/metrics/metrics.service';
+import { registerWebApp } from '../modules/web/web-app';
 import { AppModule } from './app.module';
 
 /** Builds (without listening) the Nest application for the configured roles. */
@@ -32,6 +33,7 @@ export async function createApplication(config: AppConfig, logger: Logger): Prom
   });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { logger: nestLogger, rawBody: true, bufferLogs: false });
   configureHttp(app, config);
+  await registerWebApp(app, logger.child({ component: 'web' }));
   await app.init();
   return app;
 }
