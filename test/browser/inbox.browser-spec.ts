@@ -3,9 +3,9 @@ import { Conversation } from '../../src/database/entities/conversation.entity';
 import { Message } from '../../src/database/entities/message.entity';
 import { GraphSimulator } from '../../src/modules/whatsapp/sandbox/graph-simulator';
 import { webDistDir } from '../../src/modules/web/web-app';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { launchBrowser, screenshot, seriousA11yViolations, type Browser } from '../support/browser';
+import { launchBrowser, SCREENSHOT_DIR, screenshot, seriousA11yViolations, type Browser } from '../support/browser';
 import { http, loginOwner } from '../support/http';
 import { createTestApp, waitFor, type TestApp } from '../support/test-app';
 
@@ -137,6 +137,49 @@ describe('Inbox web app (/app)', () => {
     await screenshot(page, '08-phone-inbox');
     await expectAccessible();
   });
+
+  it('keeps the list light with 10,000 conversations (virtualised) and opens one quickly', async () => {
+    await seedConversations(10_000);
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.reload();
+    await row('Cliente 00001').waitFor();
+    const scroller = page.locator('.conversation-scroller');
+    const loaded = async () => Math.round(Number.parseFloat((await page.locator('.conversation-list').getAttribute('style'))!.replace(/[^\d.]/g, '')) / 76);
+    // Scroll to the end until at least 1,000 conversations are loaded (50 per page, fetched as the end nears).
+    await waitFor(async () => {
+      await scroller.evaluate((element) => element.scrollTo(0, element.scrollHeight));
+      return (await loaded()) >= 1000;
+    }, 40_000, '1,000 conversations loaded');
+    const inDom = await page.getByTestId('conversation-row').count();
+    expect(inDom).toBeLessThan(60);
+    await scroller.evaluate((element) => element.scrollTo(0, 0));
+    await row('Cliente 00001').waitFor();
+    const opened = Date.now();
+    await row('Cliente 00001').click();
+    await page.getByTestId('message').first().waitFor();
+    const openMs = Date.now() - opened;
+    writeFileSync(join(SCREENSHOT_DIR, 'figures.json'), JSON.stringify({ loadedConversations: await loaded(), rowsInDom: inDom, openConversationMs: openMs }, null, 2));
+    expect(openMs).toBeLessThan(2000);
+  });
+
+  async function seedConversations(count: number): Promise<void> {
+    const [{ organization_id: org, id: account }] = await app.dataSource.query(`SELECT organization_id, id FROM whatsapp_account LIMIT 1`);
+    await app.dataSource.query(
+      `WITH c AS (
+         INSERT INTO contact (organization_id, phone_e164, wa_id, name, created_at)
+         SELECT $1, '+5698' || lpad(g::text, 7, '0'), '5698' || lpad(g::text, 7, '0'), 'Cliente ' || lpad(g::text, 5, '0'), now() - make_interval(days => 2)
+         FROM generate_series(1, $3::int) g RETURNING id, name)
+       INSERT INTO conversation (organization_id, whatsapp_account_id, contact_id, status, unread_count, last_message_at, last_message_preview)
+       SELECT $1, $2, c.id, 'open', 0, now() - make_interval(days => 1, secs => substring(c.name from 9)::int), 'Hola, consulta ' || c.name FROM c`,
+      [org, account, count],
+    );
+    const [conversation] = await app.dataSource.query(`SELECT c.* FROM conversation c JOIN contact k ON k.id = c.contact_id WHERE k.name = 'Cliente 00001'`);
+    await app.dataSource.query(
+      `INSERT INTO message (organization_id, whatsapp_account_id, conversation_id, contact_id, direction, type, status, content, text, occurred_at)
+       VALUES ($1, $2, $3, $4, 'inbound', 'text', 'received', '{"body":"Hola"}', 'Hola', now() - interval '1 day')`,
+      [org, account, conversation.id, conversation.contact_id],
+    );
+  }
 
   async function currentConversationId(): Promise<string> {
     const rows = await app.dataSource.query(`SELECT c.id FROM conversation c JOIN contact k ON k.id = c.contact_id WHERE k.phone_e164 = '+56995556666'`);
