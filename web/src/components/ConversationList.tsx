@@ -11,7 +11,8 @@ const ROW_HEIGHT = 76;
 export function ConversationList(props: { items: Conversation[]; selectedId: string | null; onSelect: (id: string) => void; onEndReached: () => void }) {
   const { t } = useI18n();
   const scroller = useRef<HTMLDivElement>(null);
-  const virtual = useVirtualizer({ count: props.items.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 8 });
+  // initialRect: a first paint before the scroller is measured (and jsdom, which measures nothing).
+  const virtual = useVirtualizer({ count: props.items.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 8, initialRect: { width: 360, height: 800 } });
   const rows = virtual.getVirtualItems();
   const last = rows.at(-1)?.index ?? 0;
   const { items, onEndReached } = props;
