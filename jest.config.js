@@ -26,6 +26,8 @@ const common = {
   transform: jsTransform,
   transformIgnorePatterns: [`/node_modules/(?!(${ESM_PACKAGES.join('|')})/)`],
   testEnvironment: 'node',
+  // web/ has its own dependencies and tests (vitest).
+  modulePathIgnorePatterns: ['<rootDir>/web/'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
 };
 
@@ -45,6 +47,14 @@ module.exports = {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      setupFiles: ['<rootDir>/test/support/env.ts'],
+      testTimeout: 60000,
+    },
+    {
+      ...common,
+      displayName: 'browser',
+      testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       setupFiles: ['<rootDir>/test/support/env.ts'],
       testTimeout: 60000,

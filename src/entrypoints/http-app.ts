@@ -16,6 +16,7 @@ import { RequestAuthenticator } from '../modules/auth/request-authenticator';
 import { registerQueueDashboard } from '../modules/maintenance/queue-dashboard';
 import { MetricsService } from '../modules/metrics/metrics.service';
 import { JobProducer } from '../queues/job-producer.service';
+import { registerWebApp } from '../modules/web/web-app';
 import { AppModule } from './app.module';
 
 /** Builds (without listening) the Nest application for the configured roles. */
@@ -37,6 +38,7 @@ export async function createApplication(config: AppConfig, logger: Logger): Prom
   });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { logger: nestLogger, rawBody: true, bufferLogs: false });
   await configureHttp(app, config);
+  await registerWebApp(app, logger.child({ component: 'web' }));
   await app.init();
   return app;
 }

@@ -6,6 +6,8 @@ import { createTestApp, type TestApp } from '../support/test-app';
 /** Mutating routes in the OpenAPI document that need no principal, each with its reason. */
 const PUBLIC_BY_DESIGN: Record<string, string> = {
   'POST /api/v1/auth/login': 'how a caller gets a token in the first place',
+  'POST /api/v1/auth/session': 'how a browser gets its session cookie in the first place',
+  'DELETE /api/v1/auth/session': 'browser logout: only expires the caller\'s own cookie, touches no data',
 };
 
 /**
@@ -112,6 +114,9 @@ describe('Route roles (from the OpenAPI document)', () => {
     }
     expect(answers).toEqual({
       'POST /api/v1/auth/login': 'VALIDATION_FAILED',
+      'POST /api/v1/auth/session': 'VALIDATION_FAILED',
+      // 204 with no body: nothing to refuse.
+      'DELETE /api/v1/auth/session': undefined,
       ...Object.fromEntries(Object.entries(UNDOCUMENTED_PUBLIC).map(([route, { refusal }]) => [route, refusal])),
     });
   });

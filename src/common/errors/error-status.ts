@@ -40,6 +40,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   [AuthErrorCode.UserNotFound]: 404,
   [AuthErrorCode.ApiKeyNotFound]: 404,
   [AuthErrorCode.OrganizationNotFound]: 404,
+  [AuthErrorCode.CsrfHeaderMissing]: 403,
 
   [CommunicationsErrorCode.ContactNotFound]: 404,
   [CommunicationsErrorCode.ContactConflict]: 409,

@@ -6,5 +6,6 @@ export const AuthErrors = {
   invalidCredentials: () => new DomainError(AuthErrorCode.InvalidCredentials, 'Email or password is incorrect'),
   forbidden: (message = 'Your role does not allow this action') => new DomainError(AuthErrorCode.Forbidden, message),
   roleNotDeclared: () => new DomainError(AuthErrorCode.RoleNotDeclared, 'This route declares no minimum role, so it is refused to every role'),
+  csrfHeaderMissing: () => new DomainError(AuthErrorCode.CsrfHeaderMissing, 'Requests authenticated by the session cookie must send the X-Conversa-CSRF header'),
   emailTaken: () => new DomainError(AuthErrorCode.EmailConflict, 'A user with this email already exists'),
 };

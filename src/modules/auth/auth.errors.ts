@@ -7,4 +7,5 @@ export enum AuthErrorCode {
   UserNotFound = 'USER_NOT_FOUND',
   ApiKeyNotFound = 'API_KEY_NOT_FOUND',
   OrganizationNotFound = 'ORGANIZATION_NOT_FOUND',
+  CsrfHeaderMissing = 'CSRF_HEADER_MISSING',
 }

@@ -7,7 +7,10 @@ import { ACCEPTS_TICKET, IS_PUBLIC, type Principal, REQUIRED_ROLES, ROLE_RANK, S
 import { RequestAuthenticator } from './request-authenticator';
 import { StreamTickets } from './stream-tickets.service';
 
-/** Global guard: every route needs a JWT or an API key unless marked @Public(); @MinRole limits by role (required off GET). */
+/**
+ * Global guard: every route needs an API key, a bearer JWT or the browser's session cookie unless marked @Public();
+ * @MinRole limits by role (required off GET).
+ */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
@@ -29,7 +32,7 @@ export class AuthGuard implements CanActivate {
     return true;
   }
 
-  /** Headers first (API key, bearer token); a route that accepts a stream ticket also takes `?ticket=` (single use). */
+  /** Headers first (API key, bearer token, session cookie); a route that accepts a stream ticket also takes `?ticket=` (single use). */
   private async authenticate(request: FastifyRequest, acceptsTicket: boolean): Promise<Principal> {
     const ticket = (request.query as Record<string, unknown> | undefined)?.ticket;
     const hasCredentials = Boolean(request.headers['x-api-key'] || request.headers.authorization);
@@ -38,6 +41,6 @@ export class AuthGuard implements CanActivate {
       if (principal) return principal;
       throw AuthErrors.unauthorized();
     }
-    return this.authenticator.authenticate(request.headers);
+    return this.authenticator.authenticate(request.headers, request.method);
   }
 }

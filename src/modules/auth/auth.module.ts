@@ -21,6 +21,8 @@ import { RedisThrottlerStorage } from './redis-throttler.storage';
 import { UsersController } from './users.controller';
 import { UsersService } from './users.service';
 
+const LOGIN_HANDLERS: ReadonlySet<unknown> = new Set([AuthController.prototype.login, AuthController.prototype.openSession]);
+
 @Module({
   imports: [
     TypeOrmModule.forFeature([User, ApiKey, Organization]),
@@ -41,8 +43,8 @@ import { UsersService } from './users.service';
             ttl: 60_000,
             limit: config.LOGIN_RATE_LIMIT_PER_MINUTE,
             blockDuration: 60_000,
-            // Only the login route counts against this budget.
-            skipIf: (context) => context.getHandler() !== AuthController.prototype.login,
+            // Only the login routes (token and browser session) count against this budget.
+            skipIf: (context) => !LOGIN_HANDLERS.has(context.getHandler()),
           },
         ],
         storage: new RedisThrottlerStorage(redis, `${config.QUEUE_PREFIX}:throttle:`),

@@ -36,7 +36,7 @@ export function registerQueueDashboard(fastify: FastifyInstance, jobs: JobProduc
       // The UI's bundled scripts and styles are bull-board's public assets; the page and its API are not.
       if (path.startsWith('/static/')) return;
       try {
-        checkDashboardAccess(await authenticator.authenticate(request.headers), request.method, path);
+        checkDashboardAccess(await authenticator.authenticate(request.headers, request.method), request.method, path);
       } catch (error) {
         const body = toErrorBody(error);
         return reply.status(body.statusCode).send(body);

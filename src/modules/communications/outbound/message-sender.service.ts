@@ -14,6 +14,7 @@ import { AccountRateLimiter, type Admission } from './account-rate-limiter.servi
 import { outboundFromRow } from './outbound-content.restore';
 import { OutboundMetrics } from './outbound-metrics.service';
 import { PRIORITY_BULK } from './outbound-queue.service';
+import { RealtimePublisher } from '../../realtime/realtime.publisher';
 import { failureFields, MAX_ATTEMPTS, retryDelayMs, SendOutcomeStore, type SendRow, UNKNOWN_OUTCOME } from './send-outcome.store';
 
 const HANDLE_TTL_MS = 5000;
@@ -56,6 +57,7 @@ export class MessageSender implements OnModuleDestroy {
     private readonly metrics: OutboundMetrics,
     private readonly config: AppConfig,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
+    private readonly realtime: RealtimePublisher,
   ) {}
 
   onModuleDestroy(): void {
@@ -151,6 +153,7 @@ export class MessageSender implements OnModuleDestroy {
     // Outside the try: a DB failure here must not mark a delivered message failed (the reconcile path decides).
     await this.store.markSent(row, providerMessageId);
     this.metrics.sends.inc({ account: row.whatsappAccountId, outcome: 'sent' });
+    await this.announce(row, 'sent');
     const since = row.sendAt && row.sendAt > row.createdAt ? row.sendAt : row.createdAt;
     this.metrics.queueLag.observe({ traffic: row.priority >= PRIORITY_BULK ? 'bulk' : 'priority' }, (Date.now() - since.getTime()) / 1000);
     return { outcome: 'sent' };
@@ -181,7 +184,13 @@ export class MessageSender implements OnModuleDestroy {
     }
     await this.store.markFailed(row, fields);
     this.metrics.sends.inc({ account: row.whatsappAccountId, outcome: 'failed' });
+    await this.announce(row, 'failed');
     throw new UnrecoverableError(`${fields.errorCode}: ${fields.errorTitle ?? 'send failed'}`);
+  }
+
+  /** Inboxes show the tick or the error at once; later statuses come from the provider's webhooks. */
+  private announce(row: SendRow, status: 'sent' | 'failed'): Promise<void> {
+    return this.realtime.publish(row.organizationId, { type: 'message.status', conversationId: row.conversationId, messageId: row.id, status });
   }
 
   /** The account row is re-read at most every HANDLE_TTL_MS (a token rotation shows up within that), not once per send. */

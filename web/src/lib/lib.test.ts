@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import type { Template } from '../api/types';
+import { unreadTitle } from '../components/Inbox';
+import { allFilled, renderTemplate, templateVariables } from './templates';
+import { ticksFor } from './ticks';
+import { isWindowOpen, windowRemaining } from './window';
+
+const NOW = Date.parse('2026-03-01T12:00:00Z');
+const template: Template = {
+  id: 't1', whatsappAccountId: 'a1', name: 'pedido', language: 'es', status: 'APPROVED',
+  components: [
+    { type: 'HEADER', format: 'TEXT', text: 'Pedido {{1}}' },
+    { type: 'BODY', text: 'Hola {{2}}, tu pedido {{1}} está listo.' },
+    { type: 'FOOTER', text: 'Tienda' },
+    { type: 'BUTTONS', buttons: [{ type: 'QUICK_REPLY', text: 'Gracias' }] },
+  ],
+};
+
+describe('windowRemaining', () => {
+  it('counts down hours and minutes while open', () => {
+    expect(windowRemaining('2026-03-02T11:05:00Z', NOW)).toBe('23h 05m');
+    expect(windowRemaining('2026-03-01T12:12:30Z', NOW)).toBe('12m');
+  });
+  it('is null once closed or never opened', () => {
+    expect(windowRemaining('2026-03-01T11:59:00Z', NOW)).toBeNull();
+    expect(windowRemaining(null, NOW)).toBeNull();
+    expect(isWindowOpen('2026-03-01T11:59:00Z', NOW)).toBe(false);
+  });
+});
+
+describe('templates', () => {
+  it('lists variables in order of first use', () => {
+    expect(templateVariables(template)).toEqual(['1', '2']);
+  });
+  it('renders the preview, keeping empty placeholders visible', () => {
+    expect(renderTemplate(template, { '1': 'A-17' })).toEqual({ header: 'Pedido A-17', body: 'Hola {{2}}, tu pedido A-17 está listo.', footer: 'Tienda', buttons: ['Gracias'] });
+    expect(allFilled(['1', '2'], { '1': 'A-17', '2': ' ' })).toBe(false);
+  });
+});
+
+describe('ticksFor', () => {
+  it('advances clock → ✓ → ✓✓ → blue ✓✓, and flags failures', () => {
+    expect(['queued', 'sent', 'delivered', 'read', 'failed'].map((s) => ticksFor(s as never))).toEqual([
+      { glyph: '🕓', tone: 'pending' }, { glyph: '✓', tone: 'grey' }, { glyph: '✓✓', tone: 'grey' }, { glyph: '✓✓', tone: 'blue' }, { glyph: '!', tone: 'failed' },
+    ]);
+  });
+});
+
+describe('unreadTitle', () => {
+  it('puts the unread total first in the title', () => {
+    expect(unreadTitle(3, 'Conversa')).toBe('(3) Conversa');
+    expect(unreadTitle(0, 'Conversa')).toBe('Conversa');
+  });
+});
