@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { TokenDto } from './dto/auth-responses.dto';
+import { MeDto, SessionOpenedDto, TokenDto } from './dto/auth-responses.dto';
 import { SkipThrottle, Throttle } from '@nestjs/throttler';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig } from '../../config/app-config';
@@ -36,6 +36,7 @@ export class AuthController {
   @SkipThrottle({ api: true })
   @Throttle({ login: {} })
   @ApiOperation({ summary: 'Browser login: sets an HttpOnly, SameSite=Strict session cookie (mutating requests then need X-Conversa-CSRF)' })
+  @ApiOkResponse({ type: SessionOpenedDto })
   async openSession(@Body() body: LoginDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const { accessToken, user } = await this.auth.login(body.email, body.password);
     setSessionCookie(request, reply, accessToken, durationSeconds(this.config.JWT_EXPIRES_IN));
@@ -54,6 +55,7 @@ export class AuthController {
   @ApiBearerAuth()
   @ApiSecurity('api-key')
   @ApiOperation({ summary: 'Who is calling: the user (or API key) and its organisation and role' })
+  @ApiOkResponse({ type: MeDto })
   async me(@CurrentPrincipal() principal: Principal) {
     const user = principal.kind === 'user' ? await this.users.get(principal.organizationId, principal.id) : null;
     return { kind: principal.kind, id: principal.id, organizationId: principal.organizationId, role: principal.role, email: user?.email ?? null, name: user?.name ?? null };

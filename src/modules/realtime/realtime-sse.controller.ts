@@ -1,10 +1,11 @@
 import { Controller, Headers, HttpCode, type MessageEvent, Post, Sse } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { defer, filter, from, interval, map, merge, mergeMap, Observable } from 'rxjs';
 import { DataSource } from 'typeorm';
 import { UserRole } from '../../database/entities/enums';
 import { AcceptsStreamTicket, CurrentPrincipal, MinRole, type Principal } from '../auth/principal';
+import { StreamTicketDto } from '../auth/dto/auth-responses.dto';
 import { StreamTickets } from '../auth/stream-tickets.service';
 import { type RealtimeEnvelope, STREAMED_OUTBOX_TYPES, realtimeEventOfOutbox } from './realtime.events';
 import { RealtimeSubscriber } from './realtime.subscriber';
@@ -29,6 +30,7 @@ export class RealtimeSseController {
   @MinRole(UserRole.Agent)
   @HttpCode(201)
   @ApiOperation({ summary: 'A single-use ticket (30 s) that opens GET /api/v1/events?ticket=… from a browser EventSource' })
+  @ApiCreatedResponse({ type: StreamTicketDto })
   ticket(@CurrentPrincipal() principal: Principal) {
     return this.tickets.issue(principal);
   }

@@ -44,3 +44,21 @@ export class ApiKeyDto {
 export class CreatedApiKeyDto extends ApiKeyDto {
   @ApiProperty({ description: 'The key itself: shown only in this response; send it as `X-API-Key`' }) key: string;
 }
+
+export class SessionOpenedDto {
+  @ApiProperty({ type: LoginUserDto }) user: LoginUserDto;
+}
+
+export class MeDto {
+  @ApiProperty({ enum: ['user', 'api_key'] }) kind: string;
+  @ApiProperty({ format: 'uuid', description: 'The user or API key id' }) id: string;
+  @ApiProperty({ format: 'uuid' }) organizationId: string;
+  @ApiProperty({ enum: UserRole }) role: UserRole;
+  @ApiProperty({ nullable: true, type: String, description: 'null for an API key' }) email: string | null;
+  @ApiProperty({ nullable: true, type: String }) name: string | null;
+}
+
+export class StreamTicketDto {
+  @ApiProperty({ description: 'Pass as `?ticket=` to GET /api/v1/events; single use' }) ticket: string;
+  @ApiProperty({ example: 30 }) expiresInSeconds: number;
+}

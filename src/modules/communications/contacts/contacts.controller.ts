@@ -20,7 +20,7 @@ import { PageQueryDto } from '../../../common/http/page-query.dto';
 import { ContactDirectoryService } from './contact-directory.service';
 import { ContactSummaryService } from './contact-summary.service';
 import { ConversationActionsService } from '../conversations/conversation-actions.service';
-import { BotResetDto } from '../conversations/dto/conversation.dto';
+import { BotResetDto, ContactBotResetResultDto } from '../conversations/dto/conversation.dto';
 
 @ApiTags('contacts')
 @ApiBearerAuth()
@@ -107,6 +107,7 @@ export class ContactsController {
   @ApiOperation({
     summary: "Reset the bot on every conversation of a contact, by contact id or phone number (any format): flow state, slots and flow labels cleared; `resumeBot` also hands them back to the bot",
   })
+  @ApiOkResponse({ type: ContactBotResetResultDto })
   resetBot(@CurrentPrincipal() principal: Principal, @Param('idOrPhone') idOrPhone: string, @Body() body: BotResetDto = {}) {
     return this.conversationActions.resetBotForContact(principal.organizationId, idOrPhone, { resumeBot: body?.resumeBot });
   }

@@ -1,8 +1,9 @@
 import { Body, Controller, Get, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { UserRole } from '../../../database/entities/enums';
 import { CurrentPrincipal, MinRole, type Principal } from '../../auth/principal';
 import { ChatwootConfigService } from './chatwoot-config.service';
+import { ChatwootConfigViewDto, ChatwootSyncStatusDto } from './dto/chatwoot-responses.dto';
 import { PutChatwootConfigDto } from './dto/chatwoot-config.dto';
 
 /** The organisation's Chatwoot connection: owners and admins only. */
@@ -16,6 +17,7 @@ export class ChatwootConfigController {
   @Put()
   @MinRole(UserRole.Admin)
   @ApiOperation({ summary: 'Create or replace the configuration; the access token is write-only' })
+  @ApiOkResponse({ type: ChatwootConfigViewDto })
   put(@CurrentPrincipal() p: Principal, @Body() body: PutChatwootConfigDto) {
     return this.configs.put(p.organizationId, body);
   }
@@ -23,12 +25,15 @@ export class ChatwootConfigController {
   @Get('status')
   @MinRole(UserRole.Admin)
   @ApiOperation({ summary: 'Last successful sync, events pending and failed, the latest error' })
+  @ApiOkResponse({ type: ChatwootSyncStatusDto })
   status(@CurrentPrincipal() p: Principal) {
     return this.configs.status(p.organizationId);
   }
 
   @Get()
   @MinRole(UserRole.Admin)
+  @ApiOperation({ summary: 'The configuration (without the access token)' })
+  @ApiOkResponse({ type: ChatwootConfigViewDto })
   get(@CurrentPrincipal() p: Principal) {
     return this.configs.get(p.organizationId);
   }

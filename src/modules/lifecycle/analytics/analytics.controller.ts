@@ -1,9 +1,10 @@
 import { Controller, Get, Headers, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, type Principal } from '../../auth/principal';
 import { AnalyticsReportsService } from './analytics-reports.service';
 import { toCsv } from './csv';
+import { AgentsReportDto, CampaignReportDto, FirstResponseDistributionDto, OverviewReportDto, TemplatesReportDto, WindowReportDto } from './dto/analytics-reports.dto';
 import { AnalyticsQueryDto } from './dto/analytics-query.dto';
 
 /** Reports over pre-aggregated conversation cycles; `Accept: text/csv` answers each report's rows as CSV. */
@@ -17,6 +18,7 @@ export class AnalyticsController {
 
   @Get('overview')
   @ApiOperation({ summary: 'Conversations opened/resolved, volumes, auto-resolution and handoff rates, first response and resolution times, per-day series' })
+  @ApiOkResponse({ type: OverviewReportDto, description: 'JSON, or the rows as CSV with `Accept: text/csv`' })
   async overview(@CurrentPrincipal() principal: Principal, @Query() query: AnalyticsQueryDto, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
     const report = await this.reports.overview(principal.organizationId, query);
     return answer(report, report.series, accept, reply);
@@ -24,6 +26,7 @@ export class AnalyticsController {
 
   @Get('first-response-distribution')
   @ApiOperation({ summary: 'Conversations by first response time: 0–1 h, 1–4 h, 4–8 h, 8–24 h, > 24 h' })
+  @ApiOkResponse({ type: FirstResponseDistributionDto, description: 'JSON, or the rows as CSV with `Accept: text/csv`' })
   async distribution(@CurrentPrincipal() principal: Principal, @Query() query: AnalyticsQueryDto, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
     const report = await this.reports.firstResponseDistribution(principal.organizationId, query);
     return answer(report, report.buckets, accept, reply);
@@ -31,6 +34,7 @@ export class AnalyticsController {
 
   @Get('agents')
   @ApiOperation({ summary: 'Per human agent: conversations, replies, median first response' })
+  @ApiOkResponse({ type: AgentsReportDto, description: 'JSON, or the rows as CSV with `Accept: text/csv`' })
   async agents(@CurrentPrincipal() principal: Principal, @Query() query: AnalyticsQueryDto, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
     const report = await this.reports.agents(principal.organizationId, query);
     return answer(report, report.data, accept, reply);
@@ -38,6 +42,7 @@ export class AnalyticsController {
 
   @Get('templates')
   @ApiOperation({ summary: 'Per template: sends, delivered and read rates; failures by error code' })
+  @ApiOkResponse({ type: TemplatesReportDto, description: 'JSON, or the rows as CSV with `Accept: text/csv`' })
   async templates(@CurrentPrincipal() principal: Principal, @Query() query: AnalyticsQueryDto, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
     const report = await this.reports.templates(principal.organizationId, query);
     return answer(report, report.data, accept, reply);
@@ -45,6 +50,7 @@ export class AnalyticsController {
 
   @Get('campaigns/:id')
   @ApiOperation({ summary: 'A campaign per variant: delivered, read and replied rates' })
+  @ApiOkResponse({ type: CampaignReportDto, description: 'JSON, or the rows as CSV with `Accept: text/csv`' })
   async campaign(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
     const report = await this.reports.campaign(principal.organizationId, id);
     return answer(report, report.data, accept, reply);
@@ -52,6 +58,7 @@ export class AnalyticsController {
 
   @Get('window')
   @ApiOperation({ summary: 'Share of conversations whose 24-hour window expired before the business replied' })
+  @ApiOkResponse({ type: WindowReportDto, description: 'JSON, or the rows as CSV with `Accept: text/csv`' })
   async window(@CurrentPrincipal() principal: Principal, @Query() query: AnalyticsQueryDto, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
     const report = await this.reports.window(principal.organizationId, query);
     return answer(report, [{ conversations: report.conversations, windowExpired: report.windowExpired, share: report.share }], accept, reply);

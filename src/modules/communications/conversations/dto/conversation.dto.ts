@@ -156,3 +156,8 @@ export class BotResetResultDto {
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'What is left of the bot state' }) botState: Record<string, unknown>;
   @ApiProperty() botPaused: boolean;
 }
+
+export class ContactBotResetResultDto {
+  @ApiProperty({ format: 'uuid' }) contactId: string;
+  @ApiProperty({ type: [BotResetResultDto], description: 'One entry per conversation of the contact' }) conversations: BotResetResultDto[];
+}
