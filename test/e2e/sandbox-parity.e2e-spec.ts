@@ -1,4 +1,8 @@
 import { Message } from '../../src/database/entities/message.entity';
+import { JobName } from '../../src/queues/job-names';
+import { jobIdFor } from '../../src/queues/job-options';
+import { JobProducer } from '../../src/queues/job-producer.service';
+import { QueueName } from '../../src/queues/queue-names';
 import { MessageTemplate } from '../../src/database/entities/message-template.entity';
 import { http, loginOwner } from '../support/http';
 import { createTestApp, waitFor, type TestApp } from '../support/test-app';
@@ -54,16 +58,41 @@ describe('Sandbox parity with Meta', () => {
     expect(outbox.body.data[0].body).toMatchObject({ type: 'template', template: { name: 'tramite_listo' } });
   });
 
+  /** The campaign runner has read the campaign and gone to sleep until its send time (a delayed BullMQ job). */
+  const runnerAsleep = (jobId: string) =>
+    waitFor(async () => {
+      const runner = await app.get(JobProducer).queue(QueueName.Campaigns).getJob(jobIdFor(JobName.RunCampaign, jobId));
+      return (await runner?.getState()) === 'delayed';
+    }, 15000, 'campaign runner asleep');
+
+  const bulk = (sendAt: string, phones: string[]) =>
+    http(app)
+      .post('/api/v1/messages/bulk')
+      .set(auth())
+      .send({ type: 'template', template: { name: 'tramite_listo', language: 'es' }, recipients: phones.map((to) => ({ to, variables: ['Luis'] })), sendAt })
+      .expect(202);
+
+  const jobOf = async (jobId: string) => (await http(app).get(`/api/v1/jobs/${jobId}`).set(auth()).expect(200)).body;
+
   it('shows a scheduled bulk job as scheduled until its send time, not running', async () => {
-    const sendAt = new Date(Date.now() + 3600_000).toISOString();
-    const recipients = [{ to: '+56991112244', variables: ['Luis'] }, { to: '+56991112255', variables: ['Eva'] }];
-    const accepted = await http(app).post('/api/v1/messages/bulk').set(auth()).send({ type: 'template', template: { name: 'tramite_listo', language: 'es' }, recipients, sendAt }).expect(202);
-    const job = await waitFor(async () => {
-      const res = await http(app).get(`/api/v1/jobs/${accepted.body.jobId}`).set(auth()).expect(200);
-      return res.body.pending === 0 ? res.body : null;
-    }, 15000, 'fan-out');
-    expect(job).toMatchObject({ status: 'scheduled', total: 2, queued: 2, sent: 0 });
+    const accepted = await bulk(new Date(Date.now() + 3600_000).toISOString(), ['+56991112244', '+56991112255']);
+    await runnerAsleep(accepted.body.jobId);
+    expect(await jobOf(accepted.body.jobId)).toMatchObject({ status: 'scheduled', total: 2, pending: 2, queued: 0, sent: 0 });
   });
+
+  it('starts a scheduled bulk job at its send time', async () => {
+    const sendAt = Date.now() + 6000;
+    const accepted = await bulk(new Date(sendAt).toISOString(), ['+56991112266']);
+    await runnerAsleep(accepted.body.jobId);
+    expect(Date.now()).toBeLessThan(sendAt);
+    expect(await jobOf(accepted.body.jobId)).toMatchObject({ status: 'scheduled', sent: 0 });
+    const started = await waitFor(async () => {
+      const job = await jobOf(accepted.body.jobId);
+      return job.status === 'completed' ? job : null;
+    }, 30000, 'bulk job completed');
+    expect(Date.now()).toBeGreaterThanOrEqual(sendAt);
+    expect(started).toMatchObject({ total: 1, sent: 1, pending: 0 });
+  }, 45000);
 
   it('rejects with the configured reason when the sandbox is set to reject', async () => {
     const settings = await http(app).put('/sandbox/settings').set(auth()).send({ templateReview: { outcome: 'REJECTED', reason: 'INVALID_FORMAT' } }).expect(200);
