@@ -15,7 +15,7 @@ const ENV_FILE_PORT = 7591;
 /** A scratch project that shares the sources but has its own .env and dist, so the repository's stay untouched. */
 function scratchProject(envFile: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'conversa-start-'));
-  for (const name of ['src', 'migrations', 'scripts', 'node_modules']) symlinkSync(join(ROOT, name), join(dir, name));
+  for (const name of ['src', 'migrations', 'scripts', 'web', 'node_modules']) symlinkSync(join(ROOT, name), join(dir, name));
   for (const name of ['package.json', 'tsconfig.json', 'tsconfig.build.json']) copyFileSync(join(ROOT, name), join(dir, name));
   writeFileSync(join(dir, '.env'), envFile);
   return dir;
