@@ -4,7 +4,13 @@ import { ChatwootConfigService } from './chatwoot/chatwoot-config.service';
 import { WebhookDeliveriesService } from './endpoints/webhook-deliveries.service';
 import { WebhookEndpointsController } from './endpoints/webhook-endpoints.controller';
 import { WebhookEndpointsService } from './endpoints/webhook-endpoints.service';
+import { CommunicationsModule } from '../communications/communications.module';
+import { IntegrationsDataCopy } from './integrations-data-copy.service';
 
 /** The api role's side: endpoints, their delivery log, test/replay/redeliver. */
-@Module({ controllers: [WebhookEndpointsController, ChatwootConfigController], providers: [WebhookEndpointsService, WebhookDeliveriesService, ChatwootConfigService] })
+@Module({
+  imports: [CommunicationsModule],
+  controllers: [WebhookEndpointsController, ChatwootConfigController],
+  providers: [WebhookEndpointsService, WebhookDeliveriesService, ChatwootConfigService, IntegrationsDataCopy],
+})
 export class IntegrationsModule {}

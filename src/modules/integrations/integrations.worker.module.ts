@@ -5,9 +5,11 @@ import { JobHandlers } from '../../queues/worker/job-handlers.service';
 import { WebhookDeliveryService } from './delivery/webhook-delivery.service';
 import { IntegrationsMetrics } from './integrations-metrics.service';
 import { OutboxRelay } from './relay/outbox-relay.service';
+import { CommunicationsModule } from '../communications/communications.module';
+import { IntegrationsDataCopy } from './integrations-data-copy.service';
 
 /** The worker role's side: the outbox relay, the delivery handler and the Chatwoot sync. */
-@Module({ providers: [IntegrationsMetrics, WebhookDeliveryService, OutboxRelay, ChatwootSyncService] })
+@Module({ imports: [CommunicationsModule], providers: [IntegrationsMetrics, WebhookDeliveryService, OutboxRelay, ChatwootSyncService, IntegrationsDataCopy] })
 export class IntegrationsWorkerModule implements OnModuleInit {
   constructor(
     private readonly handlers: JobHandlers,
