@@ -20,7 +20,8 @@ describe('SchedulerService', () => {
       // No persistence: the restarted Redis has lost every key, the schedulers with them.
       await redis.stop();
       await redis.start();
-      await waitFor(async () => (await schedulers().catch(() => [])).length > 0, 15_000, 'job schedulers after the restart');
+      // They are registered one after another: wait for the whole set, then compare (a failure names what is missing).
+      await waitFor(async () => (await schedulers().catch(() => [])).length >= expected.length, 15_000, 'every job scheduler after the restart').catch(() => undefined);
       expect(await schedulers()).toEqual(expected);
     } finally {
       await app.close();
