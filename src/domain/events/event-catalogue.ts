@@ -17,12 +17,46 @@ export interface MessagePublic {
   occurredAt: string;
 }
 
+/** The public conversation representation carried by `conversation.*` events (a subset of the API's conversation). */
+export interface ConversationPublic {
+  id: string;
+  contactId: string;
+  whatsappAccountId: string;
+  status: 'open' | 'closed';
+  assigneeUserId: string | null;
+  labels: string[];
+  botPaused: boolean;
+  /** The bot flow the conversation is in and its state (e.g. `COTIZACION`), or null. */
+  flowId: string | null;
+  flowState: string | null;
+  updatedAt: string;
+}
+
+/**
+ * Why a `conversation.updated` was emitted. `handoff` is the bot handing over to a person (the bot is paused);
+ * `flow_state` a bot flow moving to another state; `auto_closed` a close by the system, not a person.
+ */
+export type ConversationChange =
+  | 'read'
+  | 'closed'
+  | 'reopened'
+  | 'auto_closed'
+  | 'assigned'
+  | 'unassigned'
+  | 'labels'
+  | 'bot_paused'
+  | 'bot_resumed'
+  | 'bot_reset'
+  | 'bot_reset_resumed'
+  | 'handoff'
+  | 'flow_state';
+
 export interface EventData {
   'message.received': { message: MessagePublic };
   'message.created': { message: MessagePublic };
   'message.status': { messageId: string; conversationId: string; status: string; error: { code: string | null; title: string | null; message: string | null } | null };
-  'conversation.created': { conversationId: string; contactId: string; whatsappAccountId: string };
-  'conversation.updated': { conversationId: string; change: string };
+  'conversation.created': { conversationId: string; conversation: ConversationPublic };
+  'conversation.updated': { conversationId: string; change: ConversationChange; conversation: ConversationPublic };
   'contact.created': { contactId: string };
   'contact.updated': { contactId: string };
   'contact.opted_out': { contactId: string; source: string };
