@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { ChatwootConfigController } from './chatwoot/chatwoot-config.controller';
 import { ChatwootConfigService } from './chatwoot/chatwoot-config.service';
+import { ChatwootWebhookController } from './chatwoot/chatwoot-webhook.controller';
+import { ChatwootWebhookService } from './chatwoot/chatwoot-webhook.service';
 import { WebhookDeliveriesService } from './endpoints/webhook-deliveries.service';
 import { WebhookEndpointsController } from './endpoints/webhook-endpoints.controller';
 import { WebhookEndpointsService } from './endpoints/webhook-endpoints.service';
@@ -10,7 +12,7 @@ import { IntegrationsDataCopy } from './integrations-data-copy.service';
 /** The api role's side: endpoints, their delivery log, test/replay/redeliver. */
 @Module({
   imports: [CommunicationsModule],
-  controllers: [WebhookEndpointsController, ChatwootConfigController],
-  providers: [WebhookEndpointsService, WebhookDeliveriesService, ChatwootConfigService, IntegrationsDataCopy],
+  controllers: [WebhookEndpointsController, ChatwootConfigController, ChatwootWebhookController],
+  providers: [WebhookEndpointsService, WebhookDeliveriesService, ChatwootConfigService, ChatwootWebhookService, IntegrationsDataCopy],
 })
 export class IntegrationsModule {}
