@@ -24,13 +24,12 @@ export class ChatwootWebhookController {
     @Req() request: RawBodyRequest<FastifyRequest>,
     @Headers('x-chatwoot-signature') signature: string | undefined,
     @Headers('x-chatwoot-timestamp') timestamp: string | undefined,
-    @Headers('x-chatwoot-delivery') deliveryId: string | undefined,
     @Query('token') token: string | undefined,
   ) {
     if (!String(request.headers['content-type'] ?? '').toLowerCase().startsWith('application/json')) {
       throw new DomainError(CommonErrorCode.UnsupportedMediaType, 'Webhooks must be sent as application/json');
     }
     if (!request.rawBody || request.rawBody.length === 0) throw new DomainError(WebhooksErrorCode.EmptyBody, 'The request body is empty');
-    return this.webhooks.receive({ integrationId, rawBody: request.rawBody, body: request.body, credentials: { signature, timestamp, token }, deliveryId });
+    return this.webhooks.receive({ integrationId, rawBody: request.rawBody, body: request.body, credentials: { signature, timestamp, token } });
   }
 }

@@ -14,18 +14,17 @@ export interface ChatwootDelivery {
   rawBody: Buffer;
   body: unknown;
   credentials: ChatwootCredentials;
-  deliveryId?: string;
 }
 
 const invalidSignature = () => new DomainError(WebhooksErrorCode.InvalidSignature, 'Missing or invalid Chatwoot signature');
 
 /**
- * A message event's key is its Chatwoot message id, so every redelivery of one agent reply is one row; other events
- * are keyed by Chatwoot's delivery id, else by their exact bytes.
+ * A message event's key is its Chatwoot message id, so every redelivery of one agent reply is one row. Other events
+ * are keyed by their bytes: a redelivery repeats the body (only the signature headers change), while a later change
+ * of the same conversation carries new timestamps.
  */
-export function chatwootEventKey(event: string, body: Record<string, unknown>, rawBody: Buffer, deliveryId?: string): string {
+export function chatwootEventKey(event: string, body: Record<string, unknown>, rawBody: Buffer): string {
   if (event.startsWith('message_') && (typeof body.id === 'number' || typeof body.id === 'string')) return `${event}:${String(body.id).slice(0, 40)}`;
-  if (deliveryId && deliveryId.length <= 100) return `${event}:delivery:${deliveryId}`;
   return `${event}:sha256:${sha256Hex(rawBody)}`;
 }
 
@@ -49,7 +48,7 @@ export class ChatwootWebhookService {
     const body = delivery.body as Record<string, unknown> | null;
     const event = typeof body?.event === 'string' ? body.event.slice(0, 64) : null;
     if (!body || !event) throw new DomainError(WebhooksErrorCode.UnsupportedPayload, 'A Chatwoot webhook names its `event`');
-    const key = chatwootEventKey(event, body, delivery.rawBody, delivery.deliveryId);
+    const key = chatwootEventKey(event, body, delivery.rawBody);
     const [inserted] = await this.dataSource.query(
       `INSERT INTO chatwoot_inbound_event (organization_id, integration_id, event_key, event_type, payload) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (integration_id, event_key) DO NOTHING RETURNING id`,
