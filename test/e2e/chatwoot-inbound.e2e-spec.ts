@@ -149,6 +149,12 @@ describe('Chatwoot → Conversa (integrations)', () => {
     expect(remoteConversationId).toBeGreaterThan(0);
     expect(sim.simulator.outbox.length).toBe(before);
     expect((await conversationRow(c.tenant)).botPaused).toBe(false);
+
+    // Erasing the contact removes what Chatwoot's webhooks told Conversa about it.
+    const [contact] = await app.dataSource.query(`SELECT id FROM contact WHERE organization_id = $1 AND phone_e164 LIKE '%56922223333'`, [c.tenant.organization.id]);
+    expect((await inboundEvents(c.integrationId)).length).toBeGreaterThan(0);
+    await http(app).delete(`/api/v1/contacts/${contact.id}`).set('Authorization', `Bearer ${c.tenant.token}`).expect(200);
+    expect(await inboundEvents(c.integrationId)).toEqual([]);
   });
 
   it('closes the Conversa conversation when it is resolved in Chatwoot, resumes the bot if configured, and reopens it', async () => {

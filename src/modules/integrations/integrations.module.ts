@@ -8,11 +8,12 @@ import { WebhookEndpointsController } from './endpoints/webhook-endpoints.contro
 import { WebhookEndpointsService } from './endpoints/webhook-endpoints.service';
 import { CommunicationsModule } from '../communications/communications.module';
 import { IntegrationsDataCopy } from './integrations-data-copy.service';
+import { ChatwootInboundDataCopy } from './chatwoot/chatwoot-inbound-data-copy.service';
 
 /** The api role's side: endpoints, their delivery log, test/replay/redeliver. */
 @Module({
   imports: [CommunicationsModule],
   controllers: [WebhookEndpointsController, ChatwootConfigController, ChatwootWebhookController],
-  providers: [WebhookEndpointsService, WebhookDeliveriesService, ChatwootConfigService, ChatwootWebhookService, IntegrationsDataCopy],
+  providers: [WebhookEndpointsService, WebhookDeliveriesService, ChatwootConfigService, ChatwootWebhookService, ChatwootInboundDataCopy, IntegrationsDataCopy],
 })
 export class IntegrationsModule {}

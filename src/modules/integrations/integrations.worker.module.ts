@@ -12,12 +12,13 @@ import { IntegrationsMetrics } from './integrations-metrics.service';
 import { OutboxRelay } from './relay/outbox-relay.service';
 import { CommunicationsModule } from '../communications/communications.module';
 import { IntegrationsDataCopy } from './integrations-data-copy.service';
+import { ChatwootInboundDataCopy } from './chatwoot/chatwoot-inbound-data-copy.service';
 
 /** The worker role's side: the outbox relay, the delivery handler and the Chatwoot sync. */
 @Module({
   imports: [CommunicationsModule, OutboundCoreModule, WhatsappModule],
   // Chatwoot → Conversa sends through the send pipeline and hands conversations over with the dashboard's actions.
-  providers: [IntegrationsMetrics, WebhookDeliveryService, OutboxRelay, ChatwootSyncService, ChatwootInboundService, ConversationActionsService, ConversationQueriesService, IntegrationsDataCopy],
+  providers: [IntegrationsMetrics, WebhookDeliveryService, OutboxRelay, ChatwootSyncService, ChatwootInboundService, ConversationActionsService, ConversationQueriesService, ChatwootInboundDataCopy, IntegrationsDataCopy],
 })
 export class IntegrationsWorkerModule implements OnModuleInit {
   constructor(
