@@ -69,11 +69,13 @@ describe('Chatwoot → Conversa (integrations)', () => {
   const syncedToChatwoot = (tenant: Tenant) =>
     waitFor(
       async () => {
+        // Every message has its sync event (the outbox fan-out runs after the commit), and all are applied.
         const [row] = await app.dataSource.query(
-          `SELECT count(*)::int AS n, count(*) FILTER (WHERE status <> 'synced')::int AS waiting FROM chatwoot_sync_event WHERE organization_id = $1`,
+          `SELECT count(*)::int AS n, count(*) FILTER (WHERE status <> 'synced')::int AS waiting, (SELECT count(*)::int FROM message WHERE organization_id = $1) AS messages
+             FROM chatwoot_sync_event WHERE organization_id = $1`,
           [tenant.organization.id],
         );
-        return row.n > 0 && row.waiting === 0;
+        return row.n > 0 && row.n === row.messages && row.waiting === 0;
       },
       30_000,
       'conversa → chatwoot sync',
@@ -118,6 +120,8 @@ describe('Chatwoot → Conversa (integrations)', () => {
     expect(events.every((e) => e.status === 'applied' && ['sent', 'ignored:echo', 'ignored:not_outgoing'].includes(e.outcome!))).toBe(true);
     expect(await conversationRow(c.tenant)).toMatchObject({ botPaused: true });
 
+    // The sync has applied the reply's message.created (and skipped it: linked) before the crash below.
+    await syncedToChatwoot(c.tenant);
     // A worker that died after sending but before linking and recording it: the job runs again, the send is replayed, not repeated.
     const [sent] = await app.dataSource.query(`UPDATE chatwoot_inbound_event SET status = 'received' WHERE integration_id = $1 AND outcome = 'sent' RETURNING id`, [c.integrationId]);
     await app.dataSource.query(`DELETE FROM chatwoot_link WHERE integration_id = $1 AND kind = 'message' AND remote_id = $2`, [c.integrationId, body.id]);
@@ -207,6 +211,27 @@ describe('Chatwoot → Conversa (integrations)', () => {
     const remoteConversationId = await customerConversation(c, '56944445555');
     await c.chatwoot.agentReply(remoteConversationId, 'Respuesta por callback');
     await waitFor(async () => sim.simulator.outbox.some((e) => (e.body as { text?: { body: string } }).text?.body === 'Respuesta por callback'), 20_000, 'reply sent');
+  });
+
+  it('applies a stored event whose job was lost: the relay sweep re-enqueues it', async () => {
+    const c = await connect();
+    const remoteConversationId = await customerConversation(c, '56955556666');
+    await c.chatwoot.agentReply(remoteConversationId, 'Perdido y encontrado');
+    await allApplied(c.integrationId, 1);
+    await waitFor(async () => sim.simulator.outbox.some((e) => (e.body as { text?: { body: string } }).text?.body === 'Perdido y encontrado'), 20_000, 'reply sent');
+    const before = sim.simulator.outbox.length;
+    // As if Redis had lost the job right after the row was stored a minute ago: only the sweep can find it.
+    const [[lost]] = await app.dataSource.query(
+      `UPDATE chatwoot_inbound_event SET status = 'received', updated_at = now() - interval '2 minutes' WHERE integration_id = $1 AND outcome = 'sent' RETURNING id`,
+      [c.integrationId],
+    );
+    const swept = await waitFor(
+      async () => (await app.dataSource.query(`SELECT status, outcome, attempts FROM chatwoot_inbound_event WHERE id = $1 AND status <> 'received'`, [lost.id]))[0],
+      30_000,
+      'swept event applied',
+    );
+    expect(swept).toEqual({ status: 'applied', outcome: 'ignored:already_sent', attempts: 2 });
+    expect(sim.simulator.outbox.length).toBe(before);
   });
 
   describe('outside the 24-hour window', () => {

@@ -13,7 +13,7 @@ import { ConversationActionsService } from '../../communications/conversations/c
 import { CommunicationsErrorCode } from '../../communications/communications.errors';
 import { SendMessageService } from '../../communications/outbound/send-message.service';
 import { ChatwootApiClient, ChatwootCallError } from './chatwoot-api.client';
-import { conversationOf, findLocalId, type InboundWork, loadInboundWork, markInbound, userByEmail } from './chatwoot-inbound.store';
+import { conversationOf, findLocal, type InboundWork, loadInboundWork, markInbound, userByEmail } from './chatwoot-inbound.store';
 import { type AgentReply, agentReplyOf, conversationChangeOf } from './chatwoot-payload';
 import { saveLink } from './chatwoot-store';
 
@@ -72,8 +72,10 @@ export class ChatwootInboundService {
   private async applyMessage(work: InboundWork): Promise<string> {
     const reply = agentReplyOf(work.payload);
     if ('ignored' in reply) return `ignored:${reply.ignored}`;
-    // The sync links every message it writes in Chatwoot; one found here is Conversa's own, echoed back.
-    if (await findLocalId(this.dataSource, work.integrationId, 'message', reply.remoteMessageId)) return 'ignored:echo';
+    // The sync links every message it writes in Chatwoot (one found here is Conversa's own, echoed back), and a sent
+    // agent reply is linked too (a re-run after a lost acknowledgement).
+    const linked = await findLocal(this.dataSource, work.integrationId, 'message', reply.remoteMessageId);
+    if (linked) return linked.sourceId === null ? 'ignored:already_sent' : 'ignored:echo';
     const conversationId = await this.localConversation(work, reply.remoteConversationId, reply.conversaConversationId);
     if (!conversationId) return 'ignored:unknown_conversation';
     // A person now owns the conversation, whether or not this reply can reach WhatsApp.
@@ -148,8 +150,8 @@ export class ChatwootInboundService {
   }
 
   private async localConversation(work: InboundWork, remoteId: number, fromAttributes: string | null): Promise<string | null> {
-    const linked = await findLocalId(this.dataSource, work.integrationId, 'conversation', remoteId);
-    if (linked) return linked;
+    const linked = await findLocal(this.dataSource, work.integrationId, 'conversation', remoteId);
+    if (linked) return linked.localId;
     if (!fromAttributes || !/^[0-9a-f-]{36}$/i.test(fromAttributes)) return null;
     return (await conversationOf(this.dataSource, work.organizationId, fromAttributes))?.id ?? null;
   }

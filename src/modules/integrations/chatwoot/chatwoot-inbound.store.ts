@@ -43,10 +43,14 @@ export async function markInbound(db: DataSource, id: string, status: 'received'
   ]);
 }
 
-/** The Conversa record a Chatwoot id was linked to by the sync (Conversa → Chatwoot), if any. */
-export async function findLocalId(db: DataSource, integrationId: string, kind: 'conversation' | 'message', remoteId: number): Promise<string | null> {
-  const [row] = await db.query(`SELECT local_id AS "localId" FROM chatwoot_link WHERE integration_id = $1 AND kind = $2 AND remote_id = $3 LIMIT 1`, [integrationId, kind, remoteId]);
-  return row?.localId ?? null;
+/** The Conversa record a Chatwoot id is linked to, if any; `sourceId` is null for an agent reply Conversa sent. */
+export async function findLocal(db: DataSource, integrationId: string, kind: 'conversation' | 'message', remoteId: number): Promise<{ localId: string; sourceId: string | null } | null> {
+  const [row] = await db.query(`SELECT local_id AS "localId", source_id AS "sourceId" FROM chatwoot_link WHERE integration_id = $1 AND kind = $2 AND remote_id = $3 LIMIT 1`, [
+    integrationId,
+    kind,
+    remoteId,
+  ]);
+  return row ?? null;
 }
 
 export async function conversationOf(db: DataSource, organizationId: string, id: string): Promise<{ id: string; status: string; botPaused: boolean } | null> {
