@@ -138,6 +138,9 @@ describe('Chatwoot → Conversa (integrations)', () => {
     expect(n).toBe(1);
     // The agent's message is already in Chatwoot: the sync links it instead of writing it a second time.
     expect(c.chatwoot.messages.filter((m) => m.content.startsWith('Hola, soy Ana'))).toHaveLength(1);
+    // Neither the callback secret nor what the agent wrote reaches the logs.
+    expect(app.logs.filter((line) => line.includes(SECRET) || line.includes('Hola, soy Ana'))).toEqual([]);
+    expect(app.logs.some((line) => line.includes('chatwoot event applied'))).toBe(true);
   });
 
   it('ignores an echo of a Conversa message even without its source_id (found in the id map)', async () => {

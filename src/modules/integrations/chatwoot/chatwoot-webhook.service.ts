@@ -24,7 +24,7 @@ const invalidSignature = () => new DomainError(WebhooksErrorCode.InvalidSignatur
  * of the same conversation carries new timestamps.
  */
 export function chatwootEventKey(event: string, body: Record<string, unknown>, rawBody: Buffer): string {
-  if (event.startsWith('message_') && (typeof body.id === 'number' || typeof body.id === 'string')) return `${event}:${String(body.id).slice(0, 40)}`;
+  if (event === 'message_created' && (typeof body.id === 'number' || typeof body.id === 'string')) return `${event}:${String(body.id).slice(0, 40)}`;
   return `${event}:sha256:${sha256Hex(rawBody)}`;
 }
 
