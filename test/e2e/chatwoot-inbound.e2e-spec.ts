@@ -186,6 +186,26 @@ describe('Chatwoot → Conversa (integrations)', () => {
     await waitFor(async () => (await conversationRow(c.tenant)).status === 'closed', 20_000, 'closed again');
   });
 
+  it('maps conversation_updated: the assignee by email and the labels (added, never removed)', async () => {
+    const c = await connect();
+    const remoteConversationId = await customerConversation(c, '56966667777');
+    await c.chatwoot.update(remoteConversationId, { labels: ['vip', 'cotizacion'], assigneeEmail: c.tenant.owner.email.toUpperCase() });
+    const row = await waitFor(
+      async () => (await app.dataSource.query(`SELECT labels, assignee_user_id AS "assignee" FROM conversation WHERE organization_id = $1 AND assignee_user_id IS NOT NULL`, [c.tenant.organization.id]))[0],
+      20_000,
+      'assigned',
+    );
+    expect(row.assignee).toBe(c.tenant.owner.id);
+    expect(row.labels).toEqual(expect.arrayContaining(['vip', 'cotizacion']));
+    // An assignee Conversa does not know is left alone.
+    await c.chatwoot.update(remoteConversationId, { labels: ['vip'], assigneeEmail: 'nadie@otro.example' });
+    await allApplied(c.integrationId, 2);
+    expect((await inboundEvents(c.integrationId)).filter((e) => e.event_type === 'conversation_updated').map((e) => e.outcome)).toEqual(['assigned,labels', 'labels']);
+    const [after] = await app.dataSource.query(`SELECT labels, assignee_user_id AS "assignee" FROM conversation WHERE organization_id = $1`, [c.tenant.organization.id]);
+    expect(after.assignee).toBe(c.tenant.owner.id);
+    expect(after.labels).toEqual(expect.arrayContaining(['vip', 'cotizacion']));
+  });
+
   it('answers 401 INVALID_SIGNATURE and stores nothing for a bad or stale signature, a wrong token or an unknown integration', async () => {
     const c = await connect();
     const body = { event: 'message_created', id: 999, content: 'forged', message_type: 'outgoing', private: false, sender: { type: 'user' }, conversation: { id: 1 } };

@@ -48,6 +48,17 @@ export class FakeChatwootWithWebhooks extends FakeChatwoot {
     return body;
   }
 
+  /** An agent changes the conversation's labels or assignee (`conversation_updated`). */
+  async update(conversationId: number, change: { labels?: string[]; assigneeEmail?: string }): Promise<Record<string, unknown>> {
+    const conversation = this.conversationById(conversationId);
+    if (change.labels) conversation.labels = change.labels;
+    const data = this.conversationData(conversation);
+    const assignee = change.assigneeEmail ? { id: 9, name: 'Agente', email: change.assigneeEmail, type: 'user' } : null;
+    const body = { event: 'conversation_updated', ...data, meta: { assignee }, changed_attributes: [{ label_list: { current_value: conversation.labels } }] };
+    await this.deliver(body);
+    return body;
+  }
+
   /** Posts a webhook body (again); each call is one delivery, signed with a fresh timestamp. */
   async deliver(body: Record<string, unknown>, overrides: { signature?: string; timestamp?: string } = {}): Promise<number> {
     if (!this.target) throw new Error('FakeChatwoot has no webhook target');
