@@ -190,17 +190,15 @@ describe('Chatwoot → Conversa (integrations)', () => {
     const c = await connect();
     const remoteConversationId = await customerConversation(c, '56966667777');
     await c.chatwoot.update(remoteConversationId, { labels: ['vip', 'cotizacion'], assigneeEmail: c.tenant.owner.email.toUpperCase() });
-    const row = await waitFor(
-      async () => (await app.dataSource.query(`SELECT labels, assignee_user_id AS "assignee" FROM conversation WHERE organization_id = $1 AND assignee_user_id IS NOT NULL`, [c.tenant.organization.id]))[0],
-      20_000,
-      'assigned',
-    );
+    const updated = async () => (await inboundEvents(c.integrationId)).filter((e) => e.event_type === 'conversation_updated' && e.status === 'applied');
+    await waitFor(async () => (await updated()).length === 1, 20_000, 'conversation_updated applied');
+    const [row] = await app.dataSource.query(`SELECT labels, assignee_user_id AS "assignee" FROM conversation WHERE organization_id = $1`, [c.tenant.organization.id]);
     expect(row.assignee).toBe(c.tenant.owner.id);
     expect(row.labels).toEqual(expect.arrayContaining(['vip', 'cotizacion']));
     // An assignee Conversa does not know is left alone.
     await c.chatwoot.update(remoteConversationId, { labels: ['vip'], assigneeEmail: 'nadie@otro.example' });
-    await allApplied(c.integrationId, 2);
-    expect((await inboundEvents(c.integrationId)).filter((e) => e.event_type === 'conversation_updated').map((e) => e.outcome)).toEqual(['assigned,labels', 'labels']);
+    await waitFor(async () => (await updated()).length === 2, 20_000, 'second conversation_updated applied');
+    expect((await updated()).map((e) => e.outcome)).toEqual(['assigned,labels', 'labels']);
     const [after] = await app.dataSource.query(`SELECT labels, assignee_user_id AS "assignee" FROM conversation WHERE organization_id = $1`, [c.tenant.organization.id]);
     expect(after.assignee).toBe(c.tenant.owner.id);
     expect(after.labels).toEqual(expect.arrayContaining(['vip', 'cotizacion']));
