@@ -19,6 +19,7 @@ export enum JobName {
   RollupAnalytics = 'lifecycle.rollup-analytics',
   DeliverWebhook = 'integrations.deliver-webhook',
   SyncChatwoot = 'integrations.sync-chatwoot',
+  ApplyChatwootEvent = 'integrations.apply-chatwoot-event',
 }
 
 export const JOB_QUEUE: Record<JobName, QueueName> = {
@@ -39,4 +40,5 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.RollupAnalytics]: QueueName.Maintenance,
   [JobName.DeliverWebhook]: QueueName.Integrations,
   [JobName.SyncChatwoot]: QueueName.Integrations,
+  [JobName.ApplyChatwootEvent]: QueueName.Integrations,
 };

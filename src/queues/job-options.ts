@@ -27,6 +27,8 @@ export const JOB_OPTIONS: Record<JobName, JobsOptions> = {
   [JobName.DeliverWebhook]: { attempts: 5, backoff: { type: 'exponential', delay: 1000 } },
   // Chatwoot down for a while: about 17 minutes of retries before the event is left failed.
   [JobName.SyncChatwoot]: { attempts: 10, backoff: { type: 'exponential', delay: 1000 } },
+  // Retries cover a database or Chatwoot (private note) outage; the send itself is idempotent by the Chatwoot message id.
+  [JobName.ApplyChatwootEvent]: { attempts: 8, backoff: { type: 'exponential', delay: 1000 } },
 };
 
 export function optionsFor(name: JobName, overrides: JobsOptions = {}): JobsOptions {

@@ -19,6 +19,7 @@ export interface JobPayloads {
   [JobName.RollupAnalytics]: Record<string, never>;
   [JobName.DeliverWebhook]: { deliveryId: string };
   [JobName.SyncChatwoot]: { syncEventId: string };
+  [JobName.ApplyChatwootEvent]: { inboundEventId: string };
 }
 
 export type JobPayload<N extends JobName> = JobPayloads[N];

@@ -38,6 +38,7 @@ const BODYLESS_ACTIONS: Record<string, string> = {
   'POST /api/v1/integrations/webhooks/{id}/enable': 'enables the endpoint',
   'POST /api/v1/integrations/webhooks/{id}/test': 'sends a test.ping event',
   'POST /api/v1/integrations/webhooks/deliveries/{deliveryId}/redeliver': 'sends the stored delivery again',
+  'POST /api/v1/integrations/chatwoot/test': 'checks the stored token and inbox against Chatwoot',
 };
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;

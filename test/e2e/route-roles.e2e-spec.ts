@@ -18,6 +18,7 @@ const UNDOCUMENTED_PUBLIC: Record<string, { reason: string; refusal: string }> =
   'POST /webhooks/meta': { reason: "Meta's webhooks, verified by X-Hub-Signature-256", refusal: 'INVALID_SIGNATURE' },
   'POST /webhooks/meta/00000000-0000-4000-8000-000000000000': { reason: "per-account Meta webhooks, verified with the account's app secret", refusal: 'INVALID_SIGNATURE' },
   'POST /webhooks/kapso': { reason: "Kapso's webhooks, verified by X-Webhook-Signature", refusal: 'INVALID_SIGNATURE' },
+  'POST /webhooks/chatwoot/00000000-0000-4000-8000-000000000000': { reason: "Chatwoot's webhooks, verified by X-Chatwoot-Signature or the callback's token", refusal: 'INVALID_SIGNATURE' },
   // Also public: ALL /sandbox/graph/*, the simulated Graph API; it takes only its sandbox accounts' tokens (sandbox.e2e-spec).
 };
 

@@ -1,14 +1,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-interface Contact {
+export interface Contact {
   id: number;
   name: string;
   phone_number: string;
   identifier: string;
   contact_inboxes: Array<{ source_id: string; inbox: { id: number } }>;
 }
-interface Conversation {
+export interface Conversation {
   id: number;
   account_id: number;
   inbox_id: number;
@@ -17,7 +17,7 @@ interface Conversation {
   custom_attributes: Record<string, unknown>;
   labels: string[];
 }
-interface Message {
+export interface Message {
   id: number;
   conversation_id: number;
   content: string;
@@ -47,7 +47,7 @@ export class FakeChatwoot {
   readonly requests: Array<{ method: string; path: string }> = [];
   private readonly faults: Fault[] = [];
   private down = false;
-  private nextId = 1;
+  protected nextId = 1;
   private server?: Server;
 
   constructor(
@@ -103,7 +103,7 @@ export class FakeChatwoot {
     send(fault ? fault.status : status, fault ? { error: 'injected' } : body);
   }
 
-  private route(method: string, path: string, query: URLSearchParams, body: Record<string, unknown>): [number, unknown] {
+  protected route(method: string, path: string, query: URLSearchParams, body: Record<string, unknown>): [number, unknown] {
     const prefix = `/api/v1/accounts/${this.accountId}`;
     if (!path.startsWith(prefix)) return [404, { error: 'not found' }];
     const rest = path.slice(prefix.length);
@@ -169,7 +169,7 @@ export class FakeChatwoot {
     return [200, conversation];
   }
 
-  private createMessage(conversationId: number, body: Record<string, unknown>): [number, unknown] {
+  protected createMessage(conversationId: number, body: Record<string, unknown>): [number, unknown] {
     if (!this.conversations.some((c) => c.id === conversationId)) return [404, { error: 'conversation not found' }];
     const message: Message = {
       id: this.nextId++,

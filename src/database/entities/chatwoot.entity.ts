@@ -25,6 +25,17 @@ export class ChatwootIntegration extends BaseEntity {
 
   @Column({ type: 'timestamptz', nullable: true })
   lastSyncedAt: Date | null;
+
+  /** Verifies Chatwoot's webhooks (X-Chatwoot-Signature, or `?token=` on the inbox callback URL); encrypted, write-only. */
+  @Column({ type: 'text', nullable: true })
+  callbackSecretEncrypted: string | null;
+
+  /** Sent instead of an agent's reply once the 24-hour window has closed; without it the agent gets a private note. */
+  @Column({ type: 'jsonb', nullable: true })
+  fallbackTemplate: { name: string; language: string; variables?: string[] | Record<string, string> } | null;
+
+  @Column({ type: 'boolean', default: false })
+  resumeBotOnResolve: boolean;
 }
 
 /** The id map: one Conversa contact, conversation or message ↔ its Chatwoot record; the unique key is what makes creates happen once. */

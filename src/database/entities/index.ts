@@ -7,6 +7,7 @@ import { AnalyticsMilestone } from './analytics-milestone.entity';
 import { ApiKey } from './api-key.entity';
 import { Campaign } from './campaign.entity';
 import { ChatwootIntegration, ChatwootLink, ChatwootSyncEvent } from './chatwoot.entity';
+import { ChatwootInboundEvent } from './chatwoot-inbound-event.entity';
 import { CampaignRecipient } from './campaign-recipient.entity';
 import { Contact } from './contact.entity';
 import { ContactNote } from './contact-note.entity';
@@ -57,4 +58,5 @@ export const ENTITIES = [
   ChatwootIntegration,
   ChatwootLink,
   ChatwootSyncEvent,
+  ChatwootInboundEvent,
 ];

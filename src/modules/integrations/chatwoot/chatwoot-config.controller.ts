@@ -1,9 +1,9 @@
-import { Body, Controller, Get, Put } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { UserRole } from '../../../database/entities/enums';
 import { CurrentPrincipal, MinRole, type Principal } from '../../auth/principal';
 import { ChatwootConfigService } from './chatwoot-config.service';
-import { ChatwootConfigViewDto, ChatwootSyncStatusDto } from './dto/chatwoot-responses.dto';
+import { ChatwootConfigViewDto, ChatwootSyncStatusDto, ChatwootTestResultDto } from './dto/chatwoot-responses.dto';
 import { PutChatwootConfigDto } from './dto/chatwoot-config.dto';
 
 /** The organisation's Chatwoot connection: owners and admins only. */
@@ -20,6 +20,15 @@ export class ChatwootConfigController {
   @ApiOkResponse({ type: ChatwootConfigViewDto })
   put(@CurrentPrincipal() p: Principal, @Body() body: PutChatwootConfigDto) {
     return this.configs.put(p.organizationId, body);
+  }
+
+  @Post('test')
+  @HttpCode(200)
+  @MinRole(UserRole.Admin)
+  @ApiOperation({ summary: 'Checks the stored access token and inbox against Chatwoot (GET the inbox)' })
+  @ApiOkResponse({ type: ChatwootTestResultDto })
+  test(@CurrentPrincipal() p: Principal) {
+    return this.configs.test(p.organizationId);
   }
 
   @Get('status')

@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { encryptSecret } from '../../../common/crypto';
+import { decryptSecret, encryptSecret } from '../../../common/crypto';
 import { DomainError } from '../../../common/errors/domain-error';
 import { AppConfig } from '../../../config/app-config';
 import { ChatwootIntegration } from '../../../database/entities/chatwoot.entity';
 import { urlRefusal } from '../delivery/url-guard';
 import { IntegrationsErrorCode } from '../integrations.errors';
 import type { PutChatwootConfigDto } from './dto/chatwoot-config.dto';
+import { checkChatwootConnection, type ChatwootTestResult } from './chatwoot-connection-check';
 
 export interface ChatwootConfigView {
   id: string;
@@ -16,6 +17,10 @@ export interface ChatwootConfigView {
   inboxId: number;
   enabled: boolean;
   lastSyncedAt: Date | null;
+  callbackSecretSet: boolean;
+  webhookPath: string;
+  fallbackTemplate: ChatwootIntegration['fallbackTemplate'];
+  resumeBotOnResolve: boolean;
 }
 
 export interface ChatwootSyncStatus {
@@ -32,6 +37,10 @@ const toView = (c: ChatwootIntegration): ChatwootConfigView => ({
   inboxId: c.inboxId,
   enabled: c.enabled,
   lastSyncedAt: c.lastSyncedAt,
+  callbackSecretSet: Boolean(c.callbackSecretEncrypted),
+  webhookPath: `/webhooks/chatwoot/${c.id}`,
+  fallbackTemplate: c.fallbackTemplate,
+  resumeBotOnResolve: c.resumeBotOnResolve,
 });
 
 /** One Chatwoot configuration per organisation; the access token is stored encrypted and never answered. */
@@ -56,9 +65,21 @@ export class ChatwootConfigService {
       inboxId: dto.inboxId,
       apiAccessTokenEncrypted: encryptSecret(dto.apiAccessToken, this.config.encryptionKey),
       enabled: true,
+      fallbackTemplate: dto.fallbackTemplate ? { ...dto.fallbackTemplate } : null,
+      resumeBotOnResolve: dto.resumeBotOnResolve ?? false,
+      // Write-only: a PUT without it keeps the stored one.
+      ...(dto.callbackSecret ? { callbackSecretEncrypted: encryptSecret(dto.callbackSecret, this.config.encryptionKey) } : {}),
     };
     await this.repo.upsert(values, { conflictPaths: ['organizationId'] });
     return this.get(organizationId);
+  }
+
+  /** Checks the stored token and inbox against Chatwoot; the answer says which check failed. */
+  async test(organizationId: string): Promise<ChatwootTestResult> {
+    const found = await this.repo.findOne({ where: { organizationId } });
+    if (!found) throw new DomainError(IntegrationsErrorCode.ChatwootNotConfigured, 'Chatwoot is not configured for this organization');
+    const target = { baseUrl: found.baseUrl, accountId: found.accountId, apiAccessToken: decryptSecret(found.apiAccessTokenEncrypted, this.config.encryptionKey) };
+    return checkChatwootConnection(target, found.inboxId);
   }
 
   /** Sync health: when it last succeeded, events waiting and failed, and the latest failure's error. */

@@ -65,6 +65,12 @@ const CHATWOOT_OVERDUE = new PreparedStatement(
   `SELECT id FROM chatwoot_sync_event WHERE status = 'pending' AND updated_at < now() - interval '1 minute' ORDER BY created_at LIMIT 1000`,
 );
 
+/** Chatwoot webhooks stored but still `received` a while later: their job may never have been enqueued. */
+const CHATWOOT_INBOUND_OVERDUE = new PreparedStatement(
+  'chatwoot-inbound-overdue',
+  `SELECT id FROM chatwoot_inbound_event WHERE status = 'received' AND updated_at < now() - interval '1 minute' ORDER BY created_at LIMIT 1000`,
+);
+
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private timer?: NodeJS.Timeout;
@@ -121,6 +127,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         await this.enqueue(overdue.map((row) => row.id));
         // Same job id: a job still waiting or retrying is left alone by BullMQ.
         await this.enqueueChatwoot((await CHATWOOT_OVERDUE.run<{ id: string }>(this.dataSource.manager, [])).map((row) => row.id));
+        const inbound = await CHATWOOT_INBOUND_OVERDUE.run<{ id: string }>(this.dataSource.manager, []);
+        await this.jobs.enqueueBulk(inbound.map((row) => ({ name: JobName.ApplyChatwootEvent, data: { inboundEventId: row.id }, key: row.id })));
       }
     } catch (error) {
       this.logger.warn({ err: { message: (error as Error).message } }, 'outbox relay failed; retrying');

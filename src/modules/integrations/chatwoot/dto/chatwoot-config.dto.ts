@@ -1,5 +1,7 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsInt, IsPositive, IsString, MaxLength, MinLength } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsBoolean, IsInt, IsOptional, IsPositive, IsString, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { TemplateRefDto } from '../../../communications/outbound/dto/send-message.dto';
 
 export class PutChatwootConfigDto {
   @ApiProperty({ example: 'https://app.chatwoot.com', description: 'http(s); private addresses are refused unless WEBHOOK_ALLOW_PRIVATE_URLS' })
@@ -22,4 +24,25 @@ export class PutChatwootConfigDto {
   @MinLength(8)
   @MaxLength(200)
   apiAccessToken: string;
+
+  @ApiPropertyOptional({
+    description:
+      "Verifies Chatwoot's webhooks to /webhooks/chatwoot/{id}: the HMAC key of X-Chatwoot-Signature (the API inbox's or webhook's secret), or the `?token=` of the callback URL. Write-only; omitted keeps the stored one",
+  })
+  @IsOptional()
+  @IsString()
+  @MinLength(16)
+  @MaxLength(200)
+  callbackSecret?: string;
+
+  @ApiPropertyOptional({ type: TemplateRefDto, description: "Sent instead of an agent's reply once the 24-hour window has closed; without it the agent gets a private note" })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => TemplateRefDto)
+  fallbackTemplate?: TemplateRefDto;
+
+  @ApiPropertyOptional({ default: false, description: 'Resolving the conversation in Chatwoot also gives it back to the bot' })
+  @IsOptional()
+  @IsBoolean()
+  resumeBotOnResolve?: boolean;
 }

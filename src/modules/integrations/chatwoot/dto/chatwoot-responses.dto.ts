@@ -7,6 +7,18 @@ export class ChatwootConfigViewDto {
   @ApiProperty({ example: 7 }) inboxId: number;
   @ApiProperty() enabled: boolean;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) lastSyncedAt: string | null;
+  @ApiProperty({ description: 'Whether a callback secret is stored (it is never answered)' }) callbackSecretSet: boolean;
+  @ApiProperty({ example: '/webhooks/chatwoot/5b0e…', description: "Where Chatwoot posts: the API inbox's callback URL and the account webhook" }) webhookPath: string;
+  @ApiProperty({ type: Object, nullable: true, example: { name: 'seguimiento', language: 'es' } }) fallbackTemplate: Record<string, unknown> | null;
+  @ApiProperty() resumeBotOnResolve: boolean;
+}
+
+export class ChatwootTestResultDto {
+  @ApiProperty({ description: 'The token was accepted and the inbox found' }) ok: boolean;
+  @ApiProperty({ enum: ['ok', 'unreachable', 'token_rejected', 'inbox_not_found', 'not_api_inbox', 'error'] }) check: string;
+  @ApiProperty({ type: String, nullable: true, example: 'Seguros WhatsApp' }) inboxName: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'Channel::Api' }) channelType: string | null;
+  @ApiProperty({ type: String, nullable: true }) message: string | null;
 }
 
 export class ChatwootSyncStatusDto {

@@ -1,0 +1,42 @@
+import { agentReplyOf, conversationChangeOf } from './chatwoot-payload';
+
+const reply = (overrides: Record<string, unknown> = {}) => ({
+  event: 'message_created',
+  id: 91,
+  content: 'Hola, soy Ana',
+  message_type: 'outgoing',
+  private: false,
+  source_id: null,
+  sender: { id: 3, name: 'Ana', type: 'user' },
+  conversation: { id: 12, custom_attributes: { conversa_conversation_id: 'c-1' } },
+  ...overrides,
+});
+
+describe('agentReplyOf', () => {
+  it('reads an outgoing, public message written by a person', () => {
+    expect(agentReplyOf(reply())).toEqual({ remoteMessageId: 91, remoteConversationId: 12, conversaConversationId: 'c-1', content: 'Hola, soy Ana' });
+    expect(agentReplyOf(reply({ message_type: 1 }))).toMatchObject({ remoteMessageId: 91 });
+  });
+
+  it('ignores private notes, incoming messages, bots and Conversa\'s own messages', () => {
+    expect(agentReplyOf(reply({ private: true }))).toEqual({ ignored: 'private' });
+    expect(agentReplyOf(reply({ message_type: 'incoming' }))).toEqual({ ignored: 'not_outgoing' });
+    expect(agentReplyOf(reply({ sender: { id: 1, type: 'agent_bot' } }))).toEqual({ ignored: 'not_from_agent' });
+    expect(agentReplyOf(reply({ source_id: 'conversa:5b0e' }))).toEqual({ ignored: 'echo' });
+    expect(agentReplyOf(reply({ content: '  ' }))).toEqual({ ignored: 'no_text' });
+    expect(agentReplyOf(reply({ conversation: null }))).toEqual({ ignored: 'malformed' });
+  });
+});
+
+describe('conversationChangeOf', () => {
+  it('reads the status, labels and assignee of a conversation payload', () => {
+    expect(conversationChangeOf({ id: 12, status: 'resolved', labels: ['vip', 3], meta: { assignee: { email: 'ana@x.cl' } }, custom_attributes: {} })).toEqual({
+      remoteConversationId: 12,
+      conversaConversationId: null,
+      status: 'resolved',
+      labels: ['vip'],
+      assigneeEmail: 'ana@x.cl',
+    });
+    expect(conversationChangeOf({ status: 'open' })).toBeNull();
+  });
+});
