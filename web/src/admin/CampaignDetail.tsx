@@ -15,7 +15,9 @@ export function CampaignDetailView({ id, onChanged }: { id: string; onChanged: (
     campaignsApi.get(id).then(setCampaign, (caught: Error) => setError(caught.message));
   }, [id]);
   useEffect(load, [load]);
-  usePoll(load, 1500, Boolean(campaign && isLive(campaign.status)));
+  // Delivered, read and replied keep changing after the last send, so a finished campaign is still refreshed, slowly.
+  const live = Boolean(campaign && isLive(campaign.status));
+  usePoll(load, live ? 1500 : 5000, Boolean(campaign && campaign.status !== 'draft'));
 
   async function act(action: 'start' | 'pause' | 'resume' | 'cancel') {
     setBusy(true);
@@ -82,17 +84,14 @@ function Recipients({ id, version }: { id: string; version: unknown }) {
     <section aria-labelledby="recipients-heading">
       <h3 id="recipients-heading">{t('campaigns.recipientsHeading')}</h3>
       <div className="inline-form">
-        <label>
-          {t('campaigns.filterStatus')}
-          <select value={status} onChange={(e) => setStatus(e.target.value)}>
-            <option value="">{t('filter.all')}</option>
-            {RECIPIENT_STATUSES.map((value) => <option key={value} value={value}>{t(`recipient.status.${value}`)}</option>)}
-          </select>
-        </label>
-        <label>
-          {t('campaigns.filterReason')}
-          <input value={reason} onChange={(e) => setReason(e.target.value)} placeholder="131026" />
-        </label>
+        {/* Labels by id, not wrapping: a wrapped select's options would become part of its accessible name. */}
+        <label htmlFor="recipient-status">{t('campaigns.filterStatus')}</label>
+        <select id="recipient-status" value={status} onChange={(e) => setStatus(e.target.value)}>
+          <option value="">{t('filter.all')}</option>
+          {RECIPIENT_STATUSES.map((value) => <option key={value} value={value}>{t(`recipient.status.${value}`)}</option>)}
+        </select>
+        <label htmlFor="recipient-reason">{t('campaigns.filterReason')}</label>
+        <input id="recipient-reason" value={reason} onChange={(e) => setReason(e.target.value)} placeholder="131026" />
       </div>
       {error && <p role="alert" className="error">{error}</p>}
       <div className="table-scroll">
