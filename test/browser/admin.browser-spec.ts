@@ -98,7 +98,7 @@ describe('Admin screens of the web app (/app)', () => {
     const exported = await page.evaluate(async (href) => (await fetch(href!)).text(), exportHref);
     expect(exported.split('\n')[0]).toContain('phone');
     expect(exported).toContain('+56981110003');
-  }, 120_000);
+  }, 180_000);
 
   it('shows the analytics from the API as accessible bar lists', async () => {
     await nav('Analítica').click();
@@ -129,12 +129,14 @@ describe('Admin screens of the web app (/app)', () => {
       if (tab === 'Agentes') {
         await page.getByLabel('El cliente escribe').fill('¿A qué hora abren?');
         await page.getByRole('button', { name: 'Probar', exact: true }).click();
-        await page.getByTestId('agent-reply').waitFor();
+        const reply = page.getByTestId('agent-reply');
+        await reply.waitFor();
+        expect(await reply.textContent()).toMatch(/^business_hours · \d+%.{10,}/);
       }
       await screenshot(page, `admin-06-settings-${file}`);
       await expectAccessible();
     }
-  }, 120_000);
+  }, 180_000);
 
   it('fits a 360 px phone', async () => {
     await page.setViewportSize({ width: 360, height: 740 });

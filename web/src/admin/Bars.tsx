@@ -1,9 +1,13 @@
+import { useI18n } from '../i18n/i18n';
+
 /** A labelled horizontal bar list: the numbers are text (screen readers and copy-paste get them), the bars are decoration. */
 export function Bars({ label, rows, format = String }: { label: string; rows: Array<{ name: string; value: number }>; format?: (value: number) => string }) {
+  const { t } = useI18n();
   const max = Math.max(1, ...rows.map((row) => row.value));
   return (
     <figure className="bars">
       <figcaption>{label}</figcaption>
+      {rows.length === 0 && <p className="hint">{t('analytics.noData')}</p>}
       <ul>
         {rows.map((row) => (
           <li key={row.name}>

@@ -144,7 +144,7 @@ export interface TestResponseResult {
   agent: string;
   confidence: number;
   unsure: boolean;
-  reply: { text?: string } | null;
+  reply: { messages?: Array<{ type: string; text?: string; name?: string }> } | null;
 }
 
 export interface WebhookEndpoint {

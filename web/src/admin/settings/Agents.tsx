@@ -105,7 +105,8 @@ function TestBox() {
       {result && (
         <output data-testid="agent-reply">
           <strong>{`${result.agent} · ${Math.round(result.confidence * 100)}%${result.unsure ? ` · ${t('settings.unsure')}` : ''}`}</strong>
-          <p>{result.reply?.text ?? '—'}</p>
+          {(result.reply?.messages ?? []).map((message, index) => <p key={index}>{message.text ?? `${message.type} ${message.name ?? ''}`}</p>)}
+          {!result.reply?.messages?.length && <p>—</p>}
         </output>
       )}
     </form>
