@@ -89,6 +89,7 @@ describe('Admin screens of the web app (/app)', () => {
     expect(Number(await progress.getAttribute('value'))).toBe(Number(await progress.getAttribute('max')));
     expect(Number(await progress.getAttribute('max'))).toBe(3);
     await waitFor(async () => (await page.getByTestId('count-delivered').textContent()) === '3', 15_000, 'delivered counts');
+    await waitFor(async () => (await page.getByTestId('campaign-row').filter({ hasText: 'Aviso de retiro' }).textContent())!.includes('3 de 3'), 10_000, 'progress in the list');
     await screenshot(page, 'admin-04-campaign-progress');
     await expectAccessible();
 

@@ -1,12 +1,12 @@
 import { useCallback, useEffect, useState } from 'react';
 import { campaignsApi } from '../api/admin';
-import type { Campaign } from '../api/admin-types';
+import type { Campaign, CampaignCounts } from '../api/admin-types';
 import { useI18n } from '../i18n/i18n';
 import { hrefOf } from '../lib/route';
 import { AdminPage, type AdminScreenProps } from './AdminPage';
 import { CampaignDetailView } from './CampaignDetail';
 import { CampaignForm } from './CampaignForm';
-import { isLive } from './campaign-progress';
+import { isLive, progressOf } from './campaign-progress';
 import { usePoll } from './usePoll';
 
 /** `#/campaigns` lists, `#/campaigns/new` creates, `#/campaigns/<id>` follows one campaign. */
@@ -32,12 +32,12 @@ export default function Campaigns({ rest, onLogout }: AdminScreenProps) {
           {error && <p role="alert" className="error">{error}</p>}
           {list?.length === 0 && <p className="placeholder">{t('campaigns.empty')}</p>}
           <ul className="campaign-list">
-            {list?.map((campaign) => (
+            {list?.map((campaign, index) => (
               <li key={campaign.id}>
                 <a href={hrefOf('campaigns', campaign.id)} aria-current={campaign.id === id ? 'true' : undefined} data-testid="campaign-row">
                   <strong>{campaign.name ?? campaign.id.slice(0, 8)}</strong>
                   <span className={`status status-${campaign.status}`}>{t(`campaign.status.${campaign.status}`)}</span>
-                  <small>{t('campaigns.recipients', { n: campaign.totalRecipients })}</small>
+                  {index < PROGRESS_ROWS && campaign.status !== 'draft' ? <RowProgress campaign={campaign} /> : <small>{t('campaigns.recipients', { n: campaign.totalRecipients })}</small>}
                 </a>
               </li>
             ))}
@@ -54,5 +54,24 @@ export default function Campaigns({ rest, onLogout }: AdminScreenProps) {
         </section>
       </div>
     </AdminPage>
+  );
+}
+
+/** The list API carries no counts, so the newest campaigns fetch their own (refreshed while they send). */
+const PROGRESS_ROWS = 20;
+
+function RowProgress({ campaign }: { campaign: Campaign }) {
+  const { t } = useI18n();
+  const [counts, setCounts] = useState<CampaignCounts | null>(null);
+  const load = () => { campaignsApi.get(campaign.id).then((detail) => setCounts(detail.counts), () => undefined); };
+  useEffect(load, [campaign.id, campaign.status]);
+  usePoll(load, 3000, isLive(campaign.status));
+  if (!counts) return <small>{t('campaigns.recipients', { n: campaign.totalRecipients })}</small>;
+  const progress = progressOf(counts);
+  return (
+    <small className="row-progress">
+      {t('campaigns.progress', { done: progress.done, total: progress.total, percent: progress.percent })}
+      <progress max={Math.max(progress.total, 1)} value={progress.done} aria-hidden="true" />
+    </small>
   );
 }

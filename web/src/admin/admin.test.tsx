@@ -5,6 +5,7 @@ import { AppNav } from '../components/AppNav';
 import { I18nProvider } from '../i18n/i18n';
 import { CampaignDetailView } from './CampaignDetail';
 import { CampaignForm } from './CampaignForm';
+import { Accounts } from './settings/Accounts';
 import { ApiKeys } from './settings/ApiKeys';
 
 interface Call { method: string; url: string; search: string; body: unknown; contentType: string | null }
@@ -118,5 +119,36 @@ describe('ApiKeys', () => {
     await screen.findByText('cv_live_ab…');
     await userEvent.click(screen.getByRole('button', { name: 'Ya la guardé' }));
     expect(screen.queryByText('cv_live_abSECRET')).toBeNull();
+  });
+});
+
+describe('Accounts', () => {
+  it('saves the timezone and business hours, refuses a malformed day, and reports the connection test', async () => {
+    const account = { id: 'a1', name: 'Principal', provider: 'sandbox', displayPhoneNumber: '+56 2 2222', timezone: 'America/Santiago', businessHours: { weekly: { mon: [['09:00', '18:00']] }, holidays: ['2026-09-18'] }, autoRepliesEnabled: true, isDefault: true };
+    const calls = fakeApi({
+      'GET /api/v1/whatsapp/accounts': { data: [account], nextCursor: null },
+      'PATCH /api/v1/whatsapp/accounts/a1': account,
+      'POST /api/v1/whatsapp/accounts/a1/test': { ok: false, latencyMs: 12, error: 'Invalid OAuth access token' },
+    });
+    renderEs(<Accounts />);
+    const tuesday = await screen.findByLabelText('Martes');
+    await userEvent.type(tuesday, '9 a 18');
+    await userEvent.click(screen.getByRole('button', { name: 'Guardar' }));
+    expect((await screen.findByRole('alert')).textContent).toBe('Horario inválido el Martes: usa 09:00-18:00, separados por comas');
+    expect(calls.some((c) => c.method === 'PATCH')).toBe(false);
+
+    await userEvent.clear(tuesday);
+    await userEvent.type(tuesday, '09:00-13:00, 14:00-18:00');
+    await userEvent.clear(screen.getByLabelText('Zona horaria'));
+    await userEvent.type(screen.getByLabelText('Zona horaria'), 'America/Lima');
+    await userEvent.click(screen.getByRole('button', { name: 'Guardar' }));
+    await screen.findByText('Guardado');
+    expect(calls.find((c) => c.method === 'PATCH')!.body).toEqual({
+      timezone: 'America/Lima',
+      businessHours: { weekly: { mon: [['09:00', '18:00']], tue: [['09:00', '13:00'], ['14:00', '18:00']] }, holidays: ['2026-09-18'] },
+    });
+
+    await userEvent.click(screen.getByRole('button', { name: 'Probar conexión' }));
+    expect((await screen.findByText(/La conexión falló/)).textContent).toBe('La conexión falló: Invalid OAuth access token');
   });
 });
