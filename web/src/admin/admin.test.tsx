@@ -7,6 +7,7 @@ import { CampaignDetailView } from './CampaignDetail';
 import { CampaignForm } from './CampaignForm';
 import { Accounts } from './settings/Accounts';
 import { ApiKeys } from './settings/ApiKeys';
+import { Webhooks } from './settings/Webhooks';
 
 interface Call { method: string; url: string; search: string; body: unknown; contentType: string | null }
 
@@ -150,5 +151,35 @@ describe('Accounts', () => {
 
     await userEvent.click(screen.getByRole('button', { name: 'Probar conexión' }));
     expect((await screen.findByText(/La conexión falló/)).textContent).toBe('La conexión falló: Invalid OAuth access token');
+  });
+});
+
+describe('Webhooks', () => {
+  it('shows the signing secret once, lists deliveries and replays the chosen hours', async () => {
+    let endpoints: unknown[] = [];
+    const calls = fakeApi({
+      'GET /api/v1/integrations/webhooks': () => ({ data: endpoints, nextCursor: null }),
+      'POST /api/v1/integrations/webhooks': (call: Call) => {
+        endpoints = [{ id: 'w1', url: (call.body as { url: string }).url, events: ['message.received'], description: null, enabled: true, disabledReason: null }];
+        return { ...(endpoints[0] as object), secret: 'whsec_123' };
+      },
+      'GET /api/v1/integrations/webhooks/w1/deliveries': { data: [{ id: 'd1', eventType: 'message.received', status: 'failed', attempts: 3, responseCode: 500, error: 'HTTP 500', createdAt: '' }], nextCursor: null },
+      'POST /api/v1/integrations/webhooks/w1/replay': { deliveries: 7 },
+    });
+    renderEs(<Webhooks />);
+    await userEvent.type(screen.getByLabelText('URL'), 'https://hooks.example.com/x');
+    await userEvent.clear(screen.getByLabelText('Eventos (separados por comas)'));
+    await userEvent.type(screen.getByLabelText('Eventos (separados por comas)'), 'message.received, ');
+    await userEvent.click(screen.getByRole('button', { name: 'Crear' }));
+    await screen.findByText('whsec_123');
+    expect(calls.find((c) => c.method === 'POST')!.body).toEqual({ url: 'https://hooks.example.com/x', events: ['message.received'] });
+    await userEvent.click(await screen.findByRole('button', { name: 'Entregas' }));
+    expect((await screen.findByText('HTTP 500')).tagName).toBe('TD');
+    await userEvent.clear(screen.getByLabelText('Reenviar las últimas horas'));
+    await userEvent.type(screen.getByLabelText('Reenviar las últimas horas'), '2');
+    await userEvent.click(screen.getByRole('button', { name: 'Reenviar' }));
+    await screen.findByText('7 entregas en cola');
+    const replay = calls.find((c) => c.url.endsWith('/replay'))!.body as { since: string; until: string };
+    expect(Date.parse(replay.until) - Date.parse(replay.since)).toBe(2 * 3600_000);
   });
 });
