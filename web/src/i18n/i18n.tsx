@@ -1,10 +1,13 @@
 import { createContext, type ReactNode, useContext, useEffect, useMemo, useState } from 'react';
+import adminEn from './admin.en.json';
+import adminEs from './admin.es.json';
 import en from './en.json';
 import es from './es.json';
 
 export type Locale = 'es' | 'en';
-export type MessageKey = keyof typeof es;
-const CATALOGS: Record<Locale, Record<MessageKey, string>> = { es, en };
+export type MessageKey = keyof typeof es | keyof typeof adminEs;
+// The admin screens' strings live in their own files so the inbox and admin catalogues change independently.
+const CATALOGS: Record<Locale, Record<MessageKey, string>> = { es: { ...es, ...adminEs }, en: { ...en, ...adminEn } };
 const STORAGE_KEY = 'conversa.locale';
 
 export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
