@@ -13,8 +13,6 @@ import { RealtimeSubscriber } from './realtime.subscriber';
 export const SSE_HEARTBEAT_MS = 15_000;
 /** Events replayed after a reconnect at most; a client further behind reloads its views. */
 const RESUME_LIMIT = 1000;
-/** The stream's event types that come from the outbox (with a sequence). */
-const OUTBOX_REALTIME_TYPES = new Set(['message.created', 'message.status']);
 
 @ApiTags('events')
 @ApiBearerAuth()
@@ -59,11 +57,7 @@ export class RealtimeSseController {
       map((envelope) => (replayedSeqs.add(envelope.seq!), envelope)),
     );
     // Sequences compare as numbers ("10" > "9"); a live event at or before the resume point was seen already.
-    // Message events published straight away (the sender's tick) are dropped: their outbox copy, with its sequence as
-    // the id, follows within a relay poll.
-    const fresh = live.pipe(
-      filter((envelope) => (envelope.seq ? !replayedSeqs.has(envelope.seq) && (lastSeq === null || BigInt(envelope.seq) > BigInt(lastSeq)) : !OUTBOX_REALTIME_TYPES.has(envelope.event.type))),
-    );
+    const fresh = live.pipe(filter((envelope) => !envelope.seq || (!replayedSeqs.has(envelope.seq) && (lastSeq === null || BigInt(envelope.seq) > BigInt(lastSeq)))));
     // Every event carries an id: without one, Nest would number it 1, 2, … and a reconnecting browser would send that
     // as Last-Event-ID and be replayed the whole outbox. An event that is not in the outbox repeats the stream's
     // position: the last sequence sent, the resume point, or the newest sequence when the stream opened.
