@@ -137,6 +137,24 @@ describe('WebSocket forwarding (integrations)', () => {
     }
   });
 
+  it('drops its connections when the lock connection dies, then takes them back: still one connection, nothing lost', async () => {
+    const tenant = await createTenant(app);
+    const rx = await receiver();
+    await endpoint(tenant, rx.url);
+    await inbound(tenant, ['antes']);
+    await waitFor(async () => rx.ids().length >= 1, 15_000, 'first frame');
+    // The locks go with their connection: the forwarder must not keep a connection it may no longer own.
+    const [{ n }] = await app.dataSource.query(
+      `SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE application_name = 'conversa-websocket-locks' AND datname = current_database()`,
+    );
+    expect(n).toBe(1);
+    await waitFor(async () => rx.connections >= 2, 15_000, 'a fresh connection after the lock was taken back');
+    await inbound(tenant, ['después 1', 'después 2']);
+    await waitFor(async () => rx.ids().length >= 3, 15_000, 'events after');
+    expect(textsOf(rx)).toEqual(['antes', 'después 1', 'después 2']);
+    expect(rx.open.size).toBe(1);
+  });
+
   it('keeps one connection per endpoint across two worker processes, and the survivor takes over when the owner stops', async () => {
     worker = await createTestApp({ databaseUrl: app.databaseUrl, queuePrefix: app.queuePrefix, env: { APP_ROLES: 'worker', ...ENV } });
     const tenant = await createTenant(app);

@@ -109,7 +109,10 @@ export class WebsocketForwarderService implements OnApplicationBootstrap, Before
     const client = new Client({ connectionString: this.config.DATABASE_URL, keepAlive: true, query_timeout: 10_000, application_name: 'conversa-websocket-locks' });
     client.on('error', (error) => {
       this.logger.warn({ err: { message: error.message } }, 'websocket forwarding lock connection lost');
-      void this.releaseAll();
+      if (this.lockClient === client) void this.releaseAll();
+    });
+    client.on('end', () => {
+      if (this.lockClient === client) void this.releaseAll();
     });
     await client.connect();
     this.lockClient = client;

@@ -1,5 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import { generateWebhookSecret } from '../delivery/webhook-signature';
+import { backoffMs } from './websocket-connection';
 import { isWebsocketUrl, websocketFrame, type WebsocketFrame } from './websocket-frame';
 
 describe('websocketFrame', () => {
@@ -15,5 +16,19 @@ describe('websocketFrame', () => {
 
   it('tells ws(s) URLs from http(s) ones', () => {
     expect(['ws://h/x', 'WSS://h', 'http://h', 'https://h'].map(isWebsocketUrl)).toEqual([true, true, false, false]);
+  });
+});
+
+describe('backoffMs', () => {
+  it('doubles from the base up to the cap, jittered into the upper half', () => {
+    for (let failures = 1; failures <= 12; failures += 1) {
+      const ceiling = Math.min(30_000, 250 * 2 ** (failures - 1));
+      for (let i = 0; i < 50; i += 1) {
+        const delay = backoffMs(failures, 250, 30_000);
+        expect(delay).toBeGreaterThanOrEqual(Math.floor(ceiling / 2));
+        expect(delay).toBeLessThanOrEqual(ceiling);
+      }
+    }
+    expect(new Set(Array.from({ length: 20 }, () => backoffMs(5, 250, 30_000))).size).toBeGreaterThan(1);
   });
 });
