@@ -17,6 +17,7 @@ import { registerQueueDashboard } from '../modules/maintenance/queue-dashboard';
 import { MetricsService } from '../modules/metrics/metrics.service';
 import { JobProducer } from '../queues/job-producer.service';
 import { registerWebApp } from '../modules/web/web-app';
+import { addEventWebhooks } from '../modules/integrations/openapi-webhooks';
 import { AppModule } from './app.module';
 
 /** Builds (without listening) the Nest application for the configured roles. */
@@ -61,7 +62,7 @@ async function configureHttp(app: NestFastifyApplication, config: AppConfig): Pr
   registerQueueDashboard(fastify, app.get(JobProducer), app.get(RequestAuthenticator));
   app.useGlobalFilters(new DomainErrorFilter());
   app.useGlobalPipes(new RejectNulCharactersPipe(), createValidationPipe());
-  const document = addErrorResponses(
+  const document = addEventWebhooks(addErrorResponses(
     SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -72,6 +73,6 @@ async function configureHttp(app: NestFastifyApplication, config: AppConfig): Pr
       .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'api-key')
       .build(),
     ),
-  );
+  ));
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 }

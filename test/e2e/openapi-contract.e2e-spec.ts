@@ -1,3 +1,4 @@
+import { EVENT_TYPES } from '../../src/domain/events/event-catalogue';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -148,4 +149,16 @@ describe('OpenAPI contract (/docs-json)', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 60000);
+
+  it('documents every event type as an OpenAPI 3.1 webhook with its envelope and the signature headers', () => {
+    const full = document as unknown as { openapi: string; webhooks: Record<string, { post: { parameters: Array<{ name: string }>; requestBody: { content: Record<string, { schema: { properties: Record<string, { enum?: string[] }> } }> } } }> };
+    expect(full.openapi).toBe('3.1.0');
+    expect(Object.keys(full.webhooks).sort()).toEqual([...EVENT_TYPES].sort());
+    for (const [type, hook] of Object.entries(full.webhooks)) {
+      expect(hook.post.parameters.map((p) => p.name)).toEqual(['webhook-id', 'webhook-timestamp', 'webhook-signature']);
+      const envelope = hook.post.requestBody.content['application/json'].schema;
+      expect(Object.keys(envelope.properties)).toEqual(['id', 'type', 'createdAt', 'organizationId', 'data']);
+      expect(envelope.properties.type.enum).toEqual([type]);
+    }
+  });
 });

@@ -125,6 +125,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   [IntegrationsErrorCode.UnknownEventType]: 400,
   [IntegrationsErrorCode.InvalidSecret]: 400,
   [IntegrationsErrorCode.InvalidTimeRange]: 400,
+  [IntegrationsErrorCode.HttpOnlyOperation]: 409,
   [IntegrationsErrorCode.ChatwootNotConfigured]: 404,
 };
 

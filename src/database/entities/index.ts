@@ -25,6 +25,7 @@ import { OutboxEvent } from './outbox-event.entity';
 import { WebhookDelivery } from './webhook-delivery.entity';
 import { WebhookEndpoint } from './webhook-endpoint.entity';
 import { WebhookEvent } from './webhook-event.entity';
+import { WebsocketForwardCursor } from './websocket-cursor.entity';
 import { WhatsappAccount } from './whatsapp-account.entity';
 
 /** Every entity, for the data source and TypeOrmModule. */
@@ -59,4 +60,5 @@ export const ENTITIES = [
   ChatwootLink,
   ChatwootSyncEvent,
   ChatwootInboundEvent,
+  WebsocketForwardCursor,
 ];

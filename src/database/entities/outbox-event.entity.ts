@@ -8,6 +8,7 @@ import { Column, Entity, Generated, Index, PrimaryGeneratedColumn } from 'typeor
 @Entity('outbox_event')
 @Index('idx_outbox_event_undispatched', ['seq'], { where: 'dispatched_at IS NULL' })
 @Index('idx_outbox_event_org_time', ['organizationId', 'createdAt'])
+@Index('idx_outbox_event_org_xid', ['organizationId', 'xid', 'seq'])
 export class OutboxEvent {
   @PrimaryGeneratedColumn('increment', { type: 'bigint' })
   seq: string;
@@ -34,4 +35,12 @@ export class OutboxEvent {
 
   @Column({ type: 'timestamptz', nullable: true })
   dispatchedAt: Date | null;
+
+  /**
+   * The writing transaction's id: every row below the oldest open transaction's id is final (committed or never
+   * will be), so WebSocket forwarding reads in (xid, seq) order without skipping a late commit. Null on rows
+   * written before it existed.
+   */
+  @Column({ type: 'bigint', nullable: true, default: () => 'conversa_current_xid()' })
+  xid: string | null;
 }

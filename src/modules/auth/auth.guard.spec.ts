@@ -5,7 +5,7 @@ import { UserRole } from '../../database/entities/enums';
 import { RequestAuthenticator } from './request-authenticator';
 import { AuthGuard } from './auth.guard';
 import type { AuthService } from './auth.service';
-import { MinRole, type Principal, Public } from './principal';
+import { AcceptsStreamTicket, MinRole, type Principal, Public } from './principal';
 
 class Routes {
   @MinRole(UserRole.Agent)
@@ -15,6 +15,9 @@ class Routes {
 
   @Public()
   open(): void {}
+
+  @AcceptsStreamTicket()
+  stream(): void {}
 }
 
 function contextFor(handler: keyof Routes, method: string): ExecutionContext {
@@ -56,6 +59,23 @@ describe(AuthGuard.name, () => {
     it('lets a public route through without a principal, whatever its method', async () => {
       const guard = new AuthGuard(new Reflector(), new RequestAuthenticator({} as AuthService), noTickets);
       await expect(guard.canActivate(contextFor('open', 'POST'))).resolves.toBe(true);
+    });
+  });
+
+  describe('stream tickets', () => {
+    const principal: Principal = { kind: 'user', id: 'u', organizationId: 'o', role: UserRole.Agent };
+    const auth = { authenticateJwt: async (token: string) => (token === 'session-jwt' ? principal : Promise.reject(new Error('bad token'))) } as unknown as AuthService;
+    const streamRequest = (headers: Record<string, string>) =>
+      ({ getHandler: () => Routes.prototype.stream, getClass: () => Routes, switchToHttp: () => ({ getRequest: () => ({ method: 'GET', headers, query: { ticket: 'spent-ticket-0123456789' } }) }) }) as unknown as ExecutionContext;
+
+    it('lets an EventSource reconnect with its spent ticket when it sends the session cookie', async () => {
+      const guard = new AuthGuard(new Reflector(), new RequestAuthenticator(auth), noTickets);
+      await expect(guard.canActivate(streamRequest({ cookie: 'conversa_session=session-jwt' }))).resolves.toBe(true);
+    });
+
+    it('refuses a spent ticket without a session cookie', async () => {
+      const guard = new AuthGuard(new Reflector(), new RequestAuthenticator(auth), noTickets);
+      await expect(guard.canActivate(streamRequest({}))).rejects.toMatchObject({ status: 401 });
     });
   });
 });

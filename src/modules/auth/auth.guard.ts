@@ -6,6 +6,7 @@ import { AuthErrors } from './auth-failures';
 import { ACCEPTS_TICKET, IS_PUBLIC, type Principal, REQUIRED_ROLES, ROLE_RANK, SAFE_METHODS } from './principal';
 import { RequestAuthenticator } from './request-authenticator';
 import { StreamTickets } from './stream-tickets.service';
+import { sessionToken } from './session-cookie';
 
 /**
  * Global guard: every route needs an API key, a bearer JWT or the browser's session cookie unless marked @Public();
@@ -32,14 +33,18 @@ export class AuthGuard implements CanActivate {
     return true;
   }
 
-  /** Headers first (API key, bearer token, session cookie); a route that accepts a stream ticket also takes `?ticket=` (single use). */
+  /**
+   * Headers first (API key, bearer token, session cookie); a route that accepts a stream ticket also takes `?ticket=`
+   * (single use). A browser's EventSource reconnects to the same URL, spent ticket included: the session cookie it
+   * sends along then authenticates the reconnection.
+   */
   private async authenticate(request: FastifyRequest, acceptsTicket: boolean): Promise<Principal> {
     const ticket = (request.query as Record<string, unknown> | undefined)?.ticket;
     const hasCredentials = Boolean(request.headers['x-api-key'] || request.headers.authorization);
     if (acceptsTicket && !hasCredentials && typeof ticket === 'string') {
       const principal = await this.tickets.redeem(ticket);
       if (principal) return principal;
-      throw AuthErrors.unauthorized();
+      if (!sessionToken(request.headers)) throw AuthErrors.unauthorized();
     }
     return this.authenticator.authenticate(request.headers, request.method);
   }

@@ -5,5 +5,6 @@ export enum IntegrationsErrorCode {
   UnknownEventType = 'WEBHOOK_EVENT_TYPE_UNKNOWN',
   InvalidSecret = 'WEBHOOK_SECRET_INVALID',
   InvalidTimeRange = 'WEBHOOK_TIME_RANGE_INVALID',
+  HttpOnlyOperation = 'WEBHOOK_HTTP_ONLY_OPERATION',
   ChatwootNotConfigured = 'CHATWOOT_NOT_CONFIGURED',
 }

@@ -13,12 +13,26 @@ import { OutboxRelay } from './relay/outbox-relay.service';
 import { CommunicationsModule } from '../communications/communications.module';
 import { IntegrationsDataCopy } from './integrations-data-copy.service';
 import { ChatwootInboundDataCopy } from './chatwoot/chatwoot-inbound-data-copy.service';
+import { WebsocketForwarderService } from './websocket/websocket-forwarder.service';
+import { WebsocketMetrics } from './websocket/websocket-metrics.service';
 
-/** The worker role's side: the outbox relay, the delivery handler and the Chatwoot sync. */
+/** The worker role's side: the outbox relay, the delivery handler, the Chatwoot sync and WebSocket forwarding. */
 @Module({
   imports: [CommunicationsModule, OutboundCoreModule, WhatsappModule],
   // Chatwoot → Conversa sends through the send pipeline and hands conversations over with the dashboard's actions.
-  providers: [IntegrationsMetrics, WebhookDeliveryService, OutboxRelay, ChatwootSyncService, ChatwootInboundService, ConversationActionsService, ConversationQueriesService, ChatwootInboundDataCopy, IntegrationsDataCopy],
+  providers: [
+    IntegrationsMetrics,
+    WebhookDeliveryService,
+    OutboxRelay,
+    ChatwootSyncService,
+    ChatwootInboundService,
+    ConversationActionsService,
+    ConversationQueriesService,
+    ChatwootInboundDataCopy,
+    IntegrationsDataCopy,
+    WebsocketMetrics,
+    WebsocketForwarderService,
+  ],
 })
 export class IntegrationsWorkerModule implements OnModuleInit {
   constructor(

@@ -1,7 +1,8 @@
 import { lookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
 
-export const WEBHOOK_SCHEMES = ['http:', 'https:'];
+/** http(s) endpoints get POSTs; ws(s) endpoints get the same signed envelopes as frames (see websocket/). */
+export const WEBHOOK_SCHEMES = ['http:', 'https:', 'ws:', 'wss:'];
 
 /** Loopback, private, link-local, CGNAT, unspecified and multicast ranges: never reached unless allowed. */
 const BLOCKED = new BlockList();
@@ -26,7 +27,7 @@ export async function urlRefusal(url: string, allowPrivate: boolean): Promise<st
   } catch {
     return 'not a valid URL';
   }
-  if (!WEBHOOK_SCHEMES.includes(parsed.protocol)) return 'only http(s) URLs are accepted';
+  if (!WEBHOOK_SCHEMES.includes(parsed.protocol)) return 'only http(s) and ws(s) URLs are accepted';
   if (parsed.username || parsed.password) return 'credentials in the URL are not accepted';
   if (allowPrivate) return null;
   const host = parsed.hostname.replace(/^\[|\]$/g, '');

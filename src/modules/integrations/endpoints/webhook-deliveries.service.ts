@@ -8,6 +8,7 @@ import { JobName } from '../../../queues/job-names';
 import { JobProducer } from '../../../queues/job-producer.service';
 import { IntegrationsErrorCode } from '../integrations.errors';
 import type { ReplayDto } from './dto/webhook-endpoint.dto';
+import { isWebsocketUrl } from '../websocket/websocket-frame';
 import { WebhookEndpointsService } from './webhook-endpoints.service';
 
 export interface DeliveryView {
@@ -58,7 +59,7 @@ export class WebhookDeliveriesService {
 
   /** A `test.ping` event for this endpoint only (written dispatched, so the relay never fans it out). */
   async test(organizationId: string, endpointId: string): Promise<{ deliveryId: string; eventId: string }> {
-    await this.endpoints.find(organizationId, endpointId);
+    assertHttpEndpoint(await this.endpoints.find(organizationId, endpointId));
     const [row] = await this.dataSource.query(
       `WITH ev AS (INSERT INTO outbox_event (organization_id, type, data, dispatched_at)
                    VALUES ($1, 'test.ping', jsonb_build_object('endpointId', $2::uuid), now()) RETURNING id)
@@ -72,7 +73,7 @@ export class WebhookDeliveriesService {
 
   /** New deliveries of exactly the events in [since, until) this endpoint subscribes to (optionally only some types). */
   async replay(organizationId: string, endpointId: string, dto: ReplayDto): Promise<{ deliveries: number }> {
-    const endpoint = await this.endpoints.find(organizationId, endpointId);
+    const endpoint = assertHttpEndpoint(await this.endpoints.find(organizationId, endpointId));
     if (Date.parse(dto.until) <= Date.parse(dto.since)) throw new DomainError(IntegrationsErrorCode.InvalidTimeRange, 'until must be after since');
     const unknown = (dto.types ?? []).filter((type) => !(EVENT_TYPES as readonly string[]).includes(type));
     if (unknown.length > 0) throw new DomainError(IntegrationsErrorCode.UnknownEventType, `Unknown event types: ${unknown.join(', ')}`);
@@ -110,4 +111,10 @@ export class WebhookDeliveriesService {
 function strip(row: DeliveryView & { k?: string }): DeliveryView {
   const { k: _k, ...view } = row;
   return view;
+}
+
+/** ws(s) endpoints read the outbox through their cursor: test pings and replays are HTTP deliveries. */
+function assertHttpEndpoint<T extends { url: string }>(endpoint: T): T {
+  if (isWebsocketUrl(endpoint.url)) throw new DomainError(IntegrationsErrorCode.HttpOnlyOperation, 'test and replay are for http(s) endpoints; a ws(s) endpoint gets events after reconnecting from its cursor');
+  return endpoint;
 }

@@ -9,6 +9,8 @@ import { EVENT_TYPES } from '../../../domain/events/event-catalogue';
 import { IntegrationsErrorCode } from '../integrations.errors';
 import { urlRefusal } from '../delivery/url-guard';
 import { generateWebhookSecret, isValidWebhookSecret } from '../delivery/webhook-signature';
+import { isWebsocketUrl } from '../websocket/websocket-frame';
+import { startCursor } from '../websocket/websocket-cursor-store';
 import type { CreateWebhookEndpointDto, UpdateWebhookEndpointDto } from './dto/webhook-endpoint.dto';
 
 export interface EndpointView {
@@ -43,9 +45,14 @@ export class WebhookEndpointsService {
       throw new DomainError(IntegrationsErrorCode.InvalidSecret, 'secret must be whsec_ followed by base64 of 24 to 64 bytes');
     }
     const secret = dto.secret ?? generateWebhookSecret();
-    const saved = await this.repo.save(
-      this.repo.create({ organizationId, url: dto.url, events, description: dto.description ?? null, secretEncrypted: encryptSecret(secret, this.config.encryptionKey) }),
-    );
+    // A ws(s) endpoint's cursor starts in the same transaction: it gets every event committed after the endpoint.
+    const saved = await this.dataSource.transaction(async (manager) => {
+      const endpoint = await manager.save(
+        manager.create(WebhookEndpoint, { organizationId, url: dto.url, events, description: dto.description ?? null, secretEncrypted: encryptSecret(secret, this.config.encryptionKey) }),
+      );
+      if (isWebsocketUrl(endpoint.url)) await startCursor(manager, endpoint.id);
+      return endpoint;
+    });
     return { ...toView(saved), secret };
   }
 
@@ -65,12 +72,19 @@ export class WebhookEndpointsService {
       ...(dto.events !== undefined ? { events: assertEvents(dto.events) } : {}),
       ...(dto.description !== undefined ? { description: dto.description } : {}),
     });
-    return toView(await this.repo.save(endpoint));
+    return toView(
+      await this.dataSource.transaction(async (manager) => {
+        const saved = await manager.save(endpoint);
+        if (isWebsocketUrl(saved.url)) await startCursor(manager, saved.id);
+        return saved;
+      }),
+    );
   }
 
   async remove(organizationId: string, id: string): Promise<void> {
     const { affected } = await this.repo.delete({ id, organizationId });
     if (!affected) throw new NotFoundError(IntegrationsErrorCode.EndpointNotFound, 'webhook endpoint');
+    await this.dataSource.query(`DELETE FROM websocket_forward_cursor WHERE endpoint_id = $1`, [id]);
   }
 
   /** A new secret; the previous one keeps signing (both signatures are sent) for WEBHOOK_SECRET_OVERLAP_MS. */

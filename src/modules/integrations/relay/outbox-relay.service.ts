@@ -20,7 +20,7 @@ const SWEEP_EVERY_MS = 10_000;
  * Fans committed events out to the endpoints subscribed to them, in one statement: takes undispatched events
  * (SKIP LOCKED, so several workers share the work), creates their deliveries and marks them dispatched. Jobs are
  * enqueued after the commit; a delivery whose job never made it (Redis down, a crash in between) is re-enqueued
- * by the sweep below, with the same job id. Events Chatwoot mirrors become chatwoot_sync_event rows in the same statement.
+ * by the sweep below, with the same job id. ws(s) endpoints get no deliveries: they read the outbox themselves (websocket/). Events Chatwoot mirrors become chatwoot_sync_event rows in the same statement.
  */
 const FAN_OUT = new PreparedStatement(
   'outbox-fan-out',
@@ -30,7 +30,7 @@ const FAN_OUT = new PreparedStatement(
    deliveries AS (
      INSERT INTO webhook_delivery (organization_id, endpoint_id, event_id, event_type, next_attempt_at)
      SELECT b.organization_id, e.id, b.id, b.type, now() FROM batch b
-       JOIN webhook_endpoint e ON e.organization_id = b.organization_id AND e.enabled AND (b.type = ANY(e.events) OR '*' = ANY(e.events))
+       JOIN webhook_endpoint e ON e.organization_id = b.organization_id AND e.enabled AND (b.type = ANY(e.events) OR '*' = ANY(e.events)) AND e.url !~* '^wss?://'
       ORDER BY b.seq, e.id
      RETURNING id),
    chatwoot AS (

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsISO8601, IsOptional, IsString, MaxLength } from 'class-validator';
 
 export class CreateWebhookEndpointDto {
-  @ApiProperty({ example: 'https://hooks.example.com/conversa', description: 'http(s); private, loopback and link-local addresses are refused' })
+  @ApiProperty({ example: 'https://hooks.example.com/conversa', description: 'http(s) (signed POSTs) or ws(s) (the same signed envelopes as WebSocket frames, one connection kept open); private, loopback and link-local addresses are refused' })
   @IsString()
   @MaxLength(2048)
   url: string;
