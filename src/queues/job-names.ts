@@ -19,6 +19,8 @@ export enum JobName {
   RollupAnalytics = 'lifecycle.rollup-analytics',
   DeliverWebhook = 'integrations.deliver-webhook',
   SyncChatwoot = 'integrations.sync-chatwoot',
+  BackfillChatwoot = 'integrations.backfill-chatwoot',
+  ReconcileChatwoot = 'integrations.reconcile-chatwoot',
 }
 
 export const JOB_QUEUE: Record<JobName, QueueName> = {
@@ -39,4 +41,6 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.RollupAnalytics]: QueueName.Maintenance,
   [JobName.DeliverWebhook]: QueueName.Integrations,
   [JobName.SyncChatwoot]: QueueName.Integrations,
+  [JobName.BackfillChatwoot]: QueueName.Integrations,
+  [JobName.ReconcileChatwoot]: QueueName.Integrations,
 };

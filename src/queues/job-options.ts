@@ -27,6 +27,9 @@ export const JOB_OPTIONS: Record<JobName, JobsOptions> = {
   [JobName.DeliverWebhook]: { attempts: 5, backoff: { type: 'exponential', delay: 1000 } },
   // Chatwoot down for a while: about 17 minutes of retries before the event is left failed.
   [JobName.SyncChatwoot]: { attempts: 10, backoff: { type: 'exponential', delay: 1000 } },
+  [JobName.BackfillChatwoot]: { attempts: 10, backoff: { type: 'exponential', delay: 1000 } },
+  // The next run picks up what this one could not repair.
+  [JobName.ReconcileChatwoot]: { attempts: 1 },
 };
 
 export function optionsFor(name: JobName, overrides: JobsOptions = {}): JobsOptions {

@@ -19,6 +19,8 @@ export interface JobPayloads {
   [JobName.RollupAnalytics]: Record<string, never>;
   [JobName.DeliverWebhook]: { deliveryId: string };
   [JobName.SyncChatwoot]: { syncEventId: string };
+  [JobName.BackfillChatwoot]: { integrationId: string; conversationId: string };
+  [JobName.ReconcileChatwoot]: Record<string, never>;
 }
 
 export type JobPayload<N extends JobName> = JobPayloads[N];

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ChatwootConfigController } from './chatwoot/chatwoot-config.controller';
+import { ChatwootBackfillService } from './chatwoot/chatwoot-backfill.service';
 import { ChatwootConfigService } from './chatwoot/chatwoot-config.service';
 import { WebhookDeliveriesService } from './endpoints/webhook-deliveries.service';
 import { WebhookEndpointsController } from './endpoints/webhook-endpoints.controller';
@@ -11,6 +12,6 @@ import { IntegrationsDataCopy } from './integrations-data-copy.service';
 @Module({
   imports: [CommunicationsModule],
   controllers: [WebhookEndpointsController, ChatwootConfigController],
-  providers: [WebhookEndpointsService, WebhookDeliveriesService, ChatwootConfigService, IntegrationsDataCopy],
+  providers: [WebhookEndpointsService, WebhookDeliveriesService, ChatwootConfigService, ChatwootBackfillService, IntegrationsDataCopy],
 })
 export class IntegrationsModule {}

@@ -1,7 +1,8 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { EventData, EventType } from '../../../domain/events/event-catalogue';
 
-export type LinkKind = 'contact' | 'conversation' | 'message';
+/** `note`: a private note written for an event (its local id is the outbox event's id). */
+export type LinkKind = 'contact' | 'conversation' | 'message' | 'note';
 
 export interface Link {
   remoteId: number;
@@ -79,4 +80,64 @@ export async function loadFlowState(db: DataSource, organizationId: string, conv
   const [row] = await db.query(`SELECT bot_state -> 'flow' AS flow FROM conversation WHERE organization_id = $1 AND id = $2`, [organizationId, conversationId]);
   const flow = row?.flow as { current?: string; vars?: Record<string, unknown> } | null | undefined;
   return flow?.current ? { current: flow.current, vars: flow.vars ?? {} } : null;
+}
+
+export interface IntegrationRow {
+  id: string;
+  organizationId: string;
+  baseUrl: string;
+  accountId: number;
+  inboxId: number;
+  apiAccessTokenEncrypted: string;
+}
+
+const INTEGRATION_COLUMNS = `id, organization_id AS "organizationId", base_url AS "baseUrl", account_id AS "accountId", inbox_id AS "inboxId", api_access_token_encrypted AS "apiAccessTokenEncrypted"`;
+
+export async function loadIntegration(db: DataSource, integrationId: string): Promise<IntegrationRow | null> {
+  const [row] = await db.query(`SELECT ${INTEGRATION_COLUMNS} FROM chatwoot_integration WHERE id = $1 AND enabled`, [integrationId]);
+  return (row as IntegrationRow | undefined) ?? null;
+}
+
+export async function enabledIntegrations(db: DataSource): Promise<IntegrationRow[]> {
+  return db.query(`SELECT ${INTEGRATION_COLUMNS} FROM chatwoot_integration WHERE enabled ORDER BY created_at`);
+}
+
+export interface LocalConversation {
+  id: string;
+  contactId: string;
+  status: 'open' | 'closed';
+  labels: string[];
+}
+
+export async function loadConversation(db: DataSource, organizationId: string, conversationId: string): Promise<LocalConversation | null> {
+  const [row] = await db.query(`SELECT id, contact_id AS "contactId", status, labels FROM conversation WHERE organization_id = $1 AND id = $2`, [organizationId, conversationId]);
+  return (row as LocalConversation | undefined) ?? null;
+}
+
+export interface LocalMessage {
+  id: string;
+  direction: 'inbound' | 'outbound';
+  type: string;
+  text: string | null;
+}
+
+/** A conversation's messages, oldest first (the order Chatwoot shows them in). */
+export async function loadMessages(db: DataSource, organizationId: string, conversationId: string): Promise<LocalMessage[]> {
+  return db.query(`SELECT id, direction, type, text FROM message WHERE organization_id = $1 AND conversation_id = $2 ORDER BY occurred_at, created_at`, [organizationId, conversationId]);
+}
+
+/** Which of `localIds` the id map already links. */
+export async function linkedIds(db: DataSource, integrationId: string, kind: LinkKind, localIds: string[]): Promise<Map<string, Link>> {
+  if (localIds.length === 0) return new Map();
+  const rows: Array<{ localId: string; remoteId: string; sourceId: string | null }> = await db.query(
+    `SELECT local_id AS "localId", remote_id AS "remoteId", source_id AS "sourceId" FROM chatwoot_link WHERE integration_id = $1 AND kind = $2 AND local_id = ANY($3::uuid[])`,
+    [integrationId, kind, localIds],
+  );
+  return new Map(rows.map((r) => [r.localId, { remoteId: Number(r.remoteId), sourceId: r.sourceId }]));
+}
+
+/** Forgets links whose Chatwoot record is gone (deleted there), so the next sync creates it again. */
+export async function forgetLinks(db: DataSource, integrationId: string, kind: LinkKind, localIds: string[]): Promise<void> {
+  if (localIds.length === 0) return;
+  await db.query(`DELETE FROM chatwoot_link WHERE integration_id = $1 AND kind = $2 AND local_id = ANY($3::uuid[])`, [integrationId, kind, localIds]);
 }

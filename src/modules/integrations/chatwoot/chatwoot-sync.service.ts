@@ -6,23 +6,54 @@ import { DataSource } from 'typeorm';
 import { decryptSecret } from '../../../common/crypto';
 import { ROOT_LOGGER } from '../../../common/logging/logging.module';
 import { AppConfig } from '../../../config/app-config';
-import type { EventData, MessagePublic } from '../../../domain/events/event-catalogue';
+import type { EventData } from '../../../domain/events/event-catalogue';
 import type { JobName } from '../../../queues/job-names';
 import type { JobPayload } from '../../../queues/job-payloads';
-import { ChatwootApiClient, ChatwootCallError } from './chatwoot-api.client';
-import { findLink, type Link, loadContact, loadFlowState, loadSyncWork, markSyncWork, pendingBefore, saveLink, type SyncWork } from './chatwoot-store';
+import { ChatwootApiClient, ChatwootCallError, type ChatwootConversationStatus } from './chatwoot-api.client';
+import {
+  findLink,
+  type IntegrationRow,
+  type Link,
+  linkedIds,
+  loadContact,
+  loadConversation,
+  loadFlowState,
+  loadIntegration,
+  loadMessages,
+  type LocalConversation,
+  type LocalMessage,
+  loadSyncWork,
+  markSyncWork,
+  pendingBefore,
+  saveLink,
+  type SyncWork,
+} from './chatwoot-store';
+
+/** Where a sync writes: one integration's Chatwoot account and inbox. `retrying`: an earlier attempt may have written already. */
+export interface SyncScope {
+  integrationId: string;
+  organizationId: string;
+  inboxId: number;
+  api: ChatwootApiClient;
+  retrying: boolean;
+}
 
 interface SyncContext {
   work: SyncWork;
-  api: ChatwootApiClient;
+  scope: SyncScope;
 }
 
 const identifierOf = (contactId: string) => `conversa:${contactId}`;
 const sourceIdOf = (messageId: string) => `conversa:${messageId}`;
+const noteSourceIdOf = (eventId: string) => `conversa:note:${eventId}`;
+
+/** Conversa's open/closed as Chatwoot's status. */
+export const remoteStatusOf = (status: LocalConversation['status']): ChatwootConversationStatus => (status === 'closed' ? 'resolved' : 'open');
 
 /**
  * Applies one outbox event in Chatwoot. Every create is first looked up in the id map and, when a previous attempt
  * may have reached Chatwoot before failing, in Chatwoot itself; all of it under a lock per Conversa conversation.
+ * Backfill and reconcile go through the same creates (`syncConversation`).
  */
 @Injectable()
 export class ChatwootSyncService {
@@ -32,19 +63,82 @@ export class ChatwootSyncService {
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {}
 
+  clientFor(target: Pick<IntegrationRow, 'baseUrl' | 'accountId' | 'apiAccessTokenEncrypted'>): ChatwootApiClient {
+    return new ChatwootApiClient({ baseUrl: target.baseUrl, accountId: target.accountId, apiAccessToken: decryptSecret(target.apiAccessTokenEncrypted, this.config.encryptionKey) });
+  }
+
+  scopeOf(integration: IntegrationRow, retrying: boolean): SyncScope {
+    return { integrationId: integration.id, organizationId: integration.organizationId, inboxId: integration.inboxId, api: this.clientFor(integration), retrying };
+  }
+
   async handle(job: Job<JobPayload<JobName.SyncChatwoot>>): Promise<'synced' | 'skipped'> {
     const work = await loadSyncWork(this.dataSource, job.data.syncEventId);
     if (!work || work.status !== 'pending') return 'skipped';
-    const api = new ChatwootApiClient({ baseUrl: work.baseUrl, accountId: work.accountId, apiAccessToken: decryptSecret(work.apiAccessTokenEncrypted, this.config.encryptionKey) });
+    const api = this.clientFor(work);
+    const scopeOfWork = (w: SyncWork): SyncScope => ({ integrationId: w.integrationId, organizationId: w.organizationId, inboxId: w.inboxId, api, retrying: w.attempts > 0 });
     // A conversation's events are applied oldest first, so Chatwoot shows them in order: this job applies the
     // pending ones before its own, and stops (to retry) at the first that fails.
     await this.withConversationLock(work.conversationId ?? work.id, async () => {
       for (const id of await pendingBefore(this.dataSource, work)) {
         const current = id === work.id ? work : await loadSyncWork(this.dataSource, id);
-        if (current?.status === 'pending') await this.applyOne({ work: current, api }, id === work.id ? job : null);
+        if (current?.status === 'pending') await this.applyOne({ work: current, scope: scopeOfWork(current) }, id === work.id ? job : null);
       }
     });
     return 'synced';
+  }
+
+  /** Backfill's job: one whole conversation (contact, conversation, every message) through the id-mapped creates. */
+  async handleBackfill(job: Job<JobPayload<JobName.BackfillChatwoot>>): Promise<'synced' | 'skipped'> {
+    const integration = await loadIntegration(this.dataSource, job.data.integrationId);
+    if (!integration) return 'skipped';
+    const scope = this.scopeOf(integration, job.attemptsMade > 0);
+    try {
+      await this.withConversationLock(job.data.conversationId, () => this.syncConversation(scope, job.data.conversationId).then(() => undefined));
+    } catch (error) {
+      throw ChatwootApiClient.asJobError(error);
+    }
+    await this.dataSource.query(`UPDATE chatwoot_integration SET last_synced_at = now() WHERE id = $1`, [integration.id]);
+    return 'synced';
+  }
+
+  /**
+   * Creates whatever of the conversation Chatwoot lacks; the caller holds the conversation's lock. A conversation
+   * created here also gets its status, labels and flow state; an existing one is left to the events and reconcile.
+   * Answers how many messages it created.
+   */
+  async syncConversation(scope: SyncScope, conversationId: string): Promise<{ createdConversation: boolean; createdMessages: number } | null> {
+    const local = await loadConversation(this.dataSource, scope.organizationId, conversationId);
+    if (!local) return null;
+    const known = await findLink(this.dataSource, scope.integrationId, 'conversation', conversationId);
+    const remoteId = known?.remoteId ?? (await this.ensureConversation(scope, conversationId, await this.ensureContact(scope, local.contactId)));
+    const messages = await loadMessages(this.dataSource, scope.organizationId, conversationId);
+    const linked = await linkedIds(this.dataSource, scope.integrationId, 'message', messages.map((m) => m.id));
+    const missing = messages.filter((m) => !linked.has(m.id));
+    // A conversation that existed already may hold some of them from an attempt whose answer was lost.
+    const earlier = missing.length > 0 && (known || scope.retrying) ? await this.remoteSourceIds(scope, remoteId) : new Map<string, number>();
+    for (const message of missing) await this.ensureMessage(scope, remoteId, message, earlier);
+    if (!known) {
+      if (local.status === 'closed') await scope.api.toggleStatus(remoteId, 'resolved');
+      if (local.labels.length > 0) await scope.api.setLabels(remoteId, local.labels);
+      await this.mirrorFlowState(scope, conversationId, remoteId);
+    }
+    return { createdConversation: !known, createdMessages: missing.length };
+  }
+
+  /** A session-level advisory lock (no transaction stays open across the HTTP calls). */
+  async withConversationLock(key: string, fn: () => Promise<void>): Promise<void> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.query(`SELECT pg_advisory_lock(hashtextextended($1, 0))`, [`chatwoot:${key}`]);
+      try {
+        await fn();
+      } finally {
+        await runner.query(`SELECT pg_advisory_unlock(hashtextextended($1, 0))`, [`chatwoot:${key}`]);
+      }
+    } finally {
+      await runner.release();
+    }
   }
 
   /** `job` is the event's own job (its last attempt marks it failed); null when applied ahead by a later event's job. */
@@ -64,78 +158,142 @@ export class ChatwootSyncService {
   }
 
   private async apply(ctx: SyncContext): Promise<void> {
-    if (ctx.work.eventType !== 'message.received' && ctx.work.eventType !== 'message.created') return;
-    const { message } = ctx.work.data as EventData['message.received' | 'message.created'];
-    const contact = await this.ensureContact(ctx, message.contactId);
-    const conversationId = await this.ensureConversation(ctx, message.conversationId, contact);
-    await this.ensureMessage(ctx, conversationId, message, message.direction === 'inbound' ? 'incoming' : 'outgoing');
-    await this.mirrorFlowState(ctx, message.conversationId, conversationId);
-  }
-
-  /** The flow's current state (e.g. COTIZACION) and its computed values as conversation attributes; idempotent. */
-  private async mirrorFlowState(ctx: SyncContext, conversationId: string, remoteConversationId: number): Promise<void> {
-    const flow = await loadFlowState(this.dataSource, ctx.work.organizationId, conversationId);
-    if (!flow) return;
-    await ctx.api.setConversationAttributes(remoteConversationId, { conversa_conversation_id: conversationId, ...flow.vars, flow_state: flow.current });
-  }
-
-  /** A session-level advisory lock (no transaction stays open across the HTTP calls). */
-  private async withConversationLock(key: string, fn: () => Promise<void>): Promise<void> {
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    try {
-      await runner.query(`SELECT pg_advisory_lock(hashtextextended($1, 0))`, [`chatwoot:${key}`]);
-      try {
-        await fn();
-      } finally {
-        await runner.query(`SELECT pg_advisory_unlock(hashtextextended($1, 0))`, [`chatwoot:${key}`]);
+    const { work, scope } = ctx;
+    switch (work.eventType) {
+      case 'message.received':
+      case 'message.created': {
+        const { message } = work.data as EventData['message.received' | 'message.created'];
+        const contact = await this.ensureContact(scope, message.contactId);
+        const remoteId = await this.ensureConversation(scope, message.conversationId, contact);
+        const earlier = scope.retrying ? await this.remoteSourceIds(scope, remoteId) : new Map<string, number>();
+        await this.ensureMessage(scope, remoteId, message, earlier);
+        await this.mirrorFlowState(scope, message.conversationId, remoteId);
+        return;
       }
-    } finally {
-      await runner.release();
+      case 'conversation.updated':
+        return this.applyConversationChange(ctx, work.data as EventData['conversation.updated']);
+      case 'message.status':
+        return this.applyMessageStatus(scope, work.data as EventData['message.status']);
+      default:
+        return;
     }
   }
 
-  private async ensureContact(ctx: SyncContext, contactId: string): Promise<Link> {
-    const { integrationId, organizationId, inboxId } = ctx.work;
+  /** Bot state and labels as Chatwoot sees them: a handoff opens the conversation for a person, a close resolves it. */
+  private async applyConversationChange(ctx: SyncContext, data: EventData['conversation.updated']): Promise<void> {
+    const { scope } = ctx;
+    const mirrored = ['handoff', 'closed', 'auto_closed', 'reopened', 'labels', 'flow_state'];
+    if (!mirrored.includes(data.change)) return;
+    const remoteId = await this.ensureConversation(scope, data.conversationId, await this.ensureContact(scope, data.conversation.contactId));
+    switch (data.change) {
+      case 'handoff': {
+        await scope.api.toggleStatus(remoteId, 'open');
+        await scope.api.assign(remoteId, null);
+        const reason = (data as { reason?: unknown }).reason;
+        await this.ensureNote(ctx, remoteId, typeof reason === 'string' && reason ? `handed over: ${reason}` : 'handed over');
+        return;
+      }
+      case 'closed':
+      case 'auto_closed':
+        return void (await scope.api.toggleStatus(remoteId, 'resolved'));
+      case 'reopened':
+        return void (await scope.api.toggleStatus(remoteId, 'open'));
+      case 'labels':
+        return void (await scope.api.setLabels(remoteId, data.conversation.labels));
+      case 'flow_state':
+        return this.mirrorFlowState(scope, data.conversationId, remoteId);
+    }
+  }
+
+  /** A message WhatsApp refused shows as failed in Chatwoot, with the provider's error (API-channel inboxes allow this). */
+  private async applyMessageStatus(scope: SyncScope, data: EventData['message.status']): Promise<void> {
+    if (data.status !== 'failed') return;
+    const message = await findLink(this.dataSource, scope.integrationId, 'message', data.messageId);
+    const conversation = await findLink(this.dataSource, scope.integrationId, 'conversation', data.conversationId);
+    // Never mirrored (sent before the integration existed): nothing in Chatwoot to mark.
+    if (!message || !conversation) return;
+    const error = data.error ? [data.error.code, data.error.title, data.error.message].filter(Boolean).join(' ') : '';
+    await scope.api.updateMessageStatus(conversation.remoteId, message.remoteId, { status: 'failed', external_error: error || 'failed' });
+  }
+
+  /** A private note for the agents, written once per event (looked up by its source_id when retried). */
+  private async ensureNote(ctx: SyncContext, remoteConversationId: number, content: string): Promise<void> {
+    const { scope, work } = ctx;
+    const eventId = await this.eventIdOf(work.id);
+    if (await findLink(this.dataSource, scope.integrationId, 'note', eventId)) return;
+    const sourceId = noteSourceIdOf(eventId);
+    const earlier = scope.retrying ? (await scope.api.allMessages(remoteConversationId)).find((m) => m.source_id === sourceId) : undefined;
+    const remote = earlier ?? (await scope.api.createMessage(remoteConversationId, { content, message_type: 'outgoing', private: true, source_id: sourceId }));
+    await saveLink(this.dataSource, scope.integrationId, 'note', eventId, { remoteId: remote.id, sourceId });
+  }
+
+  private async eventIdOf(syncEventId: string): Promise<string> {
+    const [row] = await this.dataSource.query(`SELECT event_id AS "eventId" FROM chatwoot_sync_event WHERE id = $1`, [syncEventId]);
+    return row.eventId;
+  }
+
+  /** The flow's current state (e.g. COTIZACION) and its computed values as conversation attributes; idempotent. */
+  private async mirrorFlowState(scope: SyncScope, conversationId: string, remoteConversationId: number): Promise<void> {
+    const flow = await loadFlowState(this.dataSource, scope.organizationId, conversationId);
+    if (!flow) return;
+    await scope.api.setConversationAttributes(remoteConversationId, { conversa_conversation_id: conversationId, ...flow.vars, flow_state: flow.current });
+  }
+
+  private async ensureContact(scope: SyncScope, contactId: string): Promise<Link> {
+    const { integrationId, organizationId, inboxId } = scope;
     const known = await findLink(this.dataSource, integrationId, 'contact', contactId);
     if (known) return known;
     const local = await loadContact(this.dataSource, organizationId, contactId);
     const identifier = identifierOf(contactId);
-    const found = (await ctx.api.searchContacts(identifier)).payload[0];
+    const found = (await scope.api.searchContacts(identifier)).payload[0];
     let link: Link;
     if (found) {
       const inInbox = found.contact_inboxes?.find((ci) => ci.inbox.id === inboxId);
-      link = { remoteId: found.id, sourceId: inInbox?.source_id ?? (await ctx.api.createContactInbox(found.id, { inbox_id: inboxId })).source_id };
+      link = { remoteId: found.id, sourceId: inInbox?.source_id ?? (await scope.api.createContactInbox(found.id, { inbox_id: inboxId })).source_id };
     } else {
       const phone = local?.phoneE164 ?? '';
-      const created = await ctx.api.createContact({ inbox_id: inboxId, name: local?.name ?? phone, phone_number: phone, identifier });
+      const created = await scope.api.createContact({ inbox_id: inboxId, name: local?.name ?? phone, phone_number: phone, identifier });
       link = { remoteId: created.payload.contact.id, sourceId: created.payload.contact_inbox.source_id };
     }
     await saveLink(this.dataSource, integrationId, 'contact', contactId, link);
     return link;
   }
 
-  private async ensureConversation(ctx: SyncContext, conversationId: string, contact: Link): Promise<number> {
-    const { integrationId, inboxId } = ctx.work;
+  private async ensureConversation(scope: SyncScope, conversationId: string, contact: Link): Promise<number> {
+    const { integrationId, inboxId } = scope;
     const known = await findLink(this.dataSource, integrationId, 'conversation', conversationId);
     if (known) return known.remoteId;
-    const existing = (await ctx.api.contactConversations(contact.remoteId)).payload.find(
+    const existing = (await scope.api.contactConversations(contact.remoteId)).payload.find(
       (c) => c.inbox_id === inboxId && c.custom_attributes?.conversa_conversation_id === conversationId,
     );
     const remote =
       existing ??
-      (await ctx.api.createConversation({ source_id: contact.sourceId ?? '', inbox_id: inboxId, contact_id: contact.remoteId, custom_attributes: { conversa_conversation_id: conversationId } }));
+      (await scope.api.createConversation({ source_id: contact.sourceId ?? '', inbox_id: inboxId, contact_id: contact.remoteId, custom_attributes: { conversa_conversation_id: conversationId } }));
     await saveLink(this.dataSource, integrationId, 'conversation', conversationId, { remoteId: remote.id, sourceId: null });
     return remote.id;
   }
 
-  private async ensureMessage(ctx: SyncContext, remoteConversationId: number, message: MessagePublic, messageType: 'incoming' | 'outgoing'): Promise<void> {
-    const { integrationId } = ctx.work;
+  /** The conversation's messages in Chatwoot that carry a Conversa source_id: source_id → Chatwoot id. */
+  private async remoteSourceIds(scope: SyncScope, remoteConversationId: number): Promise<Map<string, number>> {
+    const payload = await scope.api.allMessages(remoteConversationId);
+    return new Map(payload.filter((m) => m.source_id).map((m) => [m.source_id as string, m.id]));
+  }
+
+  /** `earlier`: what Chatwoot already holds (an attempt may have written and then lost its answer: timeout, 5xx after the write). */
+  private async ensureMessage(scope: SyncScope, remoteConversationId: number, message: LocalMessage, earlier: Map<string, number>): Promise<void> {
+    const { integrationId } = scope;
     if (await findLink(this.dataSource, integrationId, 'message', message.id)) return;
     const sourceId = sourceIdOf(message.id);
-    // An earlier attempt may have been created in Chatwoot and then lost its answer (timeout, 5xx after the write).
-    const earlier = ctx.work.attempts > 0 ? (await ctx.api.listMessages(remoteConversationId)).payload.find((m) => m.source_id === sourceId) : undefined;
-    const remote = earlier ?? (await ctx.api.createMessage(remoteConversationId, { content: message.text ?? `[${message.type}]`, message_type: messageType, private: false, source_id: sourceId }));
-    await saveLink(this.dataSource, integrationId, 'message', message.id, { remoteId: remote.id, sourceId });
+    const remoteId =
+      earlier.get(sourceId) ??
+      (
+        await scope.api.createMessage(remoteConversationId, {
+          content: message.text ?? `[${message.type}]`,
+          message_type: message.direction === 'inbound' ? 'incoming' : 'outgoing',
+          private: false,
+          source_id: sourceId,
+        })
+      ).id;
+    await saveLink(this.dataSource, integrationId, 'message', message.id, { remoteId, sourceId });
   }
 }
