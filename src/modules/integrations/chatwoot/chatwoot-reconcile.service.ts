@@ -56,7 +56,7 @@ export class ChatwootReconcileService {
     for (const conversation of recent) {
       drift.conversationsChecked += 1;
       try {
-        await this.sync.withConversationLock(conversation.id, () => this.reconcileOne(scope, conversation, drift));
+        await this.sync.withConversationLock(conversation.id, (db) => this.reconcileOne({ ...scope, db }, conversation, drift));
       } catch (error) {
         drift.errors += 1;
         this.logger.warn({ integrationId: integration.id, conversationId: conversation.id, err: { message: (error as Error).message } }, 'chatwoot reconcile of a conversation failed');
@@ -67,22 +67,22 @@ export class ChatwootReconcileService {
   }
 
   private async reconcileOne(scope: SyncScope, conversation: RecentConversation, drift: ChatwootDrift): Promise<void> {
-    const link = await findLink(this.dataSource, scope.integrationId, 'conversation', conversation.id);
+    const link = await findLink(scope.db, scope.integrationId, 'conversation', conversation.id);
     const remote = link ? await this.remoteConversation(scope, link.remoteId) : null;
-    const messageIds = (await loadMessages(this.dataSource, scope.organizationId, conversation.id)).map((m) => m.id);
-    const linked = await linkedIds(this.dataSource, scope.integrationId, 'message', messageIds);
+    const messageIds = (await loadMessages(scope.db, scope.organizationId, conversation.id)).map((m) => m.id);
+    const linked = await linkedIds(scope.db, scope.integrationId, 'message', messageIds);
     let repairs = 0;
     if (!remote) {
       drift.missingConversations += 1;
       drift.missingMessages += messageIds.length;
       repairs += 1;
       // Deleted in Chatwoot: forget the links so the conversation and its messages are created again.
-      if (link) await forgetLinks(this.dataSource, scope.integrationId, 'conversation', [conversation.id]);
-      await forgetLinks(this.dataSource, scope.integrationId, 'message', [...linked.keys()]);
+      if (link) await forgetLinks(scope.db, scope.integrationId, 'conversation', [conversation.id]);
+      await forgetLinks(scope.db, scope.integrationId, 'message', [...linked.keys()]);
     } else {
       const present = new Set((await scope.api.allMessages(link!.remoteId)).map((m) => m.id));
       const gone = [...linked].filter(([, l]) => !present.has(l.remoteId)).map(([id]) => id);
-      await forgetLinks(this.dataSource, scope.integrationId, 'message', gone);
+      await forgetLinks(scope.db, scope.integrationId, 'message', gone);
       const missing = messageIds.length - linked.size + gone.length;
       drift.missingMessages += missing;
       if (missing > 0) repairs += 1;

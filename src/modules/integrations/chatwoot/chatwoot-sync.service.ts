@@ -26,6 +26,7 @@ import {
   markSyncWork,
   pendingBefore,
   saveLink,
+  type Queryable,
   type SyncWork,
 } from './chatwoot-store';
 
@@ -36,6 +37,7 @@ export interface SyncScope {
   inboxId: number;
   api: ChatwootApiClient;
   retrying: boolean;
+  db: Queryable;
 }
 
 interface SyncContext {
@@ -68,20 +70,20 @@ export class ChatwootSyncService {
   }
 
   scopeOf(integration: IntegrationRow, retrying: boolean): SyncScope {
-    return { integrationId: integration.id, organizationId: integration.organizationId, inboxId: integration.inboxId, api: this.clientFor(integration), retrying };
+    return { integrationId: integration.id, organizationId: integration.organizationId, inboxId: integration.inboxId, api: this.clientFor(integration), retrying, db: this.dataSource };
   }
 
   async handle(job: Job<JobPayload<JobName.SyncChatwoot>>): Promise<'synced' | 'skipped'> {
     const work = await loadSyncWork(this.dataSource, job.data.syncEventId);
     if (!work || work.status !== 'pending') return 'skipped';
     const api = this.clientFor(work);
-    const scopeOfWork = (w: SyncWork): SyncScope => ({ integrationId: w.integrationId, organizationId: w.organizationId, inboxId: w.inboxId, api, retrying: w.attempts > 0 });
+    const scopeOfWork = (w: SyncWork, db: Queryable): SyncScope => ({ integrationId: w.integrationId, organizationId: w.organizationId, inboxId: w.inboxId, api, retrying: w.attempts > 0, db });
     // A conversation's events are applied oldest first, so Chatwoot shows them in order: this job applies the
     // pending ones before its own, and stops (to retry) at the first that fails.
-    await this.withConversationLock(work.conversationId ?? work.id, async () => {
-      for (const id of await pendingBefore(this.dataSource, work)) {
-        const current = id === work.id ? work : await loadSyncWork(this.dataSource, id);
-        if (current?.status === 'pending') await this.applyOne({ work: current, scope: scopeOfWork(current) }, id === work.id ? job : null);
+    await this.withConversationLock(work.conversationId ?? work.id, async (db) => {
+      for (const id of await pendingBefore(db, work)) {
+        const current = id === work.id ? work : await loadSyncWork(db, id);
+        if (current?.status === 'pending') await this.applyOne({ work: current, scope: scopeOfWork(current, db) }, id === work.id ? job : null);
       }
     });
     return 'synced';
@@ -93,7 +95,7 @@ export class ChatwootSyncService {
     if (!integration) return 'skipped';
     const scope = this.scopeOf(integration, job.attemptsMade > 0);
     try {
-      await this.withConversationLock(job.data.conversationId, () => this.syncConversation(scope, job.data.conversationId).then(() => undefined));
+      await this.withConversationLock(job.data.conversationId, (db) => this.syncConversation({ ...scope, db }, job.data.conversationId).then(() => undefined));
     } catch (error) {
       throw ChatwootApiClient.asJobError(error);
     }
@@ -107,12 +109,12 @@ export class ChatwootSyncService {
    * Answers how many messages it created.
    */
   async syncConversation(scope: SyncScope, conversationId: string): Promise<{ createdConversation: boolean; createdMessages: number } | null> {
-    const local = await loadConversation(this.dataSource, scope.organizationId, conversationId);
+    const local = await loadConversation(scope.db, scope.organizationId, conversationId);
     if (!local) return null;
-    const known = await findLink(this.dataSource, scope.integrationId, 'conversation', conversationId);
+    const known = await findLink(scope.db, scope.integrationId, 'conversation', conversationId);
     const remoteId = known?.remoteId ?? (await this.ensureConversation(scope, conversationId, await this.ensureContact(scope, local.contactId)));
-    const messages = await loadMessages(this.dataSource, scope.organizationId, conversationId);
-    const linked = await linkedIds(this.dataSource, scope.integrationId, 'message', messages.map((m) => m.id));
+    const messages = await loadMessages(scope.db, scope.organizationId, conversationId);
+    const linked = await linkedIds(scope.db, scope.integrationId, 'message', messages.map((m) => m.id));
     const missing = messages.filter((m) => !linked.has(m.id));
     // A conversation that existed already may hold some of them from an attempt whose answer was lost.
     const earlier = missing.length > 0 && (known || scope.retrying) ? await this.remoteSourceIds(scope, remoteId) : new Map<string, number>();
@@ -125,14 +127,17 @@ export class ChatwootSyncService {
     return { createdConversation: !known, createdMessages: missing.length };
   }
 
-  /** A session-level advisory lock (no transaction stays open across the HTTP calls). */
-  async withConversationLock(key: string, fn: () => Promise<void>): Promise<void> {
+  /**
+   * A session-level advisory lock (no transaction stays open across the HTTP calls). `fn` does its queries on the
+   * lock's own connection: a job never needs a second one, so many concurrent jobs cannot exhaust the pool.
+   */
+  async withConversationLock(key: string, fn: (db: Queryable) => Promise<void>): Promise<void> {
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     try {
       await runner.query(`SELECT pg_advisory_lock(hashtextextended($1, 0))`, [`chatwoot:${key}`]);
       try {
-        await fn();
+        await fn(runner.manager);
       } finally {
         await runner.query(`SELECT pg_advisory_unlock(hashtextextended($1, 0))`, [`chatwoot:${key}`]);
       }
@@ -148,13 +153,13 @@ export class ChatwootSyncService {
     } catch (error) {
       const permanent = !(error instanceof ChatwootCallError && error.retryable);
       const final = permanent || (job !== null && job.attemptsMade + 1 >= (job.opts.attempts ?? 1));
-      await markSyncWork(this.dataSource, ctx.work.id, final ? 'failed' : 'pending', (error as Error).message);
+      await markSyncWork(ctx.scope.db, ctx.work.id, final ? 'failed' : 'pending', (error as Error).message);
       this.logger.warn({ syncEventId: ctx.work.id, err: { message: (error as Error).message } }, 'chatwoot sync attempt failed');
       // A permanently failed earlier event must not hold the conversation back.
       if (permanent && job === null) return;
       throw ChatwootApiClient.asJobError(error);
     }
-    await markSyncWork(this.dataSource, ctx.work.id, 'synced', null);
+    await markSyncWork(ctx.scope.db, ctx.work.id, 'synced', null);
   }
 
   private async apply(ctx: SyncContext): Promise<void> {
@@ -208,8 +213,8 @@ export class ChatwootSyncService {
   /** A message WhatsApp refused shows as failed in Chatwoot, with the provider's error (API-channel inboxes allow this). */
   private async applyMessageStatus(scope: SyncScope, data: EventData['message.status']): Promise<void> {
     if (data.status !== 'failed') return;
-    const message = await findLink(this.dataSource, scope.integrationId, 'message', data.messageId);
-    const conversation = await findLink(this.dataSource, scope.integrationId, 'conversation', data.conversationId);
+    const message = await findLink(scope.db, scope.integrationId, 'message', data.messageId);
+    const conversation = await findLink(scope.db, scope.integrationId, 'conversation', data.conversationId);
     // Never mirrored (sent before the integration existed): nothing in Chatwoot to mark.
     if (!message || !conversation) return;
     const error = data.error ? [data.error.code, data.error.title, data.error.message].filter(Boolean).join(' ') : '';
@@ -219,31 +224,31 @@ export class ChatwootSyncService {
   /** A private note for the agents, written once per event (looked up by its source_id when retried). */
   private async ensureNote(ctx: SyncContext, remoteConversationId: number, content: string): Promise<void> {
     const { scope, work } = ctx;
-    const eventId = await this.eventIdOf(work.id);
-    if (await findLink(this.dataSource, scope.integrationId, 'note', eventId)) return;
+    const eventId = await this.eventIdOf(scope, work.id);
+    if (await findLink(scope.db, scope.integrationId, 'note', eventId)) return;
     const sourceId = noteSourceIdOf(eventId);
     const earlier = scope.retrying ? (await scope.api.allMessages(remoteConversationId)).find((m) => m.source_id === sourceId) : undefined;
     const remote = earlier ?? (await scope.api.createMessage(remoteConversationId, { content, message_type: 'outgoing', private: true, source_id: sourceId }));
-    await saveLink(this.dataSource, scope.integrationId, 'note', eventId, { remoteId: remote.id, sourceId });
+    await saveLink(scope.db, scope.integrationId, 'note', eventId, { remoteId: remote.id, sourceId });
   }
 
-  private async eventIdOf(syncEventId: string): Promise<string> {
-    const [row] = await this.dataSource.query(`SELECT event_id AS "eventId" FROM chatwoot_sync_event WHERE id = $1`, [syncEventId]);
+  private async eventIdOf(scope: SyncScope, syncEventId: string): Promise<string> {
+    const [row] = await scope.db.query(`SELECT event_id AS "eventId" FROM chatwoot_sync_event WHERE id = $1`, [syncEventId]);
     return row.eventId;
   }
 
   /** The flow's current state (e.g. COTIZACION) and its computed values as conversation attributes; idempotent. */
   private async mirrorFlowState(scope: SyncScope, conversationId: string, remoteConversationId: number): Promise<void> {
-    const flow = await loadFlowState(this.dataSource, scope.organizationId, conversationId);
+    const flow = await loadFlowState(scope.db, scope.organizationId, conversationId);
     if (!flow) return;
     await scope.api.setConversationAttributes(remoteConversationId, { conversa_conversation_id: conversationId, ...flow.vars, flow_state: flow.current });
   }
 
   private async ensureContact(scope: SyncScope, contactId: string): Promise<Link> {
     const { integrationId, organizationId, inboxId } = scope;
-    const known = await findLink(this.dataSource, integrationId, 'contact', contactId);
+    const known = await findLink(scope.db, integrationId, 'contact', contactId);
     if (known) return known;
-    const local = await loadContact(this.dataSource, organizationId, contactId);
+    const local = await loadContact(scope.db, organizationId, contactId);
     const identifier = identifierOf(contactId);
     const found = (await scope.api.searchContacts(identifier)).payload[0];
     let link: Link;
@@ -255,13 +260,13 @@ export class ChatwootSyncService {
       const created = await scope.api.createContact({ inbox_id: inboxId, name: local?.name ?? phone, phone_number: phone, identifier });
       link = { remoteId: created.payload.contact.id, sourceId: created.payload.contact_inbox.source_id };
     }
-    await saveLink(this.dataSource, integrationId, 'contact', contactId, link);
+    await saveLink(scope.db, integrationId, 'contact', contactId, link);
     return link;
   }
 
   private async ensureConversation(scope: SyncScope, conversationId: string, contact: Link): Promise<number> {
     const { integrationId, inboxId } = scope;
-    const known = await findLink(this.dataSource, integrationId, 'conversation', conversationId);
+    const known = await findLink(scope.db, integrationId, 'conversation', conversationId);
     if (known) return known.remoteId;
     const existing = (await scope.api.contactConversations(contact.remoteId)).payload.find(
       (c) => c.inbox_id === inboxId && c.custom_attributes?.conversa_conversation_id === conversationId,
@@ -269,7 +274,7 @@ export class ChatwootSyncService {
     const remote =
       existing ??
       (await scope.api.createConversation({ source_id: contact.sourceId ?? '', inbox_id: inboxId, contact_id: contact.remoteId, custom_attributes: { conversa_conversation_id: conversationId } }));
-    await saveLink(this.dataSource, integrationId, 'conversation', conversationId, { remoteId: remote.id, sourceId: null });
+    await saveLink(scope.db, integrationId, 'conversation', conversationId, { remoteId: remote.id, sourceId: null });
     return remote.id;
   }
 
@@ -282,7 +287,7 @@ export class ChatwootSyncService {
   /** `earlier`: what Chatwoot already holds (an attempt may have written and then lost its answer: timeout, 5xx after the write). */
   private async ensureMessage(scope: SyncScope, remoteConversationId: number, message: LocalMessage, earlier: Map<string, number>): Promise<void> {
     const { integrationId } = scope;
-    if (await findLink(this.dataSource, integrationId, 'message', message.id)) return;
+    if (await findLink(scope.db, integrationId, 'message', message.id)) return;
     const sourceId = sourceIdOf(message.id);
     const remoteId =
       earlier.get(sourceId) ??
@@ -294,6 +299,6 @@ export class ChatwootSyncService {
           source_id: sourceId,
         })
       ).id;
-    await saveLink(this.dataSource, integrationId, 'message', message.id, { remoteId, sourceId });
+    await saveLink(scope.db, integrationId, 'message', message.id, { remoteId, sourceId });
   }
 }
