@@ -1,4 +1,7 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { writeEvents } from '../../src/database/outbox';
 import type { ConversationChange, ConversationPublic, EventData, NewEvent } from '../../src/domain/events/event-catalogue';
 import { startGraphSimulatorServer, type GraphSimulatorServer } from '../../src/modules/whatsapp/sandbox/graph-simulator.server';
@@ -23,12 +26,14 @@ describe('Chatwoot mirroring, backfill and reconcile (integrations)', () => {
   let app: TestApp;
   let sim: GraphSimulatorServer;
   const chatwoots: FakeChatwoot[] = [];
+  const mediaDir = mkdtempSync(join(tmpdir(), 'cw-media-'));
 
   beforeAll(async () => {
     sim = await startGraphSimulatorServer({ port: 9000 });
-    app = await createTestApp({ env: { PORT: '9001', META_GRAPH_BASE_URL: sim.url, WEBHOOK_ALLOW_PRIVATE_URLS: 'true', OUTBOX_POLL_INTERVAL_MS: '20' } });
+    app = await createTestApp({ env: { PORT: '9001', META_GRAPH_BASE_URL: sim.url, WEBHOOK_ALLOW_PRIVATE_URLS: 'true', OUTBOX_POLL_INTERVAL_MS: '20', MEDIA_DIR: mediaDir } });
   });
   afterAll(async () => {
+    rmSync(mediaDir, { recursive: true, force: true });
     await Promise.all(chatwoots.map((c) => c.stop()));
     await app?.close();
     await sim?.close();
@@ -164,6 +169,56 @@ describe('Chatwoot mirroring, backfill and reconcile (integrations)', () => {
     expect(chatwoot.messages).toHaveLength(1);
     expect(chatwoot.messages[0]).toMatchObject({ content: 'Su póliza vence mañana', status: 'failed', content_attributes: { external_error: '131026 Message undeliverable The recipient is not on WhatsApp' } });
     expect(chatwoot.requests.filter((r) => r.method === 'PATCH')).toHaveLength(1);
+  });
+
+  it('uploads an inbound photo as the Chatwoot message\'s attachment once its download is stored', async () => {
+    const tenant = await createTenant(app);
+    const chatwoot = await connect(tenant);
+    const conversation = await openConversation(tenant);
+    const org = tenant.organization.id;
+    const [row] = await app.dataSource.query(
+      `INSERT INTO message (organization_id, whatsapp_account_id, conversation_id, contact_id, direction, type, status, occurred_at)
+       VALUES ($1, $2, $3, $4, 'inbound', 'image', 'received', now()) RETURNING id, occurred_at`,
+      [org, tenant.account.id, conversation.id, tenant.contact.id],
+    );
+    const [asset] = await app.dataSource.query(
+      `INSERT INTO media_asset (organization_id, whatsapp_account_id, message_id, provider_media_id, mime_type) VALUES ($1, $2, $3, 'wa-media-1', 'image/jpeg') RETURNING id`,
+      [org, tenant.account.id, row.id],
+    );
+    const message = {
+      id: row.id,
+      conversationId: conversation.id,
+      contactId: tenant.contact.id,
+      whatsappAccountId: tenant.account.id,
+      direction: 'inbound' as const,
+      type: 'image',
+      status: 'received',
+      text: null,
+      content: {},
+      providerMessageId: null,
+      occurredAt: new Date(row.occurred_at).toISOString(),
+    };
+    await emit([{ organizationId: org, type: 'message.received', conversationId: conversation.id, data: { message } }]);
+    // The download is still under way: the sync waits (retries) rather than mirroring a placeholder.
+    await waitFor(
+      async () => {
+        const [s] = await app.dataSource.query(`SELECT attempts, error FROM chatwoot_sync_event WHERE organization_id = $1`, [org]);
+        return s && s.attempts > 0 && s.error === 'media not downloaded yet';
+      },
+      15_000,
+      'a refused attempt',
+    );
+    expect(chatwoot.messages).toHaveLength(0);
+    const photo = randomBytes(2048);
+    mkdirSync(join(mediaDir, org), { recursive: true });
+    writeFileSync(join(mediaDir, org, asset.id), photo);
+    await app.dataSource.query(`UPDATE media_asset SET status = 'stored', storage_key = $2, size_bytes = $3 WHERE id = $1`, [asset.id, join(org, asset.id), photo.length]);
+    expect(await allSynced(tenant, 1)).toEqual(['message.received:synced']);
+    expect(chatwoot.messages).toHaveLength(1);
+    expect(chatwoot.messages[0]).toMatchObject({ content: '', message_type: 0, private: false, source_id: `conversa:${row.id}` });
+    expect(chatwoot.messages[0].attachments).toHaveLength(1);
+    expect(chatwoot.messages[0].attachments[0]).toMatchObject({ file_type: 'image', content_type: 'image/jpeg', size: photo.length });
+    expect(chatwoot.messages[0].attachments[0].data.equals(photo)).toBe(true);
   });
 
   /** `n` contacts, each with a conversation holding an inbound and an outbound message, active two days ago; one INSERT per table. */

@@ -10,6 +10,8 @@ export type LinkKind = 'contact' | 'conversation' | 'message' | 'note';
 export interface Link {
   remoteId: number;
   sourceId: string | null;
+  /** Created by this call (not found in the map or in Chatwoot). */
+  fresh?: boolean;
 }
 
 export interface SyncWork {
@@ -143,4 +145,22 @@ export async function linkedIds(db: Queryable, integrationId: string, kind: Link
 export async function forgetLinks(db: Queryable, integrationId: string, kind: LinkKind, localIds: string[]): Promise<void> {
   if (localIds.length === 0) return;
   await db.query(`DELETE FROM chatwoot_link WHERE integration_id = $1 AND kind = $2 AND local_id = ANY($3::uuid[])`, [integrationId, kind, localIds]);
+}
+
+export interface LocalMedia {
+  status: 'pending' | 'stored' | 'failed';
+  storageKey: string | null;
+  mimeType: string | null;
+  filename: string | null;
+  ageSeconds: number;
+}
+
+/** The media a message carries (downloaded from WhatsApp or uploaded), if any. */
+export async function loadMediaOf(db: Queryable, organizationId: string, messageId: string): Promise<LocalMedia | null> {
+  const [row] = await db.query(
+    `SELECT status, storage_key AS "storageKey", mime_type AS "mimeType", filename, EXTRACT(EPOCH FROM now() - created_at)::float8 AS "ageSeconds"
+       FROM media_asset WHERE organization_id = $1 AND message_id = $2 ORDER BY created_at LIMIT 1`,
+    [organizationId, messageId],
+  );
+  return (row as LocalMedia | undefined) ?? null;
 }

@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { readFile } from 'node:fs/promises';
+import { resolve, sep } from 'node:path';
 import type { Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
@@ -9,7 +11,7 @@ import { AppConfig } from '../../../config/app-config';
 import type { EventData } from '../../../domain/events/event-catalogue';
 import type { JobName } from '../../../queues/job-names';
 import type { JobPayload } from '../../../queues/job-payloads';
-import { ChatwootApiClient, ChatwootCallError, type ChatwootConversationStatus } from './chatwoot-api.client';
+import { type ChatwootAttachment, ChatwootApiClient, ChatwootCallError, type ChatwootConversationStatus } from './chatwoot-api.client';
 import {
   findLink,
   type IntegrationRow,
@@ -19,6 +21,7 @@ import {
   loadConversation,
   loadFlowState,
   loadIntegration,
+  loadMediaOf,
   loadMessages,
   type LocalConversation,
   type LocalMessage,
@@ -48,6 +51,9 @@ interface SyncContext {
 const identifierOf = (contactId: string) => `conversa:${contactId}`;
 const sourceIdOf = (messageId: string) => `conversa:${messageId}`;
 const noteSourceIdOf = (eventId: string) => `conversa:note:${eventId}`;
+
+/** How long a message waits for its media to be downloaded before it is mirrored without the file. */
+const MEDIA_WAIT_SECONDS = 600;
 
 /** Conversa's open/closed as Chatwoot's status. */
 export const remoteStatusOf = (status: LocalConversation['status']): ChatwootConversationStatus => (status === 'closed' ? 'resolved' : 'open');
@@ -99,7 +105,10 @@ export class ChatwootSyncService {
     } catch (error) {
       throw ChatwootApiClient.asJobError(error);
     }
-    await this.dataSource.query(`UPDATE chatwoot_integration SET last_synced_at = now() WHERE id = $1`, [integration.id]);
+    // Once a second at most: a backfill's concurrent jobs would otherwise queue on this row.
+    await this.dataSource.query(`UPDATE chatwoot_integration SET last_synced_at = now() WHERE id = $1 AND (last_synced_at IS NULL OR last_synced_at < now() - interval '1 second')`, [
+      integration.id,
+    ]);
     return 'synced';
   }
 
@@ -258,7 +267,7 @@ export class ChatwootSyncService {
     } else {
       const phone = local?.phoneE164 ?? '';
       const created = await scope.api.createContact({ inbox_id: inboxId, name: local?.name ?? phone, phone_number: phone, identifier });
-      link = { remoteId: created.payload.contact.id, sourceId: created.payload.contact_inbox.source_id };
+      link = { remoteId: created.payload.contact.id, sourceId: created.payload.contact_inbox.source_id, fresh: true };
     }
     await saveLink(scope.db, integrationId, 'contact', contactId, link);
     return link;
@@ -268,9 +277,10 @@ export class ChatwootSyncService {
     const { integrationId, inboxId } = scope;
     const known = await findLink(scope.db, integrationId, 'conversation', conversationId);
     if (known) return known.remoteId;
-    const existing = (await scope.api.contactConversations(contact.remoteId)).payload.find(
-      (c) => c.inbox_id === inboxId && c.custom_attributes?.conversa_conversation_id === conversationId,
-    );
+    // A contact created just now has no conversation to find.
+    const existing = contact.fresh
+      ? undefined
+      : (await scope.api.contactConversations(contact.remoteId)).payload.find((c) => c.inbox_id === inboxId && c.custom_attributes?.conversa_conversation_id === conversationId);
     const remote =
       existing ??
       (await scope.api.createConversation({ source_id: contact.sourceId ?? '', inbox_id: inboxId, contact_id: contact.remoteId, custom_attributes: { conversa_conversation_id: conversationId } }));
@@ -289,16 +299,41 @@ export class ChatwootSyncService {
     const { integrationId } = scope;
     if (await findLink(scope.db, integrationId, 'message', message.id)) return;
     const sourceId = sourceIdOf(message.id);
+    const known = earlier.get(sourceId);
+    const attachment = known ? undefined : await this.attachmentOf(scope, message);
     const remoteId =
-      earlier.get(sourceId) ??
+      known ??
       (
-        await scope.api.createMessage(remoteConversationId, {
-          content: message.text ?? `[${message.type}]`,
-          message_type: message.direction === 'inbound' ? 'incoming' : 'outgoing',
-          private: false,
-          source_id: sourceId,
-        })
+        await scope.api.createMessage(
+          remoteConversationId,
+          {
+            // With a file attached an empty text shows as the file alone; without one the type stands in.
+            content: message.text ?? (attachment ? '' : `[${message.type}]`),
+            message_type: message.direction === 'inbound' ? 'incoming' : 'outgoing',
+            private: false,
+            source_id: sourceId,
+          },
+          attachment,
+        )
       ).id;
     await saveLink(scope.db, integrationId, 'message', message.id, { remoteId, sourceId });
+  }
+
+  /**
+   * The message's file from Conversa's media storage. A download still under way makes the attempt retry (so the
+   * agent sees the file, not a placeholder); one that failed, or never finished, leaves the message without it.
+   */
+  private async attachmentOf(scope: SyncScope, message: LocalMessage): Promise<ChatwootAttachment | undefined> {
+    const media = await loadMediaOf(scope.db, scope.organizationId, message.id);
+    if (!media) return undefined;
+    if (media.status === 'pending' && media.ageSeconds < MEDIA_WAIT_SECONDS) throw new ChatwootCallError(null, 'media not downloaded yet');
+    if (media.status !== 'stored' || !media.storageKey) return undefined;
+    const root = resolve(this.config.MEDIA_DIR);
+    const path = resolve(root, media.storageKey);
+    if (!path.startsWith(root + sep)) return undefined;
+    const data = await readFile(path).catch(() => null);
+    if (!data) return undefined;
+    const mimeType = media.mimeType ?? 'application/octet-stream';
+    return { data, mimeType, fileName: media.filename ?? `${message.type}-${message.id}.${mimeType.split('/')[1]?.split(';')[0] ?? 'bin'}` };
   }
 }
