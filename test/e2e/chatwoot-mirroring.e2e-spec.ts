@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,7 @@ import { createTenant, type Tenant } from '../factories/tenant.factory';
 import { FakeChatwoot } from '../support/fake-chatwoot';
 import { http } from '../support/http';
 import { createTestApp, drainQueues, type TestApp, waitFor } from '../support/test-app';
+import { baseTestEnv } from '../support/test-env';
 
 jest.setTimeout(180_000);
 
@@ -280,6 +282,41 @@ describe('Chatwoot mirroring, backfill and reconcile (integrations)', () => {
     expect(chatwoot.requests.filter((r) => r.method === 'POST').length).toBe(postsAfterFirst);
     expect([chatwoot.contacts.length, chatwoot.conversations.length, chatwoot.messages.length]).toEqual([1000, 1000, 2000]);
     process.stdout.write(`chatwoot backfill: 1000 conversations (2000 messages) in ${firstMs} ms\n`);
+  });
+
+  /** `ts-node src/entrypoints/cli.ts …` against the test app's database and queues (its worker applies the jobs). */
+  function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    return new Promise((resolve, reject) => {
+      const root = join(__dirname, '..', '..');
+      const child = spawn(join(root, 'node_modules', '.bin', 'ts-node'), ['src/entrypoints/cli.ts', ...args], {
+        cwd: root,
+        env: { ...process.env, ...baseTestEnv(), DATABASE_URL: app.databaseUrl, QUEUE_PREFIX: app.queuePrefix, APP_ROLES: 'api' },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+  }
+
+  it('chatwoot:backfill (CLI) queues the same jobs: conversations reach Chatwoot once, also when run twice', async () => {
+    const tenant = await createTenant(app);
+    const chatwoot = await connect(tenant);
+    await seedConversations(tenant, 5);
+    const since = new Date(Date.now() - 3 * 86400_000).toISOString();
+    const bad = await runCli(['chatwoot:backfill', '--organization', tenant.organization.id, '--since', 'ayer']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('--since must be an ISO date');
+    for (let run = 0; run < 2; run += 1) {
+      const res = await runCli(['chatwoot:backfill', '--organization', tenant.organization.id, '--since', since]);
+      expect(res.code).toBe(0);
+      expect(JSON.parse(res.stdout)).toMatchObject({ conversations: 5 });
+      await waitFor(async () => chatwoot.messages.length >= 10, 30_000, 'cli backfill');
+      await drainQueues(app, 30_000);
+    }
+    expect([chatwoot.contacts.length, chatwoot.conversations.length, chatwoot.messages.length]).toEqual([5, 5, 10]);
   });
 
   it('reconcile repairs a conversation deleted in Chatwoot, a missing message and a status mismatch, and reports the drift', async () => {
