@@ -334,6 +334,8 @@ describe('Chatwoot mirroring, backfill and reconcile (integrations)', () => {
     for (let i = chatwoot.messages.length - 1; i >= 0; i -= 1) if (chatwoot.messages[i].conversation_id === gone.id) chatwoot.messages.splice(i, 1);
     chatwoot.messages.splice(chatwoot.messages.findIndex((m) => m.conversation_id === partial.id), 1);
     resolved.status = 'resolved';
+    // And someone made a second Chatwoot conversation for the partial one outside the sync.
+    chatwoot.conversations.push({ ...partial, id: 900_001, labels: [], custom_attributes: { ...partial.custom_attributes } });
 
     await app.get(JobProducer).enqueue(JobName.ReconcileChatwoot, {});
     const status = await waitFor(
@@ -344,7 +346,8 @@ describe('Chatwoot mirroring, backfill and reconcile (integrations)', () => {
       30_000,
       'reconcile',
     );
-    expect(status.drift).toEqual({ conversationsChecked: 3, missingConversations: 1, missingMessages: 3, statusMismatches: 1, repaired: 3, errors: 0 });
+    expect(status.drift).toEqual({ conversationsChecked: 3, missingConversations: 1, missingMessages: 3, statusMismatches: 1, duplicateConversations: 1, repaired: 3, errors: 0 });
+    chatwoot.conversations.splice(chatwoot.conversations.findIndex((c) => c.id === 900_001), 1);
     expect(chatwoot.conversations).toHaveLength(3);
     expect(chatwoot.messages).toHaveLength(6);
     expect(resolved.status).toBe('open');
@@ -362,7 +365,7 @@ describe('Chatwoot mirroring, backfill and reconcile (integrations)', () => {
       30_000,
       'second reconcile',
     );
-    expect(again.drift).toMatchObject({ missingConversations: 0, missingMessages: 0, statusMismatches: 0, repaired: 0 });
+    expect(again.drift).toMatchObject({ missingConversations: 0, missingMessages: 0, statusMismatches: 0, duplicateConversations: 0, repaired: 0, errors: 0 });
     expect(chatwoot.requests.filter((r) => r.method === 'POST').length).toBe(postsBefore);
   });
 });

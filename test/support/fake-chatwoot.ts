@@ -17,6 +17,7 @@ interface Conversation {
   custom_attributes: Record<string, unknown>;
   labels: string[];
   assignee_id: number | null;
+  last_activity_at: number;
 }
 interface Message {
   id: number;
@@ -137,6 +138,16 @@ export class FakeChatwoot {
         conversation.custom_attributes = (body.custom_attributes as Record<string, unknown>) ?? {};
         return [200, { custom_attributes: conversation.custom_attributes }];
       }
+      case 'GET /conversations': {
+        // 25 a page, most recently active first; `status=all` for every status.
+        const status = query.get('status') ?? 'open';
+        const inboxId = query.get('inbox_id');
+        const page = Math.max(1, Number(query.get('page') ?? 1));
+        const matching = this.conversations
+          .filter((c) => (status === 'all' || c.status === status) && (!inboxId || c.inbox_id === Number(inboxId)))
+          .sort((a, b) => b.last_activity_at - a.last_activity_at || b.id - a.id);
+        return [200, { data: { meta: { all_count: matching.length }, payload: matching.slice((page - 1) * 25, page * 25) } }];
+      }
       case 'GET /conversations/:id': {
         const conversation = this.conversations.find((c) => c.id === ids[0]);
         return conversation ? [200, conversation] : [404, { error: 'Resource could not be found' }];
@@ -209,6 +220,7 @@ export class FakeChatwoot {
       custom_attributes: (body.custom_attributes as Record<string, unknown>) ?? {},
       labels: [],
       assignee_id: null,
+      last_activity_at: Math.floor(Date.now() / 1000),
     };
     this.conversations.push(conversation);
     return [200, conversation];

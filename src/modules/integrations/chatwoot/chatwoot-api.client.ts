@@ -19,6 +19,8 @@ export interface ChatwootConversation {
   status?: ChatwootConversationStatus;
   labels?: string[];
   custom_attributes?: Record<string, unknown>;
+  /** Epoch seconds. */
+  last_activity_at?: number;
 }
 
 export type ChatwootConversationStatus = 'open' | 'resolved' | 'pending' | 'snoozed';
@@ -82,6 +84,11 @@ export class ChatwootApiClient {
   /** Chatwoot replaces the whole set, so every call carries all of Conversa's attributes. */
   setConversationAttributes(conversationId: number, customAttributes: Record<string, unknown>): Promise<unknown> {
     return this.call('POST', `/conversations/${conversationId}/custom_attributes`, { custom_attributes: customAttributes });
+  }
+
+  /** One page (25, most recently active first) of the inbox's conversations in any status. */
+  listConversations(inboxId: number, page: number): Promise<{ data: { payload: ChatwootConversation[] } }> {
+    return this.call('GET', `/conversations?inbox_id=${inboxId}&status=all&page=${page}`);
   }
 
   getConversation(conversationId: number): Promise<ChatwootConversation> {

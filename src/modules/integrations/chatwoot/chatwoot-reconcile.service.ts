@@ -14,11 +14,14 @@ export interface ChatwootDrift {
   missingConversations: number;
   missingMessages: number;
   statusMismatches: number;
+  /** Chatwoot conversations of the inbox that claim a Conversa conversation mapped to another one (made outside the sync); reported, not deleted. */
+  duplicateConversations: number;
   repaired: number;
   errors: number;
 }
 
 const MAX_CONVERSATIONS = 500;
+const MAX_PAGES = 20;
 
 interface RecentConversation {
   id: string;
@@ -46,7 +49,7 @@ export class ChatwootReconcileService {
   }
 
   async reconcile(integration: IntegrationRow): Promise<ChatwootDrift> {
-    const drift: ChatwootDrift = { conversationsChecked: 0, missingConversations: 0, missingMessages: 0, statusMismatches: 0, repaired: 0, errors: 0 };
+    const drift: ChatwootDrift = { conversationsChecked: 0, missingConversations: 0, missingMessages: 0, statusMismatches: 0, duplicateConversations: 0, repaired: 0, errors: 0 };
     const scope = this.sync.scopeOf(integration, true);
     const since = new Date(Date.now() - this.config.CHATWOOT_RECONCILE_WINDOW_HOURS * 3600_000);
     const recent: RecentConversation[] = await this.dataSource.query(
@@ -61,6 +64,12 @@ export class ChatwootReconcileService {
         drift.errors += 1;
         this.logger.warn({ integrationId: integration.id, conversationId: conversation.id, err: { message: (error as Error).message } }, 'chatwoot reconcile of a conversation failed');
       }
+    }
+    try {
+      drift.duplicateConversations = await this.countDuplicates(scope, since);
+    } catch (error) {
+      drift.errors += 1;
+      this.logger.warn({ integrationId: integration.id, err: { message: (error as Error).message } }, 'chatwoot reconcile could not list the inbox');
     }
     await this.dataSource.query(`UPDATE chatwoot_integration SET last_reconciled_at = now(), drift = $2 WHERE id = $1`, [integration.id, JSON.stringify(drift)]);
     return drift;
@@ -97,6 +106,23 @@ export class ChatwootReconcileService {
     if (repairs === 0) return;
     await this.sync.syncConversation(scope, conversation.id);
     drift.repaired += repairs;
+  }
+
+  /** Chatwoot's side: the inbox's conversations active within the window, checked against the id map. */
+  private async countDuplicates(scope: SyncScope, since: Date): Promise<number> {
+    const claimed = new Map<string, number[]>();
+    for (let page = 1; page <= MAX_PAGES; page += 1) {
+      const { payload } = (await scope.api.listConversations(scope.inboxId, page)).data;
+      for (const c of payload) {
+        const local = c.custom_attributes?.conversa_conversation_id;
+        if (typeof local === 'string') claimed.set(local, [...(claimed.get(local) ?? []), c.id]);
+      }
+      const oldest = Math.min(...payload.map((c) => c.last_activity_at ?? Infinity));
+      if (payload.length === 0 || oldest * 1000 < since.getTime()) break;
+    }
+    const ids = [...claimed.keys()].filter((id) => /^[0-9a-f-]{36}$/i.test(id));
+    const links = await linkedIds(this.dataSource, scope.integrationId, 'conversation', ids);
+    return ids.reduce((n, id) => n + (claimed.get(id) ?? []).filter((remoteId) => links.has(id) && links.get(id)!.remoteId !== remoteId).length, 0);
   }
 
   private async remoteConversation(scope: SyncScope, remoteId: number): Promise<ChatwootConversation | null> {

@@ -14,6 +14,7 @@ export class ChatwootDriftDto {
   @ApiProperty() missingConversations: number;
   @ApiProperty() missingMessages: number;
   @ApiProperty() statusMismatches: number;
+  @ApiProperty({ description: 'Conversations in the inbox that claim a Conversa conversation already mapped to another (reported, not deleted)' }) duplicateConversations: number;
   @ApiProperty() repaired: number;
   @ApiProperty() errors: number;
 }
