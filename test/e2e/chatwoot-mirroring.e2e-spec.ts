@@ -220,8 +220,8 @@ describe('Chatwoot mirroring, backfill and reconcile (integrations)', () => {
     expect(chatwoot.messages).toHaveLength(1);
     expect(chatwoot.messages[0]).toMatchObject({ content: '', message_type: 0, private: false, source_id: `conversa:${row.id}` });
     expect(chatwoot.messages[0].attachments).toHaveLength(1);
-    expect(chatwoot.messages[0].attachments[0]).toMatchObject({ file_type: 'image', content_type: 'image/jpeg', size: photo.length });
-    expect(chatwoot.messages[0].attachments[0].data.equals(photo)).toBe(true);
+    expect(chatwoot.messages[0].attachments![0]).toMatchObject({ file_type: 'image', content_type: 'image/jpeg', size: photo.length });
+    expect(chatwoot.messages[0].attachments![0].data.equals(photo)).toBe(true);
   });
 
   /** `n` contacts, each with a conversation holding an inbound and an outbound message, active two days ago; one INSERT per table. */

@@ -26,9 +26,10 @@ interface Message {
   message_type: number;
   private: boolean;
   source_id: string | null;
-  status: string;
-  content_attributes: Record<string, unknown>;
-  attachments: Array<{ id: number; file_type: string; content_type: string; file_name: string; size: number; data: Buffer }>;
+  // Optional: messages a test writes into the fake directly (an agent's reply) may leave them out.
+  status?: string;
+  content_attributes?: Record<string, unknown>;
+  attachments?: Array<{ id: number; file_type: string; content_type: string; file_name: string; size: number; data: Buffer }>;
 }
 
 const PAGE = 20;
@@ -175,7 +176,7 @@ export class FakeChatwoot {
         // The latest page; older ones with `before=<message id>`.
         const before = Number(query.get('before') ?? Infinity);
         const page = this.messages.filter((m) => m.conversation_id === ids[0] && m.id < before).slice(-PAGE);
-        return [200, { meta: {}, payload: page.map(({ attachments, ...m }) => ({ ...m, attachments: attachments.map(({ data: _data, ...a }) => a) })) }];
+        return [200, { meta: {}, payload: page.map(withoutFileData) }];
       }
       case 'PATCH /conversations/:id/messages/:id': {
         const message = this.messages.find((m) => m.conversation_id === ids[0] && m.id === ids[1]);
@@ -248,7 +249,7 @@ export class FakeChatwoot {
       })),
     };
     this.messages.push(message);
-    return [200, message];
+    return [200, withoutFileData(message)];
   }
 }
 
@@ -267,4 +268,9 @@ async function parseMultipart(contentType: string, raw: Buffer): Promise<Record<
     else fields[key] = [...((fields[key] as Upload[] | undefined) ?? []), { name: value.name, type: value.type, data: Buffer.from(await value.arrayBuffer()) }];
   }
   return fields;
+}
+
+/** A message as Chatwoot answers it: attachments described, their bytes kept only in the fake. */
+function withoutFileData({ attachments, ...m }: Message) {
+  return { ...m, attachments: (attachments ?? []).map(({ data: _data, ...a }) => a) };
 }
