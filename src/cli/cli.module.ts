@@ -12,6 +12,8 @@ import { AgentsCoreModule } from '../modules/agents/agents-core.module';
 import { LifecycleModule } from '../modules/lifecycle/lifecycle.module';
 import { WebhooksModule } from '../modules/webhooks/webhooks.module';
 import { AgentsTestCommand } from './agents-test.command';
+import { ChatwootBackfillService } from '../modules/integrations/chatwoot/chatwoot-backfill.service';
+import { ChatwootBackfillCommand } from './chatwoot-backfill.command';
 import { CleanupCommand } from './cleanup.command';
 import { DbMigrateCommand } from './db-migrate.command';
 import { TemplatesInstallCommand } from './templates-install.command';
@@ -35,6 +37,6 @@ const config = loadConfig();
     // Registers the raw webhook events as a copy that retention reaches (its controllers are not served here).
     WebhooksModule,
   ],
-  providers: [UsersService, UsersCreateCommand, DbMigrateCommand, TemplatesInstallCommand, AgentsTestCommand, CleanupCommand],
+  providers: [UsersService, UsersCreateCommand, DbMigrateCommand, TemplatesInstallCommand, AgentsTestCommand, CleanupCommand, ChatwootBackfillService, ChatwootBackfillCommand],
 })
 export class CliModule {}

@@ -274,6 +274,13 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(1000)
   ANALYTICS_ROLLUP_INTERVAL_MS = 60000;
 
+  /** How often the scheduler reconciles Chatwoot with the conversations active within CHATWOOT_RECONCILE_WINDOW_HOURS. */
+  @Transform(toInt) @IsInt() @Min(1000)
+  CHATWOOT_RECONCILE_INTERVAL_MS = 600_000;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(24 * 90)
+  CHATWOOT_RECONCILE_WINDOW_HOURS = 24;
+
   @Transform(toInt) @IsInt() @Min(1000)
   SHUTDOWN_TIMEOUT_MS = 25000;
 

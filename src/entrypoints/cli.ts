@@ -5,7 +5,7 @@ import { CliModule } from '../cli/cli.module';
 /**
  * Operator CLI: `ts-node src/entrypoints/cli.ts <command> [options]` (or `node dist/src/entrypoints/cli.js`).
  * Needs decorator metadata, so it runs under ts-node (swc) or compiled, not tsx/esbuild.
- * Commands: users:create, db:migrate, templates:install, agents:test, cleanup (see src/cli/).
+ * Commands: users:create, db:migrate, templates:install, agents:test, cleanup, chatwoot:backfill (see src/cli/).
  */
 async function main(): Promise<void> {
   await CommandFactory.run(CliModule, {

@@ -20,6 +20,8 @@ export enum JobName {
   DeliverWebhook = 'integrations.deliver-webhook',
   SyncChatwoot = 'integrations.sync-chatwoot',
   ApplyChatwootEvent = 'integrations.apply-chatwoot-event',
+  BackfillChatwoot = 'integrations.backfill-chatwoot',
+  ReconcileChatwoot = 'integrations.reconcile-chatwoot',
 }
 
 export const JOB_QUEUE: Record<JobName, QueueName> = {
@@ -41,4 +43,6 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.DeliverWebhook]: QueueName.Integrations,
   [JobName.SyncChatwoot]: QueueName.Integrations,
   [JobName.ApplyChatwootEvent]: QueueName.Integrations,
+  [JobName.BackfillChatwoot]: QueueName.Integrations,
+  [JobName.ReconcileChatwoot]: QueueName.Integrations,
 };

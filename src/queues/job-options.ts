@@ -29,6 +29,9 @@ export const JOB_OPTIONS: Record<JobName, JobsOptions> = {
   [JobName.SyncChatwoot]: { attempts: 10, backoff: { type: 'exponential', delay: 1000 } },
   // Retries cover a database or Chatwoot (private note) outage; the send itself is idempotent by the Chatwoot message id.
   [JobName.ApplyChatwootEvent]: { attempts: 8, backoff: { type: 'exponential', delay: 1000 } },
+  [JobName.BackfillChatwoot]: { attempts: 10, backoff: { type: 'exponential', delay: 1000 } },
+  // The next run picks up what this one could not repair.
+  [JobName.ReconcileChatwoot]: { attempts: 1 },
 };
 
 export function optionsFor(name: JobName, overrides: JobsOptions = {}): JobsOptions {

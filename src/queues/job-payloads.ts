@@ -20,6 +20,8 @@ export interface JobPayloads {
   [JobName.DeliverWebhook]: { deliveryId: string };
   [JobName.SyncChatwoot]: { syncEventId: string };
   [JobName.ApplyChatwootEvent]: { inboundEventId: string };
+  [JobName.BackfillChatwoot]: { integrationId: string; conversationId: string };
+  [JobName.ReconcileChatwoot]: Record<string, never>;
 }
 
 export type JobPayload<N extends JobName> = JobPayloads[N];

@@ -16,6 +16,8 @@ export interface Conversation {
   status: string;
   custom_attributes: Record<string, unknown>;
   labels: string[];
+  assignee_id: number | null;
+  last_activity_at: number;
 }
 export interface Message {
   id: number;
@@ -24,7 +26,13 @@ export interface Message {
   message_type: number;
   private: boolean;
   source_id: string | null;
+  // Optional: messages a test writes into the fake directly (an agent's reply) may leave them out.
+  status?: string;
+  content_attributes?: Record<string, unknown>;
+  attachments?: Array<{ id: number; file_type: string; content_type: string; file_name: string; size: number; data: Buffer }>;
 }
+
+const PAGE = 20;
 
 /** Answers the next matching requests with a fault; `applyFirst` performs the write before failing (a lost answer). */
 export interface Fault {
@@ -87,7 +95,8 @@ export class FakeChatwoot {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const raw = Buffer.concat(chunks).toString();
+    const rawBytes = Buffer.concat(chunks);
+    const raw = rawBytes.toString();
     const path = (req.url ?? '').split('?')[0];
     this.requests.push({ method: req.method ?? '', path });
     const send = (status: number, body: unknown) => {
@@ -99,7 +108,9 @@ export class FakeChatwoot {
     const fault = this.faults.find((f) => f.times > 0 && f.match.test(`${req.method} ${path}`));
     if (fault) fault.times -= 1;
     if (fault && !fault.applyFirst) return send(fault.status, { error: 'injected' });
-    const [status, body] = this.route(req.method ?? '', path, new URL(req.url ?? '', 'http://x').searchParams, raw ? JSON.parse(raw) : {});
+    const contentType = String(req.headers['content-type'] ?? '');
+    const parsed = contentType.startsWith('multipart/form-data') ? await parseMultipart(contentType, rawBytes) : raw ? JSON.parse(raw) : {};
+    const [status, body] = this.route(req.method ?? '', path, new URL(req.url ?? '', 'http://x').searchParams, parsed);
     send(fault ? fault.status : status, fault ? { error: 'injected' } : body);
   }
 
@@ -128,8 +139,53 @@ export class FakeChatwoot {
         conversation.custom_attributes = (body.custom_attributes as Record<string, unknown>) ?? {};
         return [200, { custom_attributes: conversation.custom_attributes }];
       }
-      case 'GET /conversations/:id/messages':
-        return [200, { meta: {}, payload: this.messages.filter((m) => m.conversation_id === ids[0]) }];
+      case 'GET /conversations': {
+        // 25 a page, most recently active first; `status=all` for every status.
+        const status = query.get('status') ?? 'open';
+        const inboxId = query.get('inbox_id');
+        const page = Math.max(1, Number(query.get('page') ?? 1));
+        const matching = this.conversations
+          .filter((c) => (status === 'all' || c.status === status) && (!inboxId || c.inbox_id === Number(inboxId)))
+          .sort((a, b) => b.last_activity_at - a.last_activity_at || b.id - a.id);
+        return [200, { data: { meta: { all_count: matching.length }, payload: matching.slice((page - 1) * 25, page * 25) } }];
+      }
+      case 'GET /conversations/:id': {
+        const conversation = this.conversations.find((c) => c.id === ids[0]);
+        return conversation ? [200, conversation] : [404, { error: 'Resource could not be found' }];
+      }
+      case 'POST /conversations/:id/toggle_status': {
+        const conversation = this.conversations.find((c) => c.id === ids[0]);
+        if (!conversation) return [404, { error: 'Resource could not be found' }];
+        if (!['open', 'resolved', 'pending', 'snoozed'].includes(String(body.status))) return [422, { error: 'invalid status' }];
+        conversation.status = String(body.status);
+        return [200, { meta: {}, payload: { success: true, current_status: conversation.status, conversation_id: conversation.id } }];
+      }
+      case 'POST /conversations/:id/assignments': {
+        const conversation = this.conversations.find((c) => c.id === ids[0]);
+        if (!conversation) return [404, { error: 'Resource could not be found' }];
+        conversation.assignee_id = body.assignee_id ? Number(body.assignee_id) : null;
+        return [200, conversation.assignee_id ? { id: conversation.assignee_id } : null];
+      }
+      case 'POST /conversations/:id/labels': {
+        const conversation = this.conversations.find((c) => c.id === ids[0]);
+        if (!conversation) return [404, { error: 'Resource could not be found' }];
+        conversation.labels = [...new Set((body.labels as string[] | undefined) ?? [])];
+        return [200, { payload: conversation.labels }];
+      }
+      case 'GET /conversations/:id/messages': {
+        // The latest page; older ones with `before=<message id>`.
+        const before = Number(query.get('before') ?? Infinity);
+        const page = this.messages.filter((m) => m.conversation_id === ids[0] && m.id < before).slice(-PAGE);
+        return [200, { meta: {}, payload: page.map(withoutFileData) }];
+      }
+      case 'PATCH /conversations/:id/messages/:id': {
+        const message = this.messages.find((m) => m.conversation_id === ids[0] && m.id === ids[1]);
+        if (!message) return [404, { error: 'Resource could not be found' }];
+        if (!['sent', 'delivered', 'read', 'failed'].includes(String(body.status))) return [422, { error: 'invalid status' }];
+        message.status = String(body.status);
+        if (body.external_error) message.content_attributes = { ...message.content_attributes, external_error: body.external_error };
+        return [200, { id: message.id, status: message.status, content_attributes: message.content_attributes }];
+      }
       case 'POST /conversations/:id/messages':
         return this.createMessage(ids[0], body);
       default:
@@ -164,6 +220,8 @@ export class FakeChatwoot {
       status: String(body.status ?? 'open'),
       custom_attributes: (body.custom_attributes as Record<string, unknown>) ?? {},
       labels: [],
+      assignee_id: null,
+      last_activity_at: Math.floor(Date.now() / 1000),
     };
     this.conversations.push(conversation);
     return [200, conversation];
@@ -176,10 +234,43 @@ export class FakeChatwoot {
       conversation_id: conversationId,
       content: String(body.content ?? ''),
       message_type: MESSAGE_TYPES[String(body.message_type ?? 'outgoing')] ?? 1,
-      private: Boolean(body.private),
+      // Multipart fields arrive as strings.
+      private: body.private === true || body.private === 'true',
       source_id: (body.source_id as string | undefined) ?? null,
+      status: 'sent',
+      content_attributes: {},
+      attachments: ((body['attachments[]'] as Upload[] | undefined) ?? []).map((file) => ({
+        id: this.nextId++,
+        file_type: file.type.split('/')[0] === 'application' ? 'file' : file.type.split('/')[0],
+        content_type: file.type,
+        file_name: file.name,
+        size: file.data.length,
+        data: file.data,
+      })),
     };
     this.messages.push(message);
-    return [200, message];
+    return [200, withoutFileData(message)];
   }
+}
+
+interface Upload {
+  name: string;
+  type: string;
+  data: Buffer;
+}
+
+/** Form fields as strings, files (repeatable, e.g. `attachments[]`) as arrays of uploads. */
+async function parseMultipart(contentType: string, raw: Buffer): Promise<Record<string, unknown>> {
+  const form = await new Request('http://fake.invalid', { method: 'POST', headers: { 'content-type': contentType }, body: new Uint8Array(raw) }).formData();
+  const fields: Record<string, unknown> = {};
+  for (const [key, value] of form.entries()) {
+    if (typeof value === 'string') fields[key] = value;
+    else fields[key] = [...((fields[key] as Upload[] | undefined) ?? []), { name: value.name, type: value.type, data: Buffer.from(await value.arrayBuffer()) }];
+  }
+  return fields;
+}
+
+/** A message as Chatwoot answers it: attachments described, their bytes kept only in the fake. */
+function withoutFileData({ attachments, ...m }: Message) {
+  return { ...m, attachments: (attachments ?? []).map(({ data: _data, ...a }) => a) };
 }

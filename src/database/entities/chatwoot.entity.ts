@@ -36,6 +36,12 @@ export class ChatwootIntegration extends BaseEntity {
 
   @Column({ type: 'boolean', default: false })
   resumeBotOnResolve: boolean;
+  @Column({ type: 'timestamptz', nullable: true })
+  lastReconciledAt: Date | null;
+
+  /** The latest reconcile's findings (`ChatwootDrift`). */
+  @Column({ type: 'jsonb', nullable: true })
+  drift: Record<string, number> | null;
 }
 
 /** The id map: one Conversa contact, conversation or message ↔ its Chatwoot record; the unique key is what makes creates happen once. */
@@ -46,7 +52,7 @@ export class ChatwootLink extends BaseEntity {
   integrationId: string;
 
   @Column({ type: 'varchar', length: 16 })
-  kind: 'contact' | 'conversation' | 'message';
+  kind: 'contact' | 'conversation' | 'message' | 'note';
 
   @Column({ type: 'uuid' })
   localId: string;

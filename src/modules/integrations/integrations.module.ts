@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ChatwootConfigController } from './chatwoot/chatwoot-config.controller';
+import { ChatwootBackfillService } from './chatwoot/chatwoot-backfill.service';
 import { ChatwootConfigService } from './chatwoot/chatwoot-config.service';
 import { ChatwootWebhookController } from './chatwoot/chatwoot-webhook.controller';
 import { ChatwootWebhookService } from './chatwoot/chatwoot-webhook.service';
@@ -14,6 +15,6 @@ import { ChatwootInboundDataCopy } from './chatwoot/chatwoot-inbound-data-copy.s
 @Module({
   imports: [CommunicationsModule],
   controllers: [WebhookEndpointsController, ChatwootConfigController, ChatwootWebhookController],
-  providers: [WebhookEndpointsService, WebhookDeliveriesService, ChatwootConfigService, ChatwootWebhookService, ChatwootInboundDataCopy, IntegrationsDataCopy],
+  providers: [WebhookEndpointsService, WebhookDeliveriesService, ChatwootConfigService, ChatwootWebhookService, ChatwootBackfillService, ChatwootInboundDataCopy, IntegrationsDataCopy],
 })
 export class IntegrationsModule {}

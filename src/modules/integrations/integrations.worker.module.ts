@@ -1,5 +1,6 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { JobName } from '../../queues/job-names';
+import { ChatwootReconcileService } from './chatwoot/chatwoot-reconcile.service';
 import { ChatwootSyncService } from './chatwoot/chatwoot-sync.service';
 import { ChatwootInboundService } from './chatwoot/chatwoot-inbound.service';
 import { ConversationActionsService } from '../communications/conversations/conversation-actions.service';
@@ -26,6 +27,7 @@ import { WebsocketMetrics } from './websocket/websocket-metrics.service';
     OutboxRelay,
     ChatwootSyncService,
     ChatwootInboundService,
+    ChatwootReconcileService,
     ConversationActionsService,
     ConversationQueriesService,
     ChatwootInboundDataCopy,
@@ -40,11 +42,14 @@ export class IntegrationsWorkerModule implements OnModuleInit {
     private readonly delivery: WebhookDeliveryService,
     private readonly chatwoot: ChatwootSyncService,
     private readonly chatwootInbound: ChatwootInboundService,
+    private readonly reconcile: ChatwootReconcileService,
   ) {}
 
   onModuleInit(): void {
     this.handlers.register(JobName.DeliverWebhook, (job, token) => this.delivery.handle(job, token));
     this.handlers.register(JobName.SyncChatwoot, (job) => this.chatwoot.handle(job));
     this.handlers.register(JobName.ApplyChatwootEvent, (job) => this.chatwootInbound.handle(job));
+    this.handlers.register(JobName.BackfillChatwoot, (job) => this.chatwoot.handleBackfill(job));
+    this.handlers.register(JobName.ReconcileChatwoot, () => this.reconcile.handle());
   }
 }

@@ -14,7 +14,9 @@ export interface Schedule {
 }
 
 /** Every repeatable job of the product, in one place. */
-export function schedulesFor(config: Pick<AppConfig, 'MAINTENANCE_SWEEP_INTERVAL_MS' | 'ANALYTICS_ROLLUP_INTERVAL_MS'>): Schedule[] {
+export function schedulesFor(
+  config: Pick<AppConfig, 'MAINTENANCE_SWEEP_INTERVAL_MS' | 'ANALYTICS_ROLLUP_INTERVAL_MS'> & Partial<Pick<AppConfig, 'CHATWOOT_RECONCILE_INTERVAL_MS'>>,
+): Schedule[] {
   const sweepEveryMs = config.MAINTENANCE_SWEEP_INTERVAL_MS;
   return [
     { name: JobName.SweepWebhookEvents, every: sweepEveryMs },
@@ -25,6 +27,7 @@ export function schedulesFor(config: Pick<AppConfig, 'MAINTENANCE_SWEEP_INTERVAL
     { name: JobName.SyncAllTemplates, pattern: '41 4 * * *' },
     { name: JobName.ApplyRetention, pattern: '23 2 * * *' },
     { name: JobName.RollupAnalytics, every: config.ANALYTICS_ROLLUP_INTERVAL_MS },
+    { name: JobName.ReconcileChatwoot, every: config.CHATWOOT_RECONCILE_INTERVAL_MS ?? 600_000 },
   ];
 }
 

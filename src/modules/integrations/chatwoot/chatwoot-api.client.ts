@@ -16,12 +16,31 @@ export interface ChatwootContact {
 export interface ChatwootConversation {
   id: number;
   inbox_id: number;
+  status?: ChatwootConversationStatus;
+  labels?: string[];
   custom_attributes?: Record<string, unknown>;
+  /** Epoch seconds. */
+  last_activity_at?: number;
 }
+
+export type ChatwootConversationStatus = 'open' | 'resolved' | 'pending' | 'snoozed';
 
 export interface ChatwootMessage {
   id: number;
   source_id?: string | null;
+}
+
+export interface NewChatwootMessage {
+  content: string;
+  message_type: 'incoming' | 'outgoing';
+  private: boolean;
+  source_id: string;
+}
+
+export interface ChatwootAttachment {
+  data: Buffer;
+  mimeType: string;
+  fileName: string;
 }
 
 /** A failed call: 429, 5xx and network errors are worth retrying; other 4xx are not. */
@@ -67,12 +86,58 @@ export class ChatwootApiClient {
     return this.call('POST', `/conversations/${conversationId}/custom_attributes`, { custom_attributes: customAttributes });
   }
 
-  listMessages(conversationId: number): Promise<{ payload: ChatwootMessage[] }> {
-    return this.call('GET', `/conversations/${conversationId}/messages`);
+  /** One page (25, most recently active first) of the inbox's conversations in any status. */
+  listConversations(inboxId: number, page: number): Promise<{ data: { payload: ChatwootConversation[] } }> {
+    return this.call('GET', `/conversations?inbox_id=${inboxId}&status=all&page=${page}`);
   }
 
-  createMessage(conversationId: number, body: { content: string; message_type: 'incoming' | 'outgoing'; private: boolean; source_id: string }): Promise<ChatwootMessage> {
-    return this.call('POST', `/conversations/${conversationId}/messages`, body);
+  getConversation(conversationId: number): Promise<ChatwootConversation> {
+    return this.call('GET', `/conversations/${conversationId}`);
+  }
+
+  toggleStatus(conversationId: number, status: ChatwootConversationStatus): Promise<unknown> {
+    return this.call('POST', `/conversations/${conversationId}/toggle_status`, { status });
+  }
+
+  /** `assignee_id: null` leaves the conversation unassigned. */
+  assign(conversationId: number, assigneeId: number | null): Promise<unknown> {
+    return this.call('POST', `/conversations/${conversationId}/assignments`, { assignee_id: assigneeId });
+  }
+
+  /** Replaces the conversation's whole label set. */
+  setLabels(conversationId: number, labels: string[]): Promise<unknown> {
+    return this.call('POST', `/conversations/${conversationId}/labels`, { labels });
+  }
+
+  /** API-channel inboxes only: the delivery status Conversa learnt, with the provider's error shown to the agent. */
+  updateMessageStatus(conversationId: number, messageId: number, body: { status: 'sent' | 'delivered' | 'read' | 'failed'; external_error?: string }): Promise<unknown> {
+    return this.call('PATCH', `/conversations/${conversationId}/messages/${messageId}`, body);
+  }
+
+  /** One page: Chatwoot answers the latest messages, older ones with `before=<message id>`. */
+  listMessages(conversationId: number, before?: number): Promise<{ payload: ChatwootMessage[] }> {
+    return this.call('GET', `/conversations/${conversationId}/messages${before ? `?before=${before}` : ''}`);
+  }
+
+  async allMessages(conversationId: number): Promise<ChatwootMessage[]> {
+    const all: ChatwootMessage[] = [];
+    let before: number | undefined;
+    for (;;) {
+      const { payload } = await this.listMessages(conversationId, before);
+      all.push(...payload);
+      const oldest = Math.min(...payload.map((m) => m.id));
+      if (payload.length === 0 || (before !== undefined && oldest >= before)) return all;
+      before = oldest;
+    }
+  }
+
+  createMessage(conversationId: number, body: NewChatwootMessage, attachment?: ChatwootAttachment): Promise<ChatwootMessage> {
+    if (!attachment) return this.call('POST', `/conversations/${conversationId}/messages`, body);
+    // Attachments go as multipart `attachments[]`, the other fields as form fields beside them.
+    const form = new FormData();
+    for (const [key, value] of Object.entries(body)) form.append(key, String(value));
+    form.append('attachments[]', new Blob([new Uint8Array(attachment.data)], { type: attachment.mimeType }), attachment.fileName);
+    return this.call('POST', `/conversations/${conversationId}/messages`, form);
   }
 
   /** Throws ChatwootCallError for a non-retryable answer as BullMQ's UnrecoverableError, so the job stops retrying. */
@@ -87,8 +152,8 @@ export class ChatwootApiClient {
     try {
       res = await fetch(url, {
         method,
-        headers: { api_access_token: this.target.apiAccessToken, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
+        headers: { api_access_token: this.target.apiAccessToken, ...(body === undefined || body instanceof FormData ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : body instanceof FormData ? body : JSON.stringify(body),
         signal: AbortSignal.timeout(TIMEOUT_MS),
       });
     } catch (error) {

@@ -1,9 +1,11 @@
 import { Body, Controller, Get, HttpCode, Post, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { UserRole } from '../../../database/entities/enums';
 import { CurrentPrincipal, MinRole, type Principal } from '../../auth/principal';
+import { ChatwootBackfillService } from './chatwoot-backfill.service';
 import { ChatwootConfigService } from './chatwoot-config.service';
 import { ChatwootConfigViewDto, ChatwootSyncStatusDto, ChatwootTestResultDto } from './dto/chatwoot-responses.dto';
+import { ChatwootBackfillDto, ChatwootBackfillStartedDto } from './dto/chatwoot-backfill.dto';
 import { PutChatwootConfigDto } from './dto/chatwoot-config.dto';
 
 /** The organisation's Chatwoot connection: owners and admins only. */
@@ -12,7 +14,10 @@ import { PutChatwootConfigDto } from './dto/chatwoot-config.dto';
 @ApiSecurity('api-key')
 @Controller('api/v1/integrations/chatwoot')
 export class ChatwootConfigController {
-  constructor(private readonly configs: ChatwootConfigService) {}
+  constructor(
+    private readonly configs: ChatwootConfigService,
+    private readonly backfills: ChatwootBackfillService,
+  ) {}
 
   @Put()
   @MinRole(UserRole.Admin)
@@ -29,6 +34,15 @@ export class ChatwootConfigController {
   @ApiOkResponse({ type: ChatwootTestResultDto })
   test(@CurrentPrincipal() p: Principal) {
     return this.configs.test(p.organizationId);
+  }
+
+  @Post('backfill')
+  @HttpCode(202)
+  @MinRole(UserRole.Admin)
+  @ApiOperation({ summary: 'Push existing conversations (contact, conversation, messages) to Chatwoot; what is there already is not created again' })
+  @ApiAcceptedResponse({ type: ChatwootBackfillStartedDto })
+  backfill(@CurrentPrincipal() p: Principal, @Body() body: ChatwootBackfillDto) {
+    return this.backfills.start(p.organizationId, new Date(body.since));
   }
 
   @Get('status')

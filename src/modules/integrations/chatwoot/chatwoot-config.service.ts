@@ -28,6 +28,9 @@ export interface ChatwootSyncStatus {
   pending: number;
   failed: number;
   lastError: string | null;
+  lastReconciledAt: Date | null;
+  /** The latest reconcile's counts (conversations checked, missing conversations and messages, status mismatches, repaired), or null before the first. */
+  drift: Record<string, number> | null;
 }
 
 const toView = (c: ChatwootIntegration): ChatwootConfigView => ({
@@ -91,7 +94,8 @@ export class ChatwootConfigService {
          FROM chatwoot_sync_event WHERE integration_id = $1`,
       [config.id],
     );
-    return { lastSyncedAt: config.lastSyncedAt, pending: row.pending, failed: row.failed, lastError: row.lastError };
+    const [reconciled] = await this.dataSource.query(`SELECT last_reconciled_at AS "lastReconciledAt", drift FROM chatwoot_integration WHERE id = $1`, [config.id]);
+    return { lastSyncedAt: config.lastSyncedAt, pending: row.pending, failed: row.failed, lastError: row.lastError, lastReconciledAt: reconciled.lastReconciledAt, drift: reconciled.drift };
   }
 
   async get(organizationId: string): Promise<ChatwootConfigView> {

@@ -37,6 +37,8 @@ const FAN_OUT = new PreparedStatement(
      INSERT INTO chatwoot_sync_event (organization_id, integration_id, event_id, event_type, event_seq, conversation_id)
      SELECT b.organization_id, c.id, b.id, b.type, b.seq, b.conversation_id FROM batch b
        JOIN chatwoot_integration c ON c.organization_id = b.organization_id AND c.enabled AND b.type = ANY($3::varchar[])
+      -- Of the delivery statuses only failures change anything in Chatwoot.
+      WHERE b.type <> 'message.status' OR b.data ->> 'status' = 'failed'
       ORDER BY b.seq
      ON CONFLICT DO NOTHING
      RETURNING id)
