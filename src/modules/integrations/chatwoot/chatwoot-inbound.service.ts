@@ -13,6 +13,7 @@ import { ConversationActionsService } from '../../communications/conversations/c
 import { CommunicationsErrorCode } from '../../communications/communications.errors';
 import { SendMessageService } from '../../communications/outbound/send-message.service';
 import { ChatwootApiClient, ChatwootCallError } from './chatwoot-api.client';
+import { withChatwootConversationLock } from './chatwoot-lock';
 import { conversationOf, findLocal, type InboundWork, loadInboundWork, markInbound, userByEmail } from './chatwoot-inbound.store';
 import { type AgentReply, agentReplyOf, conversationChangeOf } from './chatwoot-payload';
 import { saveLink } from './chatwoot-store';
@@ -96,7 +97,7 @@ export class ChatwootInboundService {
    * the link and does not write the agent's message into Chatwoot a second time.
    */
   private async sendReply(work: InboundWork, conversationId: string, reply: AgentReply): Promise<void> {
-    await this.withConversationLock(conversationId, async () => {
+    await withChatwootConversationLock(this.dataSource, conversationId, async () => {
       const dto = { conversationId, type: 'text' as const, text: { body: reply.content }, ...(work.fallbackTemplate ? { fallbackTemplate: work.fallbackTemplate } : {}) };
       const { body } = await this.send.send(work.organizationId, dto, agentReplyKey(work.integrationId, reply.remoteMessageId));
       await saveLink(this.dataSource, work.integrationId, 'message', body.id, { remoteId: reply.remoteMessageId, sourceId: null });
@@ -154,21 +155,5 @@ export class ChatwootInboundService {
     if (linked) return linked.localId;
     if (!fromAttributes || !/^[0-9a-f-]{36}$/i.test(fromAttributes)) return null;
     return (await conversationOf(this.dataSource, work.organizationId, fromAttributes))?.id ?? null;
-  }
-
-  /** The same session-level advisory lock key as ChatwootSyncService takes per Conversa conversation. */
-  private async withConversationLock(conversationId: string, fn: () => Promise<void>): Promise<void> {
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    try {
-      await runner.query(`SELECT pg_advisory_lock(hashtextextended($1, 0))`, [`chatwoot:${conversationId}`]);
-      try {
-        await fn();
-      } finally {
-        await runner.query(`SELECT pg_advisory_unlock(hashtextextended($1, 0))`, [`chatwoot:${conversationId}`]);
-      }
-    } finally {
-      await runner.release();
-    }
   }
 }

@@ -11,6 +11,7 @@ import { AppConfig } from '../../../config/app-config';
 import type { EventData } from '../../../domain/events/event-catalogue';
 import type { JobName } from '../../../queues/job-names';
 import type { JobPayload } from '../../../queues/job-payloads';
+import { withChatwootConversationLock } from './chatwoot-lock';
 import { type ChatwootAttachment, ChatwootApiClient, ChatwootCallError, type ChatwootConversationStatus } from './chatwoot-api.client';
 import {
   findLink,
@@ -136,23 +137,8 @@ export class ChatwootSyncService {
     return { createdConversation: !known, createdMessages: missing.length };
   }
 
-  /**
-   * A session-level advisory lock (no transaction stays open across the HTTP calls). `fn` does its queries on the
-   * lock's own connection: a job never needs a second one, so many concurrent jobs cannot exhaust the pool.
-   */
-  async withConversationLock(key: string, fn: (db: Queryable) => Promise<void>): Promise<void> {
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    try {
-      await runner.query(`SELECT pg_advisory_lock(hashtextextended($1, 0))`, [`chatwoot:${key}`]);
-      try {
-        await fn(runner.manager);
-      } finally {
-        await runner.query(`SELECT pg_advisory_unlock(hashtextextended($1, 0))`, [`chatwoot:${key}`]);
-      }
-    } finally {
-      await runner.release();
-    }
+  withConversationLock(conversationId: string, fn: (db: Queryable) => Promise<void>): Promise<void> {
+    return withChatwootConversationLock(this.dataSource, conversationId, fn);
   }
 
   /** `job` is the event's own job (its last attempt marks it failed); null when applied ahead by a later event's job. */
