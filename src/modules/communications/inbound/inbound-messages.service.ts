@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { WhatsappAccount } from '../../../database/entities/whatsapp-account.entity';
 import type { InboundMessageEvent, OutboundEchoEvent } from '../../../domain/normalized-event.types';
+import { contactEventsSql } from '../communications-events';
 import { detectOptKeyword } from '../contacts/opt-keyword';
 import { ContactsService } from '../contacts/contacts.service';
 import { ConversationsService } from '../conversations/conversations.service';
@@ -73,7 +74,10 @@ export class InboundMessagesService {
     if (event.edit) await this.applyEdit(manager, account.id, event.edit.targetProviderMessageId, event.edit.newText, event.timestamp);
     if (event.revoke) await this.applyRevoke(manager, account.id, event.revoke.targetProviderMessageId, event.timestamp);
     if (event.system?.systemType === 'user_changed_number' && event.system.newWaId) {
-      await manager.query(`UPDATE contact SET wa_id = $2 WHERE id = $1`, [contactId, event.system.newWaId]);
+      await manager.query(`WITH changed AS (UPDATE contact SET wa_id = $2, updated_at = now() WHERE id = $1 AND wa_id IS DISTINCT FROM $2 RETURNING *) ${contactEventsSql('changed', 'contact.updated')}`, [
+        contactId,
+        event.system.newWaId,
+      ]);
     }
     const keyword = event.type === 'text' ? detectOptKeyword(event.text) : null;
     if (keyword) await this.contacts.setMarketingOptOut(contactId, keyword === 'opt_out', 'keyword', event.timestamp, manager);
