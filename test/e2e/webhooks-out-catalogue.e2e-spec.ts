@@ -260,6 +260,31 @@ describe('Outbound webhooks: the event catalogue', () => {
     ]);
   });
 
+  it('template.status for a status the daily sync learns (a missed webhook) and for a template Meta dropped; a second sync writes none', async () => {
+    const { tenant, rx, secret, auth } = await subscribed();
+    const insert = (name: string, providerId: string) =>
+      app.dataSource.query(
+        `INSERT INTO message_template (organization_id, whatsapp_account_id, name, language, category, status, components, provider_template_id)
+         VALUES ($1, $2, $3, 'es', 'UTILITY', 'PENDING', '[]', $4) RETURNING id`,
+        [tenant.organization.id, tenant.account.id, name, providerId],
+      );
+    const [[kept], [dropped]] = await Promise.all([insert('sync_aprobada', '7700001'), insert('sync_borrada', '7700002')]);
+    sim.simulator.resources.templates.push({
+      id: '7700001', name: 'sync_aprobada', language: 'es', status: 'APPROVED', category: 'UTILITY', components: [{ type: 'BODY', text: 'Hola' }], wabaId: tenant.account.wabaId!,
+    } as (typeof sim.simulator.resources.templates)[number]);
+    const sync = () => http(app).post('/api/v1/templates/sync').set(auth).send({ accountId: tenant.account.id }).expect(200);
+    await sync();
+    await rx.waitFor(2);
+    await sync();
+    const events = await delivered(rx, secret, 2);
+    expect(events.map((e) => [e.type, e.data.templateId, e.data.status]).sort()).toEqual(
+      [
+        ['template.status', kept.id, 'APPROVED'],
+        ['template.status', dropped.id, 'DELETED'],
+      ].sort(),
+    );
+  });
+
   it('a rolled-back change writes no event: every writer in a transaction that then fails leaves the outbox empty', async () => {
     const tenant = await createTenant(app, { autoRepliesEnabled: false });
     const contacts = app.get(ContactsService);

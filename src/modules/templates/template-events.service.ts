@@ -12,6 +12,7 @@ import type {
   TemplateQualityEvent,
   TemplateStatusEvent,
 } from '../../domain/normalized-event.types';
+import { templateStatusEvent } from './template-status-event';
 import { asCategory, REMOVED_STATUS } from './templates.service';
 
 export type TemplateEvent = TemplateStatusEvent | TemplateQualityEvent | TemplateCategoryEvent;
@@ -73,21 +74,7 @@ export class TemplateEventsService {
     const changed = new Set(current.filter((row) => row.status !== patch.status || (row.rejection_reason ?? null) !== (patch.rejectionReason ?? null)).map((row) => row.id));
     await writeEvents(
       manager,
-      rows
-        .filter((row) => changed.has(row.id))
-        .map((row) => ({
-          organizationId: row.organizationId,
-          type: 'template.status' as const,
-          data: {
-            templateId: row.id,
-            whatsappAccountId: row.whatsappAccountId,
-            name: row.name,
-            language: row.language,
-            category: patch.category ?? row.category,
-            status: patch.status!,
-            reason: patch.rejectionReason ?? null,
-          },
-        })),
+      rows.filter((row) => changed.has(row.id)).map((row) => templateStatusEvent({ ...row, category: patch.category ?? row.category }, patch.status!, patch.rejectionReason ?? null)),
     );
   }
 
