@@ -46,11 +46,3 @@ export async function writeContactEvents(manager: EntityManager, type: 'contact.
   if (contactIds.length === 0) return;
   await manager.query(`WITH k AS (SELECT * FROM contact WHERE id = ANY($1::uuid[]) ORDER BY id) ${contactEventsSql('k', type)}`, [contactIds]);
 }
-
-/** Writes one `conversation.updated` per conversation, as it is now, in the caller's transaction. */
-export async function writeConversationUpdated(manager: EntityManager, change: ConversationChange, conversationIds: string[]): Promise<void> {
-  if (conversationIds.length === 0) return;
-  await manager.query(`WITH c AS (SELECT * FROM conversation WHERE id = ANY($1::uuid[]) ORDER BY id) ${conversationEventsSql('c', 'conversation.updated', { change: changeLiteral(change) })}`, [
-    conversationIds,
-  ]);
-}

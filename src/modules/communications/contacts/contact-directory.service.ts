@@ -113,7 +113,8 @@ export class ContactDirectoryService {
     for (const [key, value] of Object.entries(attributes)) if (value === null) delete attributes[key];
     await this.dataSource.query(
       `WITH changed AS (
-         UPDATE contact SET name = $3, labels = $4, custom_attributes = $5, updated_at = now() WHERE id = $1 AND organization_id = $2 RETURNING *)
+         UPDATE contact SET name = $3, labels = $4, custom_attributes = $5, updated_at = now()
+          WHERE id = $1 AND organization_id = $2 AND (name, labels, custom_attributes) IS DISTINCT FROM ($3::varchar, $4::text[], $5::jsonb) RETURNING *)
        ${contactEventsSql('changed', 'contact.updated')}`,
       [id, organizationId, body.name === undefined ? current.name : body.name, body.labels ?? current.labels, attributes],
     );
