@@ -13,6 +13,7 @@ import { http } from '../support/http';
 import { createTestApp, type TestApp, waitFor } from '../support/test-app';
 import { WebhookReceiver } from '../support/webhook-receiver';
 import { metaMessagesPayload, postMeta } from '../support/webhooks';
+import { openEventStream } from './inbox-helpers';
 
 jest.setTimeout(60_000);
 
@@ -192,6 +193,29 @@ describe('Outbound webhooks: the event catalogue', () => {
     expect(ofType(events, 'conversation.created').map((e) => e.data.conversationId)).toEqual([sent.body.conversationId]);
     expect(ofType(events, 'message.created').map((e) => e.data.message.id)).toEqual([sent.body.id]);
     expect(ofType(events, 'message.status').map((e) => e.data.status)).toEqual(['sent']);
+  });
+
+  it('a message sent from the WhatsApp Business app (an echo): message.created once, also on the SSE stream; contact and conversation created with it', async () => {
+    const { tenant, rx, secret, auth } = await subscribed();
+    const stream = await openEventStream(app.baseUrl, auth);
+    const echo = JSON.stringify({
+      object: 'whatsapp_business_account',
+      entry: [{ id: tenant.account.wabaId, changes: [{ field: 'smb_message_echoes', value: {
+        messaging_product: 'whatsapp',
+        metadata: { display_phone_number: '56223456789', phone_number_id: tenant.account.phoneNumberId },
+        message_echoes: [{ from: '56223456789', to: '56987650006', id: `wamid.echo-${randomUUID()}`, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: 'Le escribo desde la app' } }],
+      } }] }],
+    });
+    await postMeta(app, echo).expect(200);
+    await rx.waitFor(3);
+    await postMeta(app, echo).expect(200);
+    const events = await delivered(rx, secret, 3);
+    expect(events.map((e) => e.type).sort()).toEqual(['contact.created', 'conversation.created', 'message.created']);
+    const [created] = ofType(events, 'message.created');
+    expect(created.data.message).toMatchObject({ direction: 'outbound', status: 'sent', text: 'Le escribo desde la app' });
+    await waitFor(async () => stream.events.some((e) => e.event === 'message.created'), 10_000, 'the echo on the stream').finally(() => stream.close());
+    const streamed = stream.events.filter((e) => e.event === 'message.created');
+    expect(streamed.map((e) => JSON.parse(e.data!).messageId)).toEqual([created.data.message.id]);
   });
 
   it('contacts: created, updated (not for an edit that changes nothing), opted_out (once, however often), updated on opting back in, erased (and nothing of the person left in the outbox)', async () => {
