@@ -13,7 +13,7 @@ describe('Contact erasure and the integrations copies', () => {
   }, 60000);
   afterAll(() => app.close());
 
-  it('leaves no outbox event that names the contact, its number or its text', async () => {
+  it('leaves no outbox event that names the contact, its number or its text, but contact.erased (its id alone)', async () => {
     const tenant = await createTenant(app, { autoRepliesEnabled: false });
     const from = '56977001122';
     const secret = 'texto-secreto-de-la-persona-borrada';
@@ -25,6 +25,9 @@ describe('Contact erasure and the integrations copies', () => {
     expect(await mentions()).toBeGreaterThan(0);
 
     await http(app).delete(`/api/v1/contacts/${contact.id}`).set('Authorization', `Bearer ${tenant.token}`).expect(200);
-    expect(await mentions()).toBe(0);
+    // Only the erasure itself names the contact, by id alone, so receivers erase their copies too.
+    expect(await mentions()).toBe(1);
+    const [erased] = await app.dataSource.query(`SELECT type, data FROM outbox_event WHERE data::text LIKE $1`, [`%${contact.id}%`]);
+    expect(erased).toEqual({ type: 'contact.erased', data: { contactId: contact.id } });
   });
 });

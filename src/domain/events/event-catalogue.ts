@@ -32,6 +32,21 @@ export interface ConversationPublic {
   updatedAt: string;
 }
 
+/** The public contact representation carried by `contact.created` and `contact.updated`. */
+export interface ContactPublic {
+  id: string;
+  phoneE164: string | null;
+  waId: string | null;
+  name: string | null;
+  profileName: string | null;
+  labels: string[];
+  customAttributes: Record<string, unknown>;
+  optedOut: boolean;
+  optOutSource: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
 /**
  * Why a `conversation.updated` was emitted. `handoff` is the bot handing over to a person (the bot is paused);
  * `flow_state` a bot flow moving to another state; `auto_closed` a close by the system, not a person.
@@ -57,11 +72,11 @@ export interface EventData {
   'message.status': { messageId: string; conversationId: string; status: string; error: { code: string | null; title: string | null; message: string | null } | null };
   'conversation.created': { conversationId: string; conversation: ConversationPublic };
   'conversation.updated': { conversationId: string; change: ConversationChange; conversation: ConversationPublic };
-  'contact.created': { contactId: string };
-  'contact.updated': { contactId: string };
+  'contact.created': { contactId: string; contact: ContactPublic };
+  'contact.updated': { contactId: string; contact: ContactPublic };
   'contact.opted_out': { contactId: string; source: string };
   'contact.erased': { contactId: string };
-  'template.status': { templateId: string; name: string; language: string; status: string; reason: string | null };
+  'template.status': { templateId: string; whatsappAccountId: string; name: string; language: string; category: string; status: string; reason: string | null };
   'campaign.progress': { campaignId: string; sent: number; delivered: number; failed: number; total: number };
   'campaign.completed': { campaignId: string; sent: number; delivered: number; failed: number; total: number };
   'webhook_endpoint.disabled': { endpointId: string; url: string; reason: string };

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
-import { In, Repository } from 'typeorm';
+import { type EntityManager, In, Repository } from 'typeorm';
+import { writeEvents } from '../../database/outbox';
 import { ROOT_LOGGER } from '../../common/logging/logging.module';
 import { MessageTemplate } from '../../database/entities/message-template.entity';
 import { WhatsappAccount } from '../../database/entities/whatsapp-account.entity';
@@ -11,6 +12,7 @@ import type {
   TemplateQualityEvent,
   TemplateStatusEvent,
 } from '../../domain/normalized-event.types';
+import { templateStatusEvent } from './template-status-event';
 import { asCategory, REMOVED_STATUS } from './templates.service';
 
 export type TemplateEvent = TemplateStatusEvent | TemplateQualityEvent | TemplateCategoryEvent;
@@ -52,9 +54,28 @@ export class TemplateEventsService {
     }
     const patch = { ...this.patchFor(event, rows[0]), ...(event.templateId ? { providerTemplateId: event.templateId } : {}) };
     const stale = rows.filter((row) => Object.entries(patch).some(([k, v]) => !sameValue(row[k as keyof MessageTemplate], v)));
-    if (stale.length > 0) await this.templates.update({ id: In(stale.map((row) => row.id)) }, patch);
+    if (stale.length > 0) await this.templates.manager.transaction((manager) => this.update(manager, stale, patch));
     this.logger.info({ kind: event.kind, templateId: event.templateId, matched: rows.length, changed: stale.length }, 'template event applied');
     return { matched: rows.length, changed: stale.length };
+  }
+
+  /**
+   * Updates the rows and, in the same transaction, writes a `template.status` for each row whose status or rejection
+   * reason changes (re-read under lock, so a concurrent copy of the event writes none).
+   */
+  private async update(manager: EntityManager, rows: MessageTemplate[], patch: Partial<MessageTemplate>): Promise<void> {
+    const ids = rows.map((row) => row.id);
+    const current: Array<{ id: string; status: string; rejection_reason: string | null }> = await manager.query(
+      `SELECT id, status, rejection_reason FROM message_template WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
+      [ids],
+    );
+    await manager.getRepository(MessageTemplate).update({ id: In(ids) }, patch);
+    if (patch.status === undefined) return;
+    const changed = new Set(current.filter((row) => row.status !== patch.status || (row.rejection_reason ?? null) !== (patch.rejectionReason ?? null)).map((row) => row.id));
+    await writeEvents(
+      manager,
+      rows.filter((row) => changed.has(row.id)).map((row) => templateStatusEvent({ ...row, category: patch.category ?? row.category }, patch.status!, patch.rejectionReason ?? null)),
+    );
   }
 
   private async match(event: TemplateEvent): Promise<MessageTemplate[]> {

@@ -10,6 +10,8 @@ import { JobProducer } from '../../queues/job-producer.service';
 import { WhatsappAccountsService } from '../whatsapp/accounts/whatsapp-accounts.service';
 import type { ProviderTemplate } from '../whatsapp/provider/whatsapp-provider.port';
 import { WhatsappProviders } from '../whatsapp/whatsapp-providers.service';
+import { writeEvents } from '../../database/outbox';
+import { templateStatusEvent } from './template-status-event';
 import { asCategory, DRAFT, REMOVED_STATUS } from './templates.service';
 
 export interface TemplateSyncResult {
@@ -85,13 +87,21 @@ export class TemplateSyncService {
       // Meta's list may omit the reason a status webhook gave: keep the one we know.
       if (fields.status === 'REJECTED' && !fields.rejectionReason) fields.rejectionReason = row.rejectionReason;
       const changed = differs(row, fields) || row.removedAt !== null;
-      await this.templates.update({ id: row.id }, { ...fields, removedAt: null, lastSyncedAt: now });
+      // A status the sync learns (its webhook was missed) is a template.status too, written with the update.
+      const statusChanged = row.status !== fields.status || (row.rejectionReason ?? null) !== (fields.rejectionReason ?? null);
+      await this.templates.manager.transaction(async (manager) => {
+        await manager.getRepository(MessageTemplate).update({ id: row.id }, { ...fields, removedAt: null, lastSyncedAt: now });
+        if (statusChanged) await writeEvents(manager, [templateStatusEvent({ ...row, category: fields.category }, fields.status, fields.rejectionReason ?? null)]);
+      });
       if (changed) result.updated += 1;
     }
 
     const gone = local.filter((row) => !seen.has(key(row.name, row.language)) && row.providerTemplateId && !row.removedAt);
     for (const row of gone) {
-      await this.templates.update({ id: row.id, removedAt: IsNull() }, { removedAt: now, status: REMOVED_STATUS, lastSyncedAt: now });
+      await this.templates.manager.transaction(async (manager) => {
+        const { affected } = await manager.getRepository(MessageTemplate).update({ id: row.id, removedAt: IsNull() }, { removedAt: now, status: REMOVED_STATUS, lastSyncedAt: now });
+        if (affected && row.status !== REMOVED_STATUS) await writeEvents(manager, [templateStatusEvent(row, REMOVED_STATUS, null)]);
+      });
       result.removed += 1;
     }
     this.logger.info({ whatsappAccountId: accountId, ...result }, 'templates synced');

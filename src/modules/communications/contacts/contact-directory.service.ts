@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { DomainError, NotFoundError } from '../../../common/errors/domain-error';
 import { type CountryCode, normalizePhone, phoneVariants } from '../../../common/phone';
 import type { Principal } from '../../auth/principal';
+import { contactEventsSql } from '../communications-events';
 import { ContactsService } from './contacts.service';
 import type { ContactDto, ContactNoteDto, CreateContactDto, CreateNoteDto, ListContactsQueryDto, UpdateContactDto } from './dto/contact.dto';
 import type { MessageDto } from '../messages/dto/message.dto';
@@ -93,7 +94,10 @@ export class ContactDirectoryService {
     if (existing) throw new DomainError(CommunicationsErrorCode.ContactConflict, 'A contact with this phone number already exists', { contactId: existing.id });
     try {
       const [row] = (await this.dataSource.query(
-        `INSERT INTO contact (organization_id, phone_e164, wa_id, name, labels, custom_attributes) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+        `WITH created AS (
+           INSERT INTO contact (organization_id, phone_e164, wa_id, name, labels, custom_attributes) VALUES ($1, $2, $3, $4, $5, $6) RETURNING *),
+         outbox AS (${contactEventsSql('created', 'contact.created')})
+         SELECT id FROM created`,
         [organizationId, phoneE164, phoneE164.slice(1), body.name ?? null, body.labels ?? [], body.customAttributes ?? {}],
       )) as Array<{ id: string }>;
       return this.get(organizationId, row.id);
@@ -108,7 +112,10 @@ export class ContactDirectoryService {
     const attributes = { ...current.customAttributes, ...(body.customAttributes ?? {}) };
     for (const [key, value] of Object.entries(attributes)) if (value === null) delete attributes[key];
     await this.dataSource.query(
-      `UPDATE contact SET name = $3, labels = $4, custom_attributes = $5, updated_at = now() WHERE id = $1 AND organization_id = $2`,
+      `WITH changed AS (
+         UPDATE contact SET name = $3, labels = $4, custom_attributes = $5, updated_at = now()
+          WHERE id = $1 AND organization_id = $2 AND (name, labels, custom_attributes) IS DISTINCT FROM ($3::varchar, $4::text[], $5::jsonb) RETURNING *)
+       ${contactEventsSql('changed', 'contact.updated')}`,
       [id, organizationId, body.name === undefined ? current.name : body.name, body.labels ?? current.labels, attributes],
     );
     return this.get(organizationId, id);

@@ -5,6 +5,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { NotFoundError } from '../../../common/errors/domain-error';
 import { ROOT_LOGGER } from '../../../common/logging/logging.module';
 import { phoneVariants } from '../../../common/phone';
+import { writeEvents } from '../../../database/outbox';
 import { RealtimePublisher } from '../../realtime/realtime.publisher';
 import type { ErasureResultDto } from './dto/contact.dto';
 import { CommunicationsErrorCode } from '../communications.errors';
@@ -14,7 +15,8 @@ import { MediaFiles } from '../retention/media-files.service';
 /**
  * Right to erasure: removes a contact and everything that carries its words or its number, in one transaction,
  * including every copy other modules registered in DataCopies (raw webhook events, …). Media files go after the
- * commit (a rolled-back erasure must not lose files); `contact.erased` is published once it is done.
+ * commit (a rolled-back erasure must not lose files). `contact.erased` goes into the outbox in the same transaction
+ * and to dashboards once it is done.
  */
 @Injectable()
 export class ContactErasureService {
@@ -74,6 +76,8 @@ export class ContactErasureService {
     await manager.query(`DELETE FROM contact WHERE id = $1 AND organization_id = $2`, scope);
     const copies: Record<string, number> = {};
     for (const copy of this.copies.all()) if (copy.eraseContact) copies[copy.name] = await copy.eraseContact(manager, subject);
+    // After the copies are gone (the outbox's included): the event carries the id only, nothing of the person.
+    await writeEvents(manager, [{ organizationId, type: 'contact.erased', data: { contactId } }]);
     const result: ErasureResultDto = {
       removed: { messages: messages.length, conversations: conversations.length, notes: notes.length, media: media.length, campaignRecipients: recipients.length, ...copies },
     };

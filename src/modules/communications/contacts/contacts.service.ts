@@ -4,6 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { phoneVariants } from '../../../common/phone';
 import { lockAllForTransaction } from '../../../database/advisory-lock';
 import { Contact } from '../../../database/entities/contact.entity';
+import { contactEventsSql, writeContactEvents } from '../communications-events';
 
 export interface ContactIdentity {
   phoneE164?: string | null;
@@ -62,7 +63,7 @@ export class ContactsService {
       existing = await this.findByIdentity(organizationId, identity, manager);
     }
     if (!existing) {
-      return repo.save(
+      const created = await repo.save(
         repo.create({
           organizationId,
           phoneE164: identity.phoneE164 ?? null,
@@ -74,9 +75,14 @@ export class ContactsService {
           customAttributes: {},
         }),
       );
+      await writeContactEvents(manager, 'contact.created', [created.id]);
+      return created;
     }
     const patch = identityPatch(existing, identity);
-    if (Object.keys(patch).length > 0) await repo.update({ id: existing.id }, patch);
+    if (Object.keys(patch).length > 0) {
+      await repo.update({ id: existing.id }, patch);
+      await writeContactEvents(manager, 'contact.updated', [existing.id]);
+    }
     return { ...existing, ...patch } as Contact;
   }
 
@@ -94,8 +100,10 @@ export class ContactsService {
       const found = await this.findByPhones(organizationId, phones, manager);
       const missing = phones.filter((phone) => !found.has(phone));
       await manager.query(
-        `INSERT INTO contact (organization_id, phone_e164) SELECT $1, p FROM unnest($2::varchar[]) AS p
-         ON CONFLICT (organization_id, phone_e164) WHERE phone_e164 IS NOT NULL DO NOTHING`,
+        `WITH created AS (
+           INSERT INTO contact (organization_id, phone_e164) SELECT $1, p FROM unnest($2::varchar[]) AS p
+           ON CONFLICT (organization_id, phone_e164) WHERE phone_e164 IS NOT NULL DO NOTHING RETURNING *)
+         ${contactEventsSql('created', 'contact.created')}`,
         [organizationId, missing],
       );
       for (const [phone, contact] of await this.findByPhones(organizationId, phones, manager)) created.set(phone, contact);
@@ -135,7 +143,23 @@ export class ContactsService {
       .getOne();
   }
 
+  /**
+   * Consent, with its event in the same statement: `contact.opted_out` when the contact opts out, `contact.updated`
+   * when it opts back in; none when its consent does not change (a repeated STOP).
+   */
   async setMarketingOptOut(contactId: string, optedOut: boolean, source: string, at: Date, manager: EntityManager = this.dataSource.manager): Promise<void> {
-    await manager.getRepository(Contact).update({ id: contactId }, { optedOutAt: optedOut ? at : null, optOutSource: source });
+    await manager.query(
+      `WITH before AS (SELECT id AS before_id, opted_out_at IS NOT NULL AS was_opted_out FROM contact WHERE id = $1 FOR UPDATE),
+       changed AS (
+         UPDATE contact SET opted_out_at = $2, opt_out_source = $3, updated_at = now() FROM before WHERE id = before_id
+         RETURNING contact.*, was_opted_out),
+       opted_out AS (
+         INSERT INTO outbox_event (organization_id, type, data)
+         SELECT organization_id, 'contact.opted_out', jsonb_build_object('contactId', id, 'source', opt_out_source) FROM changed
+          WHERE opted_out_at IS NOT NULL AND NOT was_opted_out),
+       opted_in AS (SELECT * FROM changed WHERE opted_out_at IS NULL AND was_opted_out)
+       ${contactEventsSql('opted_in', 'contact.updated')}`,
+      [contactId, optedOut ? at : null, source],
+    );
   }
 }

@@ -11,8 +11,10 @@ import type { ConversationDto, ConversationLabelsDto, ReadReceiptResultDto } fro
 import { BOT_RESET_KEYS } from './bot-state';
 import { normalizePhone, phoneVariants } from '../../../common/phone';
 import { ConversationQueriesService } from './conversation-queries.service';
+import { changeLiteral, conversationEventsSql } from '../communications-events';
 import { AuthErrorCode } from '../../auth/auth.errors';
 import { CommunicationsErrorCode } from '../communications.errors';
+import type { ConversationChange as CatalogueChange } from '../../../domain/events/event-catalogue';
 
 /** What a person does to a conversation from the dashboard; every change is pushed as `conversation.updated`. */
 @Injectable()
@@ -121,11 +123,15 @@ export class ConversationActionsService {
 
   /** One fixed statement per kind of change (see CHANGES), published as `conversation.updated` with that reason. */
   private async change<R = ChangedRow>(organizationId: string, id: string, reason: ConversationChange, params: unknown[] = []): Promise<R & ChangedRow> {
-    const [rows] = (await this.dataSource.query(
-      `UPDATE conversation SET ${CHANGES[reason]}, updated_at = now() WHERE id = $1 AND organization_id = $2
-       RETURNING id, whatsapp_account_id, bot_state, bot_paused, labels`,
+    // conversation.updated is written by the same statement (transactional outbox), unless nothing changed (closing a closed one).
+    const rows = (await this.dataSource.query(
+      `WITH before AS (SELECT id AS before_id, ${FINGERPRINT} AS old FROM conversation WHERE id = $1 AND organization_id = $2 FOR UPDATE),
+       changed AS (
+         UPDATE conversation SET ${CHANGES[reason]}, updated_at = now() FROM before WHERE id = before_id RETURNING conversation.*, old),
+       outbox AS (${conversationEventsSql('changed', 'conversation.updated', { change: changeLiteral(reason), where: `${FINGERPRINT} IS DISTINCT FROM old` })})
+       SELECT id, whatsapp_account_id, bot_state, bot_paused, labels FROM changed`,
       [id, organizationId, ...params],
-    )) as [Array<R & ChangedRow>, number];
+    )) as Array<R & ChangedRow>;
     if (!rows[0]) throw new NotFoundError(CommunicationsErrorCode.ConversationNotFound, 'conversation');
     const milestone = MILESTONES[reason as keyof typeof MILESTONES];
     // The action log analytics derives cycles from (lifecycle reads it; closes and reopens leave no message behind).
@@ -157,6 +163,9 @@ const WITHOUT_FLOW_LABELS = `labels = ARRAY(SELECT l FROM unnest(labels) WITH OR
   ORDER BY i)`;
 const RESUMED = 'bot_paused = false, bot_paused_at = NULL, handoff_requested_at = NULL';
 
+/** What a person's change may alter; equal before and after means nothing changed and no event is written. */
+const FINGERPRINT = 'ROW(status, unread_count, assignee_user_id, labels, bot_paused, bot_state)';
+
 interface ChangedRow {
   id: string;
   whatsapp_account_id: string;
@@ -176,6 +185,6 @@ const CHANGES = {
   labels: 'labels = ARRAY(SELECT DISTINCT l FROM unnest(array_cat(labels, $3::text[])) AS l WHERE l <> ALL($4::text[]) ORDER BY l)',
 } as const;
 
-type ConversationChange = keyof typeof CHANGES;
+type ConversationChange = keyof typeof CHANGES & CatalogueChange;
 
 const MILESTONES = { closed: 'closed', reopened: 'reopened', bot_paused: 'handoff' } as const;

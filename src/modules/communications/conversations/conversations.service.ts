@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Conversation } from '../../../database/entities/conversation.entity';
+import { changeLiteral, conversationEventsSql } from '../communications-events';
 
 /** Meta's customer service window: free-form messages are allowed this long after the customer's last message. */
 export const SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -37,9 +38,12 @@ export class ConversationsService {
     // Most messages belong to an existing conversation: one read, no insert attempt.
     const existing = await find();
     if (existing) return existing;
+    // conversation.created is written by the same statement, only when this call made the row.
     await manager.query(
-      `INSERT INTO conversation (organization_id, whatsapp_account_id, contact_id) VALUES ($1, $2, $3)
-       ON CONFLICT (whatsapp_account_id, contact_id) DO NOTHING`,
+      `WITH created AS (
+         INSERT INTO conversation (organization_id, whatsapp_account_id, contact_id) VALUES ($1, $2, $3)
+         ON CONFLICT (whatsapp_account_id, contact_id) DO NOTHING RETURNING *)
+       ${conversationEventsSql('created', 'conversation.created')}`,
       [organizationId, whatsappAccountId, contactId],
     );
     const created = await find();
@@ -65,17 +69,33 @@ export class ConversationsService {
     return Boolean(conversation.windowExpiresAt && conversation.windowExpiresAt.getTime() > now.getTime());
   }
 
-  /** In the caller's transaction, so the agent run's own record commits with these changes or not at all. */
+  /**
+   * In the caller's transaction, so the agent run's own record commits with these changes or not at all. The same
+   * statement writes a `conversation.updated` per kind of change that happened: `handoff`, `labels`, `flow_state`.
+   */
   async applyAgentEffects(effects: AgentEffects, manager: EntityManager = this.dataSource.manager): Promise<void> {
     await manager.query(
-      `UPDATE conversation SET
-          bot_state = $2::jsonb,
-          labels = ARRAY(SELECT DISTINCT unnest(labels || $3::text[])),
-          bot_paused = bot_paused OR $4,
-          bot_paused_at = CASE WHEN $4 THEN COALESCE(bot_paused_at, now()) ELSE bot_paused_at END,
-          handoff_requested_at = CASE WHEN $4 THEN COALESCE(handoff_requested_at, now()) ELSE handoff_requested_at END,
-          updated_at = now()
-        WHERE id = $1`,
+      `WITH before AS (
+         SELECT id AS before_id, labels AS old_labels, bot_paused AS old_paused,
+                bot_state -> 'flow' ->> 'flowId' AS old_flow_id, bot_state -> 'flow' ->> 'current' AS old_flow_state
+           FROM conversation WHERE id = $1 FOR UPDATE),
+       changed AS (
+         UPDATE conversation SET
+           bot_state = $2::jsonb,
+           labels = ARRAY(SELECT DISTINCT unnest(labels || $3::text[])),
+           bot_paused = bot_paused OR $4,
+           bot_paused_at = CASE WHEN $4 THEN COALESCE(bot_paused_at, now()) ELSE bot_paused_at END,
+           handoff_requested_at = CASE WHEN $4 THEN COALESCE(handoff_requested_at, now()) ELSE handoff_requested_at END,
+           updated_at = now()
+          FROM before WHERE id = before_id
+         RETURNING conversation.*, old_labels, old_paused, old_flow_id, old_flow_state),
+       reasons AS (
+         SELECT changed.*, r.change FROM changed CROSS JOIN LATERAL (VALUES
+           (${changeLiteral('handoff')}, bot_paused AND NOT old_paused),
+           (${changeLiteral('labels')}, NOT (labels @> old_labels AND old_labels @> labels)),
+           (${changeLiteral('flow_state')}, (bot_state -> 'flow' ->> 'flowId', bot_state -> 'flow' ->> 'current') IS DISTINCT FROM (old_flow_id, old_flow_state))
+         ) AS r(change, happened) WHERE r.happened)
+       ${conversationEventsSql('reasons', 'conversation.updated', { change: 'reasons.change' })}`,
       [effects.conversationId, JSON.stringify(effects.botState), effects.addLabels ?? [], effects.handoff],
     );
     if (!effects.interest) return;

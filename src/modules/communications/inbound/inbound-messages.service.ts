@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { WhatsappAccount } from '../../../database/entities/whatsapp-account.entity';
+import { messagePublicSql } from '../../../database/outbox';
 import type { InboundMessageEvent, OutboundEchoEvent } from '../../../domain/normalized-event.types';
+import { contactEventsSql } from '../communications-events';
 import { detectOptKeyword } from '../contacts/opt-keyword';
 import { ContactsService } from '../contacts/contacts.service';
 import { ConversationsService } from '../conversations/conversations.service';
@@ -51,12 +53,18 @@ export class InboundMessagesService {
   async applyEcho(account: WhatsappAccount, event: OutboundEchoEvent, manager: EntityManager): Promise<AppliedMessage> {
     const contact = await this.contacts.upsert(account.organizationId, senderIdentity(event.to), manager);
     const conversation = await this.conversations.findOrCreate(account.organizationId, account.id, contact.id, manager, { lock: true });
+    // message.created is written by the same statement (and reaches dashboards from the outbox relay).
     const inserted: Array<{ id: string }> = await manager.query(
-      `INSERT INTO message (organization_id, whatsapp_account_id, conversation_id, contact_id, direction, type, status,
-         content, text, occurred_at, provider_message_id, sent_at, kind, metadata)
-       VALUES ($1, $2, $3, $4, 'outbound', $5, 'sent', $6, $7, $8, $9, $8, 'echo', $10)
-       ON CONFLICT (whatsapp_account_id, provider_message_id) DO NOTHING
-       RETURNING id`,
+      `WITH inserted AS (
+         INSERT INTO message (organization_id, whatsapp_account_id, conversation_id, contact_id, direction, type, status,
+           content, text, occurred_at, provider_message_id, sent_at, kind, metadata)
+         VALUES ($1, $2, $3, $4, 'outbound', $5, 'sent', $6, $7, $8, $9, $8, 'echo', $10)
+         ON CONFLICT (whatsapp_account_id, provider_message_id) DO NOTHING
+         RETURNING *),
+       outbox AS (
+         INSERT INTO outbox_event (organization_id, type, conversation_id, data)
+         SELECT organization_id, 'message.created', conversation_id, ${messagePublicSql('inserted')} FROM inserted)
+       SELECT id FROM inserted`,
       [account.organizationId, account.id, conversation.id, contact.id, event.type, event.content, event.text ?? null, event.timestamp, event.providerMessageId, { source: event.source }],
     );
     const base = { conversationId: conversation.id, contactId: contact.id, organizationId: account.organizationId };
@@ -73,7 +81,10 @@ export class InboundMessagesService {
     if (event.edit) await this.applyEdit(manager, account.id, event.edit.targetProviderMessageId, event.edit.newText, event.timestamp);
     if (event.revoke) await this.applyRevoke(manager, account.id, event.revoke.targetProviderMessageId, event.timestamp);
     if (event.system?.systemType === 'user_changed_number' && event.system.newWaId) {
-      await manager.query(`UPDATE contact SET wa_id = $2 WHERE id = $1`, [contactId, event.system.newWaId]);
+      await manager.query(`WITH changed AS (UPDATE contact SET wa_id = $2, updated_at = now() WHERE id = $1 AND wa_id IS DISTINCT FROM $2 RETURNING *) ${contactEventsSql('changed', 'contact.updated')}`, [
+        contactId,
+        event.system.newWaId,
+      ]);
     }
     const keyword = event.type === 'text' ? detectOptKeyword(event.text) : null;
     if (keyword) await this.contacts.setMarketingOptOut(contactId, keyword === 'opt_out', 'keyword', event.timestamp, manager);

@@ -5,6 +5,7 @@ import type { WhatsappAccount } from '../../../database/entities/whatsapp-accoun
 import type { CustomerIdentity, InboundMessageEvent } from '../../../domain/normalized-event.types';
 import type { ContactIdentity } from '../contacts/contacts.service';
 import { SERVICE_WINDOW_MS } from '../conversations/conversations.service';
+import { changeLiteral, conversationEventsSql } from '../communications-events';
 
 /** One inbound message ready to be written into an existing conversation. */
 export interface InboundRow {
@@ -109,7 +110,7 @@ WITH input AS MATERIALIZED (
     WITH ORDINALITY AS t(organization_id, account_id, conversation_id, contact_id, type, content, text, at,
                          provider_id, context_id, errors, metadata, preview, window_end, ord)),
 locked AS MATERIALIZED (
-  SELECT id FROM conversation WHERE id IN (SELECT conversation_id FROM input) ORDER BY id FOR UPDATE),
+  SELECT id, status AS old_status FROM conversation WHERE id IN (SELECT conversation_id FROM input) ORDER BY id FOR UPDATE),
 inserted AS (
   INSERT INTO message (organization_id, whatsapp_account_id, conversation_id, contact_id, direction, type, status,
     content, text, occurred_at, provider_message_id, context_provider_message_id, reply_to_message_id, errors, metadata)
@@ -141,7 +142,13 @@ conversation_update AS (
          last_inbound_at = GREATEST(COALESCE(c.last_inbound_at, p.at), p.at),
          window_expires_at = GREATEST(COALESCE(c.window_expires_at, p.window_end), p.window_end),
          status = 'open'::conversation_status, closed_at = NULL, updated_at = now()
-    FROM per_conversation p WHERE c.id = p.conversation_id),
+    FROM per_conversation p WHERE c.id = p.conversation_id
+  RETURNING c.*),
+-- A closed conversation the customer writes to again reopens: conversation.updated, in this same statement.
+reopened AS (
+  SELECT u.* FROM conversation_update u JOIN locked l ON l.id = u.id WHERE l.old_status = 'closed'),
+reopened_event AS (
+  ${conversationEventsSql('reopened', 'conversation.updated', { change: changeLiteral('reopened') })}),
 contact_update AS (
   -- Locked in id order, as the send path does: concurrent writers of the same contacts never deadlock.
   UPDATE contact k SET last_inbound_at = GREATEST(COALESCE(k.last_inbound_at, p.at), p.at)

@@ -65,12 +65,10 @@ export class InboundService {
         return;
       }
       case 'outbound_echo':
+        // message.created reaches dashboards from the outbox relay, with its SSE id.
         return this.inTransaction(async (m) => {
           const account = await this.accountFor(event.phoneNumberId, m, routeAccountId);
-          const applied = await this.inbound.applyEcho(account, event, m);
-          if (applied.inserted) {
-            effects.realtime.push({ organizationId: applied.organizationId, event: { type: 'message.created', conversationId: applied.conversationId, messageId: applied.messageId!, direction: 'outbound' } });
-          }
+          await this.inbound.applyEcho(account, event, m);
         });
       case 'status':
         return this.applyStatus(event, routeAccountId);

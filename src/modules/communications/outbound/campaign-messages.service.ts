@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { DomainError } from '../../../common/errors/domain-error';
 import { messagePublicSql } from '../../../database/outbox';
+import { conversationEventsSql } from '../communications-events';
 import { ContactsService } from '../contacts/contacts.service';
 import type { MessageContentDto } from './dto/send-message.dto';
 import { type ComposedMessage, MessageComposer, type TemplateCache } from './message-composer.service';
@@ -145,8 +146,10 @@ export class CampaignMessagesService {
   private async targets(manager: EntityManager, batch: CampaignBatch, contacts: Map<string, ResolvedContact>): Promise<Map<string, Target>> {
     const contactIds = [...new Set([...contacts.values()].map((c) => c.id))];
     await manager.query(
-      `INSERT INTO conversation (organization_id, whatsapp_account_id, contact_id) SELECT $1, $2, c FROM unnest($3::uuid[]) AS c
-       ON CONFLICT (whatsapp_account_id, contact_id) DO NOTHING`,
+      `WITH created AS (
+         INSERT INTO conversation (organization_id, whatsapp_account_id, contact_id) SELECT $1, $2, c FROM unnest($3::uuid[]) AS c
+         ON CONFLICT (whatsapp_account_id, contact_id) DO NOTHING RETURNING *)
+       ${conversationEventsSql('created', 'conversation.created')}`,
       [batch.organizationId, batch.whatsappAccountId, contactIds],
     );
     const conversations: Array<{ id: string; contactId: string; open: boolean }> = await manager.query(
