@@ -81,12 +81,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** One user */
         get: operations["UsersController_get"];
         put?: never;
         post?: never;
+        /** Delete a user */
         delete: operations["UsersController_remove"];
         options?: never;
         head?: never;
+        /** Change a user: name, role, password, or deactivate them */
         patch: operations["UsersController_update"];
         trace?: never;
     };
@@ -97,6 +100,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** List the organisation's API keys (never the keys themselves) */
         get: operations["ApiKeysController_list"];
         put?: never;
         /** Create an API key; the `key` is shown only in this response */
@@ -131,6 +135,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Liveness: the process answers */
         get: operations["HealthController_live"];
         put?: never;
         post?: never;
@@ -147,6 +152,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Readiness: PostgreSQL and Redis answer (503 naming the one that does not) */
         get: operations["HealthController_ready"];
         put?: never;
         post?: never;
@@ -163,6 +169,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** List the organisation's WhatsApp numbers */
         get: operations["WhatsappAccountsController_list"];
         put?: never;
         /** Connect a WhatsApp number (Meta, Kapso or sandbox); secrets are stored encrypted and never returned */
@@ -180,12 +187,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** One WhatsApp number with its settings and what Meta reports about it */
         get: operations["WhatsappAccountsController_get"];
         put?: never;
         post?: never;
+        /** Remove a number (refused while it has conversations) */
         delete: operations["WhatsappAccountsController_remove"];
         options?: never;
         head?: never;
+        /** Change a number: name, credentials, rate limit, timezone, business hours, auto-replies */
         patch: operations["WhatsappAccountsController_update"];
         trace?: never;
     };
@@ -213,9 +223,27 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** What the sandbox "Meta" received from this organisation’s sandbox accounts */
+        /** What the sandbox "Meta" received from this organisation’s sandbox accounts, newest first, cursor-paginated */
         get: operations["SandboxController_outbox"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sandbox/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How the sandbox's Meta reviews templates and which recipients it fails, for one sandbox account */
+        get: operations["SandboxController_settings"];
+        /** Make the sandbox reject submitted templates with a reason, or fail messages to given numbers with a Meta error code */
+        put: operations["SandboxController_configure"];
         post?: never;
         delete?: never;
         options?: never;
@@ -298,25 +326,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** List messages, newest first, with filters */
         get: operations["MessagesController_list"];
         put?: never;
+        /** Send a message of any type (text, media, location, contacts, reaction, interactive, template); it is queued and sent under the account’s rate limit */
         post: operations["MessagesController_send"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/messages/bulk": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["MessagesController_sendBulk"];
         delete?: never;
         options?: never;
         head?: never;
@@ -330,6 +344,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** One message with its status, error and media */
         get: operations["MessagesController_get"];
         put?: never;
         post?: never;
@@ -348,24 +363,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Queue a failed outbound message again */
         post: operations["MessagesController_retry"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/jobs/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Progress of a bulk send: recipients queued, sent, delivered, failed, skipped */
-        get: operations["JobsController_job"];
-        put?: never;
-        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -381,6 +380,23 @@ export interface paths {
         };
         /** List conversations by last activity (newest first), filtered, cursor-paginated */
         get: operations["ConversationsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations/unread": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organisation's unread totals (conversations and messages), for a page title */
+        get: operations["ConversationsController_unread"];
         put?: never;
         post?: never;
         delete?: never;
@@ -584,6 +600,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** One contact with labels, notes count, consent and custom attributes */
         get: operations["ContactsController_get"];
         put?: never;
         post?: never;
@@ -722,10 +739,80 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Download a stored inbound media file */
+        /** Download a stored media file: received media (the `media.id` of a message) or an upload */
         get: operations["MediaController_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/media": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Upload a file to send (multipart field `file`); WhatsApp's types and size limits per type apply. Send it with `{type: 'image', image: {id: <this id>}}` */
+        post: operations["MediaController_upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/quick-replies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Saved replies sorted by shortcut, optionally filtered by a prefix of the shortcut or text in the body */
+        get: operations["QuickRepliesController_list"];
+        put?: never;
+        /** Save a reply under a shortcut (409 QUICK_REPLY_CONFLICT when the shortcut exists, ignoring case) */
+        post: operations["QuickRepliesController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/quick-replies/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a saved reply */
+        delete: operations["QuickRepliesController_remove"];
+        options?: never;
+        head?: never;
+        /** Change the shortcut or the text of a saved reply */
+        patch: operations["QuickRepliesController_update"];
+        trace?: never;
+    };
+    "/api/v1/events/ticket": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A single-use ticket (30 s) that opens GET /api/v1/events?ticket=… from a browser EventSource */
+        post: operations["RealtimeSseController_ticket"];
         delete?: never;
         options?: never;
         head?: never;
@@ -739,7 +826,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Server-sent events: message.created, message.status, conversation.updated (this organisation only) */
+        /** Server-sent events: message.created (inbound and outbound), message.status, conversation.updated (this organisation only) */
         get: operations["RealtimeSseController_events"];
         put?: never;
         post?: never;
@@ -825,6 +912,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** One template with its status, quality, components and variables */
         get: operations["TemplatesController_get"];
         put?: never;
         post?: never;
@@ -930,10 +1018,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** One flow with its definition */
         get: operations["AgentsController_getFlow"];
         /** Update a flow; for a shipped flow stores an override (e.g. {enabled: false}) */
         put: operations["AgentsController_updateFlow"];
         post?: never;
+        /** Delete the organisation's flow (or its override of a shipped one) */
         delete: operations["AgentsController_deleteFlow"];
         options?: never;
         head?: never;
@@ -957,6 +1047,592 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/settings/retention": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The retention ages in days per kind (null keeps that kind) */
+        get: operations["RetentionController_get"];
+        /** Replace the retention policy (applied by the daily retention job) */
+        put: operations["RetentionController_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/settings/retention/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Dry run: what the policy would remove now, by kind and count */
+        post: operations["RetentionController_preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/settings/retention/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Audit of retention runs, newest first */
+        get: operations["RetentionController_runs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/settings/retention/holds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Legal holds: contacts and conversations exempt from retention */
+        get: operations["RetentionController_holds"];
+        put?: never;
+        /** Put a contact or a conversation under legal hold (idempotent) */
+        post: operations["RetentionController_addHold"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/settings/retention/holds/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Release a legal hold */
+        delete: operations["RetentionController_removeHold"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Conversations opened/resolved, volumes, auto-resolution and handoff rates, first response and resolution times, per-day series */
+        get: operations["AnalyticsController_overview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/first-response-distribution": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Conversations by first response time: 0–1 h, 1–4 h, 4–8 h, 8–24 h, > 24 h */
+        get: operations["AnalyticsController_distribution"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/agents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Per human agent: conversations, replies, median first response */
+        get: operations["AnalyticsController_agents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Per template: sends, delivered and read rates; failures by error code */
+        get: operations["AnalyticsController_templates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/campaigns/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A campaign per variant: delivered, read and replied rates */
+        get: operations["AnalyticsController_campaign"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/window": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Share of conversations whose 24-hour window expired before the business replied */
+        get: operations["AnalyticsController_window"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List campaigns, newest first, by status and account */
+        get: operations["CampaignsController_list"];
+        put?: never;
+        /** Create a draft: content, audience (contacts, labels, explicit list), schedule, A/B test */
+        post: operations["CampaignsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The campaign with counts by state (and per A/B variant), skip reasons and failure codes */
+        get: operations["CampaignsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Edit a draft (the audience given replaces the whole audience) */
+        patch: operations["CampaignsController_update"];
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/audience/csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add recipients from a CSV (`phone` column, other columns are template variables); answers a preview, row errors and duplicates */
+        post: operations["CampaignsController_importCsv"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/duplicate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Copy a campaign (content, audience, schedule, A/B test) as a new draft */
+        post: operations["CampaignsController_duplicate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start sending now, or at `schedule.startAt` when it is in the future (templates must be approved) */
+        post: operations["CampaignsController_start"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pause sending; recipients not yet sent wait */
+        post: operations["CampaignsController_pause"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume a paused campaign */
+        post: operations["CampaignsController_resume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel: recipients not yet sent become `cancelled` */
+        post: operations["CampaignsController_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/recipients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Recipients by state and reason (paged) */
+        get: operations["CampaignsController_recipients"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/recipients.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every recipient with its state and reason, as CSV (streamed) */
+        get: operations["CampaignsController_exportCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/messages/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send one message to many recipients (a campaign: fan-out, pacing, progress at GET /jobs/{id}) */
+        post: operations["BulkSendController_sendBulk"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Progress of a bulk send: recipients queued, sent, delivered, failed, skipped */
+        get: operations["BulkSendController_job"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the organisation's endpoints (one page) */
+        get: operations["WebhookEndpointsController_list"];
+        put?: never;
+        /** Create an endpoint; the answer carries its `whsec_…` secret, shown this once */
+        post: operations["WebhookEndpointsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One endpoint (without its secret) */
+        get: operations["WebhookEndpointsController_get"];
+        put?: never;
+        post?: never;
+        /** Delete an endpoint */
+        delete: operations["WebhookEndpointsController_remove"];
+        options?: never;
+        head?: never;
+        /** Change the URL, events or description */
+        patch: operations["WebhookEndpointsController_update"];
+        trace?: never;
+    };
+    "/api/v1/integrations/webhooks/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** New secret (shown once); the previous one keeps signing during the overlap window */
+        post: operations["WebhookEndpointsController_rotate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/webhooks/{id}/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Enable an endpoint again (e.g. after it was disabled for failing) */
+        post: operations["WebhookEndpointsController_enable"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/webhooks/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a `test.ping` event to this endpoint */
+        post: operations["WebhookEndpointsController_test"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Deliveries to this endpoint, newest first (paged) */
+        get: operations["WebhookEndpointsController_listDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/webhooks/{id}/deliveries/{deliveryId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One delivery: status, attempts, response code, latency, error */
+        get: operations["WebhookEndpointsController_getDelivery"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/webhooks/{id}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send again every event of [since, until) this endpoint subscribes to */
+        post: operations["WebhookEndpointsController_replay"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/webhooks/deliveries/{deliveryId}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send one delivery again */
+        post: operations["WebhookEndpointsController_redeliver"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/chatwoot": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The configuration (without the access token) */
+        get: operations["ChatwootConfigController_get"];
+        /** Create or replace the configuration; the access token is write-only */
+        put: operations["ChatwootConfigController_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/chatwoot/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Last successful sync, events pending and failed, the latest error */
+        get: operations["ChatwootConfigController_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -966,6 +1642,61 @@ export interface components {
             email: string;
             /** @example conversa-admin */
             password: string;
+        };
+        LoginUserDto: {
+            /** Format: uuid */
+            id: string;
+            email: string;
+            /** @enum {string} */
+            role: "owner" | "admin" | "agent" | "viewer";
+            /** Format: uuid */
+            organizationId: string;
+        };
+        TokenDto: {
+            /** @description Send as `Authorization: Bearer <accessToken>` */
+            accessToken: string;
+            /** @example Bearer */
+            tokenType: string;
+            /** @example 12h */
+            expiresIn: string;
+            user: components["schemas"]["LoginUserDto"];
+        };
+        SessionOpenedDto: {
+            user: components["schemas"]["LoginUserDto"];
+        };
+        MeDto: {
+            /** @enum {string} */
+            kind: "user" | "api_key";
+            /**
+             * Format: uuid
+             * @description The user or API key id
+             */
+            id: string;
+            /** Format: uuid */
+            organizationId: string;
+            /** @enum {string} */
+            role: "owner" | "admin" | "agent" | "viewer";
+            /** @description null for an API key */
+            email: string | null;
+            name: string | null;
+        };
+        UserDto: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            organizationId: string;
+            /** @example ana@contadores.cl */
+            email: string;
+            name: string | null;
+            /** @enum {string} */
+            role: "owner" | "admin" | "agent" | "viewer";
+            isActive: boolean;
+            /** Format: date-time */
+            lastLoginAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
         };
         CreateUserDto: {
             /** @example ana@contadores.cl */
@@ -987,6 +1718,31 @@ export interface components {
             password?: string;
             isActive?: boolean;
         };
+        ApiKeyDto: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            organizationId: string;
+            /** @example CRM integration */
+            name: string;
+            /**
+             * @description The first characters of the key, to recognise it
+             * @example cvk_3f0c
+             */
+            prefix: string;
+            /** @enum {string} */
+            role: "owner" | "admin" | "agent" | "viewer";
+            /** Format: uuid */
+            createdByUserId: string | null;
+            /** Format: date-time */
+            lastUsedAt: string | null;
+            /** Format: date-time */
+            expiresAt: string | null;
+            /** Format: date-time */
+            revokedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
         CreateApiKeyDto: {
             /** @example CRM integration */
             name: string;
@@ -997,6 +1753,33 @@ export interface components {
             role: "owner" | "admin" | "agent" | "viewer";
             /** @example 2027-01-01T00:00:00Z */
             expiresAt?: string;
+        };
+        CreatedApiKeyDto: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            organizationId: string;
+            /** @example CRM integration */
+            name: string;
+            /**
+             * @description The first characters of the key, to recognise it
+             * @example cvk_3f0c
+             */
+            prefix: string;
+            /** @enum {string} */
+            role: "owner" | "admin" | "agent" | "viewer";
+            /** Format: uuid */
+            createdByUserId: string | null;
+            /** Format: date-time */
+            lastUsedAt: string | null;
+            /** Format: date-time */
+            expiresAt: string | null;
+            /** Format: date-time */
+            revokedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description The key itself: shown only in this response; send it as `X-API-Key` */
+            key: string;
         };
         CreateWhatsappAccountDto: {
             /** @example Contadores Ltda. — ventas */
@@ -1032,11 +1815,101 @@ export interface components {
              * @example 80
              */
             rateLimitPerSecond?: number;
-            /** @example America/Santiago */
+            /**
+             * @description Meta's messaging tier: unique recipients per rolling 24 h campaigns may reach (null: unlimited); Meta's business_capability_update webhook keeps it current
+             * @example 2000
+             */
+            messagingLimit?: Record<string, never> | null;
+            /**
+             * @description IANA time zone the business hours are read in
+             * @example America/Santiago
+             */
             timezone?: string;
+            /**
+             * @description Weekly opening hours (local times in `timezone`) and closed dates; read by the business-hours agent. `null` clears them.
+             * @example {
+             *       "weekly": {
+             *         "mon": [
+             *           [
+             *             "09:00",
+             *             "18:00"
+             *           ]
+             *         ],
+             *         "tue": [
+             *           [
+             *             "09:00",
+             *             "18:00"
+             *           ]
+             *         ],
+             *         "sat": [
+             *           [
+             *             "10:00",
+             *             "13:00"
+             *           ]
+             *         ]
+             *       },
+             *       "holidays": [
+             *         "2026-09-18"
+             *       ]
+             *     }
+             */
+            businessHours?: {
+                [key: string]: unknown;
+            } | null;
             /** @default true */
             autoRepliesEnabled: boolean;
             isDefault?: boolean;
+        };
+        WhatsappAccountDto: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            organizationId: string;
+            /** @example Contadores Ltda. — ventas */
+            name: string;
+            /** @enum {string} */
+            provider: "meta" | "kapso" | "sandbox";
+            /** @example 106540352242922 */
+            phoneNumberId: string;
+            wabaId: string | null;
+            /** @example +56 2 2345 6789 */
+            displayPhoneNumber: string | null;
+            /** @example CL */
+            defaultRegion: string;
+            /** @example 80 */
+            rateLimitPerSecond: number;
+            /** @example America/Santiago */
+            timezone: string;
+            /**
+             * @example {
+             *       "weekly": {
+             *         "mon": [
+             *           [
+             *             "09:00",
+             *             "18:00"
+             *           ]
+             *         ]
+             *       },
+             *       "holidays": [
+             *         "2026-09-18"
+             *       ]
+             *     }
+             */
+            businessHours: {
+                [key: string]: unknown;
+            } | null;
+            autoRepliesEnabled: boolean;
+            isDefault: boolean;
+            /** @example GREEN */
+            qualityRating: string | null;
+            /** @description What Meta last reported about the number (account updates, limits) */
+            providerState: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
         };
         UpdateWhatsappAccountDto: {
             /** @example Contadores Ltda. — ventas */
@@ -1072,11 +1945,112 @@ export interface components {
              * @example 80
              */
             rateLimitPerSecond?: number;
-            /** @example America/Santiago */
+            /**
+             * @description Meta's messaging tier: unique recipients per rolling 24 h campaigns may reach (null: unlimited); Meta's business_capability_update webhook keeps it current
+             * @example 2000
+             */
+            messagingLimit?: Record<string, never> | null;
+            /**
+             * @description IANA time zone the business hours are read in
+             * @example America/Santiago
+             */
             timezone?: string;
+            /**
+             * @description Weekly opening hours (local times in `timezone`) and closed dates; read by the business-hours agent. `null` clears them.
+             * @example {
+             *       "weekly": {
+             *         "mon": [
+             *           [
+             *             "09:00",
+             *             "18:00"
+             *           ]
+             *         ],
+             *         "tue": [
+             *           [
+             *             "09:00",
+             *             "18:00"
+             *           ]
+             *         ],
+             *         "sat": [
+             *           [
+             *             "10:00",
+             *             "13:00"
+             *           ]
+             *         ]
+             *       },
+             *       "holidays": [
+             *         "2026-09-18"
+             *       ]
+             *     }
+             */
+            businessHours?: {
+                [key: string]: unknown;
+            } | null;
             /** @default true */
             autoRepliesEnabled: boolean;
             isDefault?: boolean;
+        };
+        AccountHealthDto: {
+            /** @example true */
+            ok: boolean;
+            /** @example 182 */
+            latencyMs: number;
+            /**
+             * @description Stable error code when not ok
+             * @example PROVIDER_AUTHENTICATION_FAILED
+             */
+            error?: string;
+        };
+        OutboxEntryDto: {
+            /** @example wamid.HBgL… */
+            id: string;
+            /** @example 106540352242922 */
+            phoneNumberId: string;
+            /** @description The Graph API request body as "Meta" received it */
+            body: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            receivedAt: string;
+        };
+        TemplateReviewDto: {
+            /**
+             * @description What the simulated review decides, SANDBOX_TEMPLATE_REVIEW_MS after a submit
+             * @example REJECTED
+             * @enum {string}
+             */
+            outcome: "APPROVED" | "REJECTED";
+            /**
+             * @description Meta's rejection reason sent with REJECTED (e.g. INVALID_FORMAT, TAG_CONTENT_MISMATCH, ABUSIVE_CONTENT)
+             * @example INVALID_FORMAT
+             */
+            reason?: Record<string, never>;
+        };
+        FailingRecipientDto: {
+            /**
+             * @description Messages to this customer number fail
+             * @example +56911110000
+             */
+            phone: string;
+            /**
+             * @description The Meta error code of the `failed` status webhook (e.g. 131026 undeliverable, 131047 re-engagement, 130429 rate limit)
+             * @example 131026
+             */
+            code: number;
+        };
+        SandboxSettingsResponseDto: {
+            /** Format: uuid */
+            accountId: string;
+            templateReview: components["schemas"]["TemplateReviewDto"];
+            failingRecipients: components["schemas"]["FailingRecipientDto"][];
+        };
+        SandboxSettingsDto: {
+            /** @description Sandbox account (default: the organisation’s first sandbox account) */
+            accountId?: string;
+            /** @description Default: every submitted template is APPROVED */
+            templateReview?: components["schemas"]["TemplateReviewDto"];
+            /** @description Replaces the list; [] makes every recipient succeed again */
+            failingRecipients?: components["schemas"]["FailingRecipientDto"][];
         };
         SandboxInboundDto: {
             /**
@@ -1095,8 +2069,831 @@ export interface components {
             /** @description Reply to a button: its title */
             buttonReplyTitle?: string;
         };
-        SendMessageDto: Record<string, never>;
-        BulkSendDto: Record<string, never>;
+        SimulatedInboundDto: {
+            /** @example wamid.HBgL… */
+            providerMessageId: string;
+            /**
+             * @description What this service answered the signed webhook
+             * @example 200
+             */
+            webhookStatus: number | null;
+        };
+        WebhookEventSummaryDto: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            provider: "meta" | "kapso";
+            /** @example whatsapp.message.received */
+            eventName: string | null;
+            /** @enum {string} */
+            status: "received" | "processing" | "processed" | "failed";
+            attempts: number;
+            error: string | null;
+            /** @description Items of the event that failed, each with its path and error */
+            itemErrors: {
+                [key: string]: unknown;
+            }[] | null;
+            /** Format: date-time */
+            receivedAt: string;
+            /** Format: date-time */
+            processedAt: string | null;
+        };
+        MediaContentDoc: {
+            /**
+             * @description The id POST /api/v1/media answered (a UUID), or a Meta media id
+             * @example 3f0c5a8e-7d1b-4c2a-9e6f-1a2b3c4d5e6f
+             */
+            id?: string;
+            /**
+             * @description A public HTTPS URL instead of an id
+             * @example https://cdn.example.com/boleta.pdf
+             */
+            link?: string;
+            /**
+             * @description Images, videos and documents
+             * @example Su boleta de mayo
+             */
+            caption?: string;
+            /**
+             * @description Documents
+             * @example boleta-mayo.pdf
+             */
+            filename?: string;
+        };
+        TemplateRefDoc: {
+            /** @example recordatorio_renta */
+            name: string;
+            /** @example es */
+            language: string;
+            /**
+             * @description Positional (array, {{1}}…) or named (object) variables
+             * @example [
+             *       "Ana",
+             *       "30 de abril"
+             *     ]
+             */
+            variables?: string[] | {
+                [key: string]: string;
+            };
+            /** @description IMAGE/VIDEO/DOCUMENT header */
+            headerMedia?: components["schemas"]["MediaContentDoc"];
+            /**
+             * @example {
+             *       "latitude": -33.43,
+             *       "longitude": -70.65
+             *     }
+             */
+            headerLocation?: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description Button parameters by button index
+             * @example {
+             *       "0": "B-1001"
+             *     }
+             */
+            buttonParams?: {
+                [key: string]: string;
+            };
+        };
+        TextContentDoc: {
+            /** @example Hola Ana, su declaración está lista. */
+            body: string;
+            /** @description Show a preview of the first URL (Meta: preview_url) */
+            previewUrl?: boolean;
+        };
+        TextMessageRequest: {
+            /**
+             * @example reply
+             * @enum {string}
+             */
+            kind?: "initial" | "follow_up" | "reminder" | "reply" | "transactional" | "agent";
+            /** @example crm-4821 */
+            externalRef?: string;
+            /**
+             * @example {
+             *       "crmId": 4821
+             *     }
+             */
+            metadata?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Format: date-time
+             * @description Send later
+             * @example 2026-12-24T12:00:00Z
+             */
+            sendAt?: string;
+            /** @description Sent instead when the 24-hour window is closed */
+            fallbackTemplate?: components["schemas"]["TemplateRefDoc"];
+            /**
+             * @description E.164 (or local to the account’s region); or give conversationId
+             * @example +56912345678
+             */
+            to?: string;
+            /** Format: uuid */
+            conversationId?: string;
+            /**
+             * Format: uuid
+             * @description Default: the organisation’s default account
+             */
+            accountId?: string;
+            /**
+             * Format: uuid
+             * @description Our id of the message to quote
+             */
+            replyToMessageId?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "text";
+            text: components["schemas"]["TextContentDoc"];
+        };
+        ImageMessageRequest: {
+            /**
+             * @example reply
+             * @enum {string}
+             */
+            kind?: "initial" | "follow_up" | "reminder" | "reply" | "transactional" | "agent";
+            /** @example crm-4821 */
+            externalRef?: string;
+            /**
+             * @example {
+             *       "crmId": 4821
+             *     }
+             */
+            metadata?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Format: date-time
+             * @description Send later
+             * @example 2026-12-24T12:00:00Z
+             */
+            sendAt?: string;
+            /** @description Sent instead when the 24-hour window is closed */
+            fallbackTemplate?: components["schemas"]["TemplateRefDoc"];
+            /**
+             * @description E.164 (or local to the account’s region); or give conversationId
+             * @example +56912345678
+             */
+            to?: string;
+            /** Format: uuid */
+            conversationId?: string;
+            /**
+             * Format: uuid
+             * @description Default: the organisation’s default account
+             */
+            accountId?: string;
+            /**
+             * Format: uuid
+             * @description Our id of the message to quote
+             */
+            replyToMessageId?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "image";
+            image: components["schemas"]["MediaContentDoc"];
+        };
+        VideoMessageRequest: {
+            /**
+             * @example reply
+             * @enum {string}
+             */
+            kind?: "initial" | "follow_up" | "reminder" | "reply" | "transactional" | "agent";
+            /** @example crm-4821 */
+            externalRef?: string;
+            /**
+             * @example {
+             *       "crmId": 4821
+             *     }
+             */
+            metadata?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Format: date-time
+             * @description Send later
+             * @example 2026-12-24T12:00:00Z
+             */
+            sendAt?: string;
+            /** @description Sent instead when the 24-hour window is closed */
+            fallbackTemplate?: components["schemas"]["TemplateRefDoc"];
+            /**
+             * @description E.164 (or local to the account’s region); or give conversationId
+             * @example +56912345678
+             */
+            to?: string;
+            /** Format: uuid */
+            conversationId?: string;
+            /**
+             * Format: uuid
+             * @description Default: the organisation’s default account
+             */
+            accountId?: string;
+            /**
+             * Format: uuid
+             * @description Our id of the message to quote
+             */
+            replyToMessageId?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "video";
+            video: components["schemas"]["MediaContentDoc"];
+        };
+        AudioMessageRequest: {
+            /**
+             * @example reply
+             * @enum {string}
+             */
+            kind?: "initial" | "follow_up" | "reminder" | "reply" | "transactional" | "agent";
+            /** @example crm-4821 */
+            externalRef?: string;
+            /**
+             * @example {
+             *       "crmId": 4821
+             *     }
+             */
+            metadata?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Format: date-time
+             * @description Send later
+             * @example 2026-12-24T12:00:00Z
+             */
+            sendAt?: string;
+            /** @description Sent instead when the 24-hour window is closed */
+            fallbackTemplate?: components["schemas"]["TemplateRefDoc"];
+            /**
+             * @description E.164 (or local to the account’s region); or give conversationId
+             * @example +56912345678
+             */
+            to?: string;
+            /** Format: uuid */
+            conversationId?: string;
+            /**
+             * Format: uuid
+             * @description Default: the organisation’s default account
+             */
+            accountId?: string;
+            /**
+             * Format: uuid
+             * @description Our id of the message to quote
+             */
+            replyToMessageId?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "audio";
+            audio: components["schemas"]["MediaContentDoc"];
+        };
+        DocumentMessageRequest: {
+            /**
+             * @example reply
+             * @enum {string}
+             */
+            kind?: "initial" | "follow_up" | "reminder" | "reply" | "transactional" | "agent";
+            /** @example crm-4821 */
+            externalRef?: string;
+            /**
+             * @example {
+             *       "crmId": 4821
+             *     }
+             */
+            metadata?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Format: date-time
+             * @description Send later
+             * @example 2026-12-24T12:00:00Z
+             */
+            sendAt?: string;
+            /** @description Sent instead when the 24-hour window is closed */
+            fallbackTemplate?: components["schemas"]["TemplateRefDoc"];
+            /**
+             * @description E.164 (or local to the account’s region); or give conversationId
+             * @example +56912345678
+             */
+            to?: string;
+            /** Format: uuid */
+            conversationId?: string;
+            /**
+             * Format: uuid
+             * @description Default: the organisation’s default account
+             */
+            accountId?: string;
+            /**
+             * Format: uuid
+             * @description Our id of the message to quote
+             */
+            replyToMessageId?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "document";
+            document: components["schemas"]["MediaContentDoc"];
+        };
+        StickerMessageRequest: {
+            /**
+             * @example reply
+             * @enum {string}
+             */
+            kind?: "initial" | "follow_up" | "reminder" | "reply" | "transactional" | "agent";
+            /** @example crm-4821 */
+            externalRef?: string;
+            /**
+             * @example {
+             *       "crmId": 4821
+             *     }
+             */
+            metadata?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Format: date-time
+             * @description Send later
+             * @example 2026-12-24T12:00:00Z
+             */
+            sendAt?: string;
+            /** @description Sent instead when the 24-hour window is closed */
+            fallbackTemplate?: components["schemas"]["TemplateRefDoc"];
+            /**
+             * @description E.164 (or local to the account’s region); or give conversationId
+             * @example +56912345678
+             */
+            to?: string;
+            /** Format: uuid */
+            conversationId?: string;
+            /**
+             * Format: uuid
+             * @description Default: the organisation’s default account
+             */
+            accountId?: string;
+            /**
+             * Format: uuid
+             * @description Our id of the message to quote
+             */
+            replyToMessageId?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "sticker";
+            sticker: components["schemas"]["MediaContentDoc"];
+        };
+        LocationContentDoc: {
+            /** @example -33.4372 */
+            latitude: number;
+            /** @example -70.6506 */
+            longitude: number;
+            /** @example Oficina Centro */
+            name?: string;
+            /** @example Av. Libertador 1234, Santiago */
+            address?: string;
+        };
+        LocationMessageRequest: {
+            /**
+             * @example reply
+             * @enum {string}
+             */
+            kind?: "initial" | "follow_up" | "reminder" | "reply" | "transactional" | "agent";
+            /** @example crm-4821 */
+            externalRef?: string;
+            /**
+             * @example {
+             *       "crmId": 4821
+             *     }
+             */
+            metadata?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Format: date-time
+             * @description Send later
+             * @example 2026-12-24T12:00:00Z
+             */
+            sendAt?: string;
+            /** @description Sent instead when the 24-hour window is closed */
+            fallbackTemplate?: components["schemas"]["TemplateRefDoc"];
+            /**
+             * @description E.164 (or local to the account’s region); or give conversationId
+             * @example +56912345678
+             */
+            to?: string;
+            /** Format: uuid */
+            conversationId?: string;
+            /**
+             * Format: uuid
+             * @description Default: the organisation’s default account
+             */
+            accountId?: string;
+            /**
+             * Format: uuid
+             * @description Our id of the message to quote
+             */
+            replyToMessageId?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "location";
+            location: components["schemas"]["LocationContentDoc"];
+        };
+        ContactCardDoc: {
+            /**
+             * @description camelCase; Meta's snake_case (formatted_name) is accepted too
+             * @example {
+             *       "formattedName": "Ana Pérez",
+             *       "firstName": "Ana"
+             *     }
+             */
+            name: {
+                [key: string]: unknown;
+            };
+            /**
+             * @example [
+             *       {
+             *         "phone": "+56912345678",
+             *         "type": "CELL"
+             *       }
+             *     ]
+             */
+            phones?: {
+                [key: string]: unknown;
+            }[];
+        };
+        ContactsMessageRequest: {
+            /**
+             * @example reply
+             * @enum {string}
+             */
+            kind?: "initial" | "follow_up" | "reminder" | "reply" | "transactional" | "agent";
+            /** @example crm-4821 */
+            externalRef?: string;
+            /**
+             * @example {
+             *       "crmId": 4821
+             *     }
+             */
+            metadata?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Format: date-time
+             * @description Send later
+             * @example 2026-12-24T12:00:00Z
+             */
+            sendAt?: string;
+            /** @description Sent instead when the 24-hour window is closed */
+            fallbackTemplate?: components["schemas"]["TemplateRefDoc"];
+            /**
+             * @description E.164 (or local to the account’s region); or give conversationId
+             * @example +56912345678
+             */
+            to?: string;
+            /** Format: uuid */
+            conversationId?: string;
+            /**
+             * Format: uuid
+             * @description Default: the organisation’s default account
+             */
+            accountId?: string;
+            /**
+             * Format: uuid
+             * @description Our id of the message to quote
+             */
+            replyToMessageId?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "contacts";
+            contacts: components["schemas"]["ContactCardDoc"][];
+        };
+        ReactionContentDoc: {
+            /**
+             * @description Our message id (UUID) or the WhatsApp message id reacted to
+             * @example 1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f
+             */
+            messageId: string;
+            /**
+             * @description Empty string removes the reaction
+             * @example 👍
+             */
+            emoji: string;
+        };
+        ReactionMessageRequest: {
+            /**
+             * @example reply
+             * @enum {string}
+             */
+            kind?: "initial" | "follow_up" | "reminder" | "reply" | "transactional" | "agent";
+            /** @example crm-4821 */
+            externalRef?: string;
+            /**
+             * @example {
+             *       "crmId": 4821
+             *     }
+             */
+            metadata?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Format: date-time
+             * @description Send later
+             * @example 2026-12-24T12:00:00Z
+             */
+            sendAt?: string;
+            /** @description Sent instead when the 24-hour window is closed */
+            fallbackTemplate?: components["schemas"]["TemplateRefDoc"];
+            /**
+             * @description E.164 (or local to the account’s region); or give conversationId
+             * @example +56912345678
+             */
+            to?: string;
+            /** Format: uuid */
+            conversationId?: string;
+            /**
+             * Format: uuid
+             * @description Default: the organisation’s default account
+             */
+            accountId?: string;
+            /**
+             * Format: uuid
+             * @description Our id of the message to quote
+             */
+            replyToMessageId?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "reaction";
+            reaction: components["schemas"]["ReactionContentDoc"];
+        };
+        InteractiveContentDoc: {
+            /**
+             * @example button
+             * @enum {string}
+             */
+            type: "button" | "list" | "cta_url" | "flow" | "location_request_message";
+            /**
+             * @example {
+             *       "text": "¿Confirma su hora del martes?"
+             *     }
+             */
+            body: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description Buttons (`buttons: [{type: "reply", reply: {id, title}}]`), list `sections`, or `displayText` + `url` for cta_url
+             * @example {
+             *       "buttons": [
+             *         {
+             *           "type": "reply",
+             *           "reply": {
+             *             "id": "si",
+             *             "title": "Sí"
+             *           }
+             *         },
+             *         {
+             *           "type": "reply",
+             *           "reply": {
+             *             "id": "no",
+             *             "title": "No"
+             *           }
+             *         }
+             *       ]
+             *     }
+             */
+            action: {
+                [key: string]: unknown;
+            };
+            /**
+             * @example {
+             *       "type": "text",
+             *       "text": "Confirmación"
+             *     }
+             */
+            header?: {
+                [key: string]: unknown;
+            };
+            /**
+             * @example {
+             *       "text": "Contadores Asociados"
+             *     }
+             */
+            footer?: {
+                [key: string]: unknown;
+            };
+        };
+        InteractiveMessageRequest: {
+            /**
+             * @example reply
+             * @enum {string}
+             */
+            kind?: "initial" | "follow_up" | "reminder" | "reply" | "transactional" | "agent";
+            /** @example crm-4821 */
+            externalRef?: string;
+            /**
+             * @example {
+             *       "crmId": 4821
+             *     }
+             */
+            metadata?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Format: date-time
+             * @description Send later
+             * @example 2026-12-24T12:00:00Z
+             */
+            sendAt?: string;
+            /** @description Sent instead when the 24-hour window is closed */
+            fallbackTemplate?: components["schemas"]["TemplateRefDoc"];
+            /**
+             * @description E.164 (or local to the account’s region); or give conversationId
+             * @example +56912345678
+             */
+            to?: string;
+            /** Format: uuid */
+            conversationId?: string;
+            /**
+             * Format: uuid
+             * @description Default: the organisation’s default account
+             */
+            accountId?: string;
+            /**
+             * Format: uuid
+             * @description Our id of the message to quote
+             */
+            replyToMessageId?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "interactive";
+            interactive: components["schemas"]["InteractiveContentDoc"];
+        };
+        TemplateMessageRequest: {
+            /**
+             * @example reply
+             * @enum {string}
+             */
+            kind?: "initial" | "follow_up" | "reminder" | "reply" | "transactional" | "agent";
+            /** @example crm-4821 */
+            externalRef?: string;
+            /**
+             * @example {
+             *       "crmId": 4821
+             *     }
+             */
+            metadata?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Format: date-time
+             * @description Send later
+             * @example 2026-12-24T12:00:00Z
+             */
+            sendAt?: string;
+            /** @description Sent instead when the 24-hour window is closed */
+            fallbackTemplate?: components["schemas"]["TemplateRefDoc"];
+            /**
+             * @description E.164 (or local to the account’s region); or give conversationId
+             * @example +56912345678
+             */
+            to?: string;
+            /** Format: uuid */
+            conversationId?: string;
+            /**
+             * Format: uuid
+             * @description Default: the organisation’s default account
+             */
+            accountId?: string;
+            /**
+             * Format: uuid
+             * @description Our id of the message to quote
+             */
+            replyToMessageId?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "template";
+            template: components["schemas"]["TemplateRefDoc"];
+        };
+        SendAcceptedDto: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @example queued
+             * @enum {string}
+             */
+            status: "queued";
+            /** Format: uuid */
+            conversationId: string;
+        };
+        MessageErrorDto: {
+            /** @example 131026 */
+            code: string;
+            title: string | null;
+            message: string | null;
+        };
+        MediaViewDto: {
+            /**
+             * Format: uuid
+             * @description Download with GET /api/v1/media/{id}
+             */
+            id: string;
+            /** @example image/jpeg */
+            mimeType: string | null;
+            /** @example 48213 */
+            sizeBytes: number | null;
+            /** @example boleta.pdf */
+            filename: string | null;
+            /**
+             * @description Received media is `pending` until downloaded from the provider
+             * @enum {string}
+             */
+            status: "pending" | "stored" | "failed";
+        };
+        MessageViewDto: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            conversationId: string;
+            /** Format: uuid */
+            contactId: string;
+            /** Format: uuid */
+            accountId: string;
+            /** @enum {string} */
+            direction: "inbound" | "outbound";
+            /** @example text */
+            type: string;
+            /** @enum {string} */
+            status: "queued" | "sending" | "sent" | "delivered" | "read" | "played" | "failed" | "received";
+            /** @description The type's object as sent or received */
+            content: {
+                [key: string]: unknown;
+            };
+            text: string | null;
+            /** @example wamid.HBgL… */
+            providerMessageId: string | null;
+            /** Format: uuid */
+            replyToMessageId: string | null;
+            error: components["schemas"]["MessageErrorDto"] | null;
+            media: components["schemas"]["MediaViewDto"] | null;
+            attempts: number;
+            templateName: string | null;
+            templateLanguage: string | null;
+            templateVariables?: (string[] | {
+                [key: string]: string;
+            }) | null;
+            isFallback: boolean;
+            /**
+             * Format: uuid
+             * @description The bulk job it belongs to
+             */
+            campaignId: string | null;
+            kind: string | null;
+            externalRef: string | null;
+            metadata: {
+                [key: string]: unknown;
+            } | null;
+            priority: number;
+            /** Format: date-time */
+            sendAt: string | null;
+            /** Format: date-time */
+            lastAttemptAt: string | null;
+            /** Format: date-time */
+            sentAt: string | null;
+            /** Format: date-time */
+            deliveredAt: string | null;
+            /** Format: date-time */
+            readAt: string | null;
+            /** Format: date-time */
+            failedAt: string | null;
+            /**
+             * Format: date-time
+             * @description When the customer first replied to it
+             */
+            replyReceivedAt: string | null;
+            /** Format: date-time */
+            occurredAt: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
         FlowStateDto: {
             /** @example insurance-sales */
             flowId: string;
@@ -1200,6 +2997,18 @@ export interface components {
             /** @example eyJrIjoi… */
             nextCursor: Record<string, never> | null;
         };
+        UnreadSummaryDto: {
+            /**
+             * @description Conversations with at least one unread message
+             * @example 3
+             */
+            conversations: number;
+            /**
+             * @description Unread messages across all conversations
+             * @example 7
+             */
+            messages: number;
+        };
         MessageDto: {
             /**
              * Format: uuid
@@ -1250,6 +3059,8 @@ export interface components {
             agentName: Record<string, never> | null;
             /** @example reply */
             kind: Record<string, never> | null;
+            /** @description Image, video, audio, document or sticker: the file (download with GET /api/v1/media/{media.id}) */
+            media: components["schemas"]["MediaViewDto"] | null;
         };
         MessagePageDto: {
             data: components["schemas"]["MessageDto"][];
@@ -1322,6 +3133,15 @@ export interface components {
              * @example true
              */
             resumeBot?: boolean;
+        };
+        BotResetResultDto: {
+            /** Format: uuid */
+            conversationId: string;
+            /** @description What is left of the bot state */
+            botState: {
+                [key: string]: unknown;
+            };
+            botPaused: boolean;
         };
         ConversationLabelsDto: {
             /**
@@ -1410,6 +3230,36 @@ export interface components {
              */
             customAttributes?: Record<string, never>;
         };
+        ContactSummaryDto: {
+            /** Format: uuid */
+            contactId: string;
+            /**
+             * @description Messages by status
+             * @example {
+             *       "read": 12,
+             *       "failed": 1,
+             *       "received": 20
+             *     }
+             */
+            counts: {
+                [key: string]: number;
+            };
+            inbound: number;
+            outbound: number;
+            /** Format: date-time */
+            lastInboundAt: string | null;
+            /** Format: date-time */
+            lastOutboundAt: string | null;
+            /**
+             * @description Outbound messages answered ÷ outbound messages
+             * @example 0.42
+             */
+            replyRate: number | null;
+            interest: {
+                [key: string]: unknown;
+            } | null;
+            optedOut: boolean;
+        };
         UpdateContactDto: {
             /** @example María José Pérez */
             name?: Record<string, never> | null;
@@ -1472,6 +3322,12 @@ export interface components {
             /** @example null */
             nextCursor: Record<string, never> | null;
         };
+        ContactBotResetResultDto: {
+            /** Format: uuid */
+            contactId: string;
+            /** @description One entry per conversation of the contact */
+            conversations: components["schemas"]["BotResetResultDto"][];
+        };
         MessageSearchHitDto: {
             /** Format: uuid */
             id: string;
@@ -1507,6 +3363,66 @@ export interface components {
             data: components["schemas"]["MessageSearchHitDto"][];
             /** @example eyJrIjoi… */
             nextCursor: Record<string, never> | null;
+        };
+        UploadedMediaDto: {
+            /**
+             * Format: uuid
+             * @description Download with GET /api/v1/media/{id}
+             */
+            id: string;
+            /** @example image/jpeg */
+            mimeType: string | null;
+            /** @example 48213 */
+            sizeBytes: number | null;
+            /** @example boleta.pdf */
+            filename: string | null;
+            /**
+             * @description Received media is `pending` until downloaded from the provider
+             * @enum {string}
+             */
+            status: "pending" | "stored" | "failed";
+            /**
+             * Format: uuid
+             * @description The account it was uploaded for; send it from this account
+             */
+            accountId: string;
+        };
+        QuickReplyDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example horario */
+            shortcut: string;
+            /** @example Atendemos de lunes a viernes, de 9:00 a 18:00. */
+            body: string;
+            /** @example 2026-03-01T14:05:09.123Z */
+            createdAt: string;
+            /** @example 2026-03-01T14:05:09.123Z */
+            updatedAt: string;
+        };
+        QuickReplyListDto: {
+            /** @description Sorted by shortcut; at most 500 */
+            data: components["schemas"]["QuickReplyDto"][];
+        };
+        CreateQuickReplyDto: {
+            /**
+             * @description Typed after `/` in the composer; letters, digits, `_` and `-`, unique per organisation ignoring case
+             * @example horario
+             */
+            shortcut: string;
+            /** @example Atendemos de lunes a viernes, de 9:00 a 18:00. */
+            body: string;
+        };
+        UpdateQuickReplyDto: {
+            /** @example horario */
+            shortcut?: string;
+            /** @example Atendemos de lunes a viernes, de 9:00 a 19:00. */
+            body?: string;
+        };
+        StreamTicketDto: {
+            /** @description Pass as `?ticket=` to GET /api/v1/events; single use */
+            ticket: string;
+            /** @example 30 */
+            expiresInSeconds: number;
         };
         CreateTemplateDto: {
             /**
@@ -1702,15 +3618,1282 @@ export interface components {
              */
             buttonParams?: Record<string, never>;
         };
-        UpdateAgentConfigDto: Record<string, never>;
-        TestResponseDto: Record<string, never>;
-        CreateFlowDto: Record<string, never>;
-        UpdateFlowDto: Record<string, never>;
+        AgentConfigViewDto: {
+            autoRepliesEnabled: boolean;
+            /** @description The stored overlay */
+            stored: {
+                [key: string]: unknown;
+            };
+            /** @description The resolved configuration, defaults included */
+            config: {
+                [key: string]: unknown;
+            };
+            llm: {
+                available?: boolean;
+                monthlyTokenBudget?: number;
+                usedThisMonth?: number;
+            };
+        };
+        UpdateAgentConfigDto: {
+            /**
+             * @description The organisation-wide switch (every account has its own too)
+             * @example true
+             */
+            autoRepliesEnabled?: boolean;
+            /**
+             * @description Replaces the stored overlay: organizationName, threshold, handoffAfterUnsure, agents, businessHours, texts, keywords, rules, knowledge, llm, interestAnalysis
+             * @example {
+             *       "organizationName": "Contadores Asociados",
+             *       "threshold": 0.6
+             *     }
+             */
+            config?: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description LLM tokens per month (0 = no LLM replies)
+             * @example 200000
+             */
+            monthlyTokenBudget?: number;
+        };
+        TestResponseDto: {
+            /** @example ¿Cuándo vence el F29? */
+            text: string;
+            /**
+             * Format: uuid
+             * @description Use this contact's name and bot state (read only)
+             */
+            contactId?: string;
+            /**
+             * Format: date-time
+             * @description Route as if it were this instant (business hours)
+             */
+            at?: string;
+        };
+        TestResponseResultDto: {
+            /** @example tax_deadlines */
+            agent: string;
+            /** @example 0.82 */
+            confidence: number;
+            /** @description Confidence of every agent */
+            scores: {
+                [key: string]: number;
+            };
+            /** @description `messages` it would send and `sideEffects` (handoff, state) */
+            reply: {
+                [key: string]: unknown;
+            };
+            /** @description No agent was confident enough */
+            unsure: boolean;
+            /** @description Why the LLM was or was not used */
+            llm?: string;
+        };
+        FlowViewDto: {
+            /** @example cita_simple */
+            key: string;
+            name: string;
+            enabled: boolean;
+            /** @enum {string} */
+            source: "shipped" | "custom" | "override";
+            initialState: string;
+            idleTimeoutMinutes: number;
+            states: string[];
+            definition: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            updatedAt: string | null;
+        };
+        FlowListDto: {
+            data: components["schemas"]["FlowViewDto"][];
+        };
+        CreateFlowDto: {
+            /**
+             * @description Default: definition.id
+             * @example cita_simple
+             */
+            key?: string;
+            /** @example Agendar cita */
+            name?: string;
+            /** @default true */
+            enabled: boolean;
+            /**
+             * @description The flow: id, name, initial state, states (say, ask, options, next…)
+             * @example {
+             *       "id": "cita_simple",
+             *       "name": "Agendar cita",
+             *       "initial": "inicio",
+             *       "states": {
+             *         "inicio": {
+             *           "say": "¿Qué día le acomoda?",
+             *           "next": "fin"
+             *         },
+             *         "fin": {
+             *           "say": "¡Listo, le confirmamos pronto!"
+             *         }
+             *       }
+             *     }
+             */
+            definition: {
+                [key: string]: unknown;
+            };
+        };
+        UpdateFlowDto: {
+            /** @example Agendar cita */
+            name?: string;
+            /**
+             * @description false switches a shipped flow off for this organisation
+             * @example false
+             */
+            enabled?: boolean;
+            /**
+             * @example {
+             *       "id": "cita_simple",
+             *       "name": "Agendar cita",
+             *       "initial": "inicio",
+             *       "states": {
+             *         "inicio": {
+             *           "say": "¿Qué día le acomoda?",
+             *           "next": "fin"
+             *         },
+             *         "fin": {
+             *           "say": "¡Listo, le confirmamos pronto!"
+             *         }
+             *       }
+             *     }
+             */
+            definition?: {
+                [key: string]: unknown;
+            };
+        };
+        ResponseAnalyticsDto: {
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            /** @description Inbound bursts considered (one agent run each) */
+            bursts: number;
+            replied: number;
+            handoffs: number;
+            skipped: number;
+            failed: number;
+            /** @example 0.74 */
+            autoResponseRate: number;
+            /** @example 0.08 */
+            handoffRate: number;
+            aiReplies: number;
+            perAgent: {
+                agent?: string;
+                runs?: number;
+                meanConfidence?: number | null;
+            }[];
+            meanConfidence: number | null;
+            timeToReplyMs: {
+                mean?: number | null;
+                p50?: number | null;
+                p95?: number | null;
+                samples?: number;
+            };
+        };
+        RetentionPolicyDto: {
+            /**
+             * @description message text and captions are scrubbed (the row and its status stay)
+             * @example 90
+             */
+            messageBodyDays?: number | null;
+            /**
+             * @description media files and their rows
+             * @example 90
+             */
+            mediaDays?: number | null;
+            /**
+             * @description raw webhook events of the organisation’s numbers
+             * @example 90
+             */
+            webhookEventDays?: number | null;
+            /**
+             * @description agent runs
+             * @example 90
+             */
+            agentRunDays?: number | null;
+            /**
+             * @description closed conversations (counted from their close) with their messages and media
+             * @example 90
+             */
+            closedConversationDays?: number | null;
+            /**
+             * @description campaign recipient rows
+             * @example 90
+             */
+            campaignRecipientDays?: number | null;
+        };
+        RetentionCountsDto: {
+            conversations?: number;
+            media?: number;
+            messageBodies?: number;
+            webhookEvents?: number;
+            agentRuns?: number;
+            campaignRecipients?: number;
+        };
+        RetentionPreviewDto: {
+            asOf: string;
+            counts: components["schemas"]["RetentionCountsDto"];
+        };
+        RetentionRunDto: {
+            id: string;
+            /** @enum {string} */
+            trigger: "schedule" | "cli" | "api";
+            dryRun: boolean;
+            asOf: string;
+            /** @description ages applied, days per kind */
+            policy: Record<string, never>;
+            removed: components["schemas"]["RetentionCountsDto"];
+            /** @enum {string} */
+            status: "running" | "completed" | "failed";
+            startedAt: string;
+            finishedAt: Record<string, never> | null;
+        };
+        RetentionRunPageDto: {
+            data: components["schemas"]["RetentionRunDto"][];
+            /** @example null */
+            nextCursor: Record<string, never> | null;
+        };
+        LegalHoldDto: {
+            id: string;
+            contactId: Record<string, never> | null;
+            conversationId: Record<string, never> | null;
+            reason: Record<string, never> | null;
+            createdAt: string;
+        };
+        CreateLegalHoldDto: {
+            /** @description hold every conversation of this contact */
+            contactId?: string;
+            /** @description hold one conversation */
+            conversationId?: string;
+            reason?: string;
+        };
+        RangeDto: {
+            /** Format: date-time */
+            from: string;
+            /**
+             * Format: date-time
+             * @description Exclusive
+             */
+            to: string;
+        };
+        OpenedResolvedDto: {
+            opened: number;
+            resolved: number;
+        };
+        VolumesDto: {
+            inbound: number;
+            outbound: number;
+        };
+        QuantilesDto: {
+            median: number | null;
+            p90: number | null;
+        };
+        DurationsDto: {
+            median: number | null;
+            p90: number | null;
+            /** @description Counting business hours only */
+            business: components["schemas"]["QuantilesDto"];
+        };
+        DayDto: {
+            /** @example 2026-04-28 */
+            day: string;
+            opened: number;
+            resolved: number;
+            inbound: number;
+            outbound: number;
+        };
+        OverviewReportDto: {
+            range: components["schemas"]["RangeDto"];
+            conversations: components["schemas"]["OpenedResolvedDto"];
+            messages: components["schemas"]["VolumesDto"];
+            /** @example 0.42 */
+            autoResolutionRate: number | null;
+            /** @example 0.18 */
+            handoffRate: number | null;
+            firstResponseSeconds: components["schemas"]["DurationsDto"];
+            resolutionSeconds: components["schemas"]["DurationsDto"];
+            series: components["schemas"]["DayDto"][];
+        };
+        BucketDto: {
+            /** @example 0-1h */
+            bucket: string;
+            conversations: number;
+        };
+        FirstResponseDistributionDto: {
+            range: components["schemas"]["RangeDto"];
+            buckets: components["schemas"]["BucketDto"][];
+        };
+        AgentRowDto: {
+            /** Format: uuid */
+            userId: string;
+            name: string | null;
+            email: string | null;
+            conversations: number;
+            replies: number;
+            medianFirstResponseSeconds: number | null;
+        };
+        AgentsReportDto: {
+            range: components["schemas"]["RangeDto"];
+            data: components["schemas"]["AgentRowDto"][];
+        };
+        TemplateRowDto: {
+            /** @example recordatorio_renta */
+            templateName: string;
+            /** @example es */
+            language: string;
+            sends: number;
+            delivered: number;
+            read: number;
+            failed: number;
+            deliveredRate: number | null;
+            readRate: number | null;
+        };
+        TemplateFailureDto: {
+            /** @example recordatorio_renta */
+            templateName: string;
+            /** @example 131026 */
+            errorCode: string;
+            count: number;
+        };
+        TemplatesReportDto: {
+            range: components["schemas"]["RangeDto"];
+            data: components["schemas"]["TemplateRowDto"][];
+            failures: components["schemas"]["TemplateFailureDto"][];
+        };
+        CampaignVariantRowDto: {
+            /**
+             * @description The A/B variant, else the template name, else `default`
+             * @example A
+             */
+            variant: string;
+            recipients: number;
+            sent: number;
+            delivered: number;
+            read: number;
+            replied: number;
+            deliveredRate: number | null;
+            readRate: number | null;
+            repliedRate: number | null;
+        };
+        CampaignReportDto: {
+            /** Format: uuid */
+            campaignId: string;
+            data: components["schemas"]["CampaignVariantRowDto"][];
+        };
+        WindowReportDto: {
+            range: components["schemas"]["RangeDto"];
+            conversations: number;
+            /** @description Conversations whose 24-hour window expired before the business replied */
+            windowExpired: number;
+            /** @example 0.05 */
+            share: number | null;
+        };
+        AudienceDto: {
+            contactIds?: string[];
+            /**
+             * @example [
+             *       "clientes-2026"
+             *     ]
+             */
+            labels?: string[];
+            /**
+             * @description Explicit recipients: `to`, optional `variables` and content override
+             * @example [
+             *       {
+             *         "to": "+56912345678",
+             *         "variables": [
+             *           "Ana"
+             *         ]
+             *       }
+             *     ]
+             */
+            recipients?: {
+                [key: string]: unknown;
+            }[];
+        };
+        SendingWindowDto: {
+            /** @example 09:00 */
+            start: string;
+            /** @example 20:00 */
+            end: string;
+        };
+        ScheduleDto: {
+            /**
+             * Format: date-time
+             * @example 2026-04-28T13:00:00Z
+             */
+            startAt?: string;
+            window?: components["schemas"]["SendingWindowDto"];
+            /** Format: date-time */
+            expiresAt?: string;
+        };
+        AbVariantDto: {
+            /** @example A */
+            name: string;
+            /** @example 50 */
+            percent: number;
+            /**
+             * @description A message as in POST /api/v1/messages without `to`: `type` and the type's object
+             * @example {
+             *       "type": "template",
+             *       "template": {
+             *         "name": "recordatorio_renta",
+             *         "language": "es"
+             *       }
+             *     }
+             */
+            content?: {
+                [key: string]: unknown;
+            };
+        };
+        AbTestDto: {
+            variants: components["schemas"]["AbVariantDto"][];
+            /** @example 0.2 */
+            testFraction?: number;
+            /** @example 3600000 */
+            decideAfterMs?: number;
+            /** @enum {string} */
+            metric?: "read" | "replied";
+        };
+        CreateCampaignDto: {
+            /** @example Recordatorio de renta abril */
+            name: string;
+            /**
+             * Format: uuid
+             * @description The WhatsApp account; absent: the organisation's default
+             */
+            accountId?: string;
+            /**
+             * @description A message as in POST /api/v1/messages without `to`: `type` and the type's object
+             * @example {
+             *       "type": "template",
+             *       "template": {
+             *         "name": "recordatorio_renta",
+             *         "language": "es"
+             *       }
+             *     }
+             */
+            content: {
+                [key: string]: unknown;
+            };
+            audience: components["schemas"]["AudienceDto"];
+            schedule?: components["schemas"]["ScheduleDto"];
+            abTest?: components["schemas"]["AbTestDto"];
+        };
+        /** @enum {string} */
+        CampaignStatus: "draft" | "scheduled" | "queued" | "running" | "paused" | "completed" | "cancelled" | "failed";
+        CampaignDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example Recordatorio de renta abril */
+            name: string | null;
+            /** Format: uuid */
+            accountId: string;
+            status: components["schemas"]["CampaignStatus"];
+            /** @example 1200 */
+            totalRecipients: number;
+            /** @description The message content shared by every recipient */
+            content: {
+                [key: string]: unknown;
+            } | null;
+            /** @description How the audience was chosen */
+            audience: {
+                [key: string]: unknown;
+            } | null;
+            schedule: {
+                [key: string]: unknown;
+            } | null;
+            abTest: {
+                [key: string]: unknown;
+            } | null;
+            /** @description Index of the A/B variant chosen */
+            winnerVariant: number | null;
+            /** Format: date-time */
+            startAt: string | null;
+            /** Format: date-time */
+            startedAt: string | null;
+            /** Format: date-time */
+            pausedAt: string | null;
+            /** Format: date-time */
+            completedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        CampaignCountsDto: {
+            total: number;
+            pending: number;
+            sending: number;
+            sent: number;
+            delivered: number;
+            read: number;
+            replied: number;
+            failed: number;
+            /**
+             * @example {
+             *       "131026": 3
+             *     }
+             */
+            failedByCode: {
+                [key: string]: number;
+            };
+            skipped: number;
+            /**
+             * @example {
+             *       "CONTACT_OPTED_OUT": 2
+             *     }
+             */
+            skippedByReason: {
+                [key: string]: number;
+            };
+            expired: number;
+            cancelled: number;
+            optedOut: number;
+        };
+        VariantCountsDto: {
+            /** @description Index into abTest.variants */
+            variant: number;
+            counts: components["schemas"]["CampaignCountsDto"];
+        };
+        CampaignDetailDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example Recordatorio de renta abril */
+            name: string | null;
+            /** Format: uuid */
+            accountId: string;
+            status: components["schemas"]["CampaignStatus"];
+            /** @example 1200 */
+            totalRecipients: number;
+            /** @description The message content shared by every recipient */
+            content: {
+                [key: string]: unknown;
+            } | null;
+            /** @description How the audience was chosen */
+            audience: {
+                [key: string]: unknown;
+            } | null;
+            schedule: {
+                [key: string]: unknown;
+            } | null;
+            abTest: {
+                [key: string]: unknown;
+            } | null;
+            /** @description Index of the A/B variant chosen */
+            winnerVariant: number | null;
+            /** Format: date-time */
+            startAt: string | null;
+            /** Format: date-time */
+            startedAt: string | null;
+            /** Format: date-time */
+            pausedAt: string | null;
+            /** Format: date-time */
+            completedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            counts: components["schemas"]["CampaignCountsDto"];
+            variants: components["schemas"]["VariantCountsDto"][];
+        };
+        UpdateCampaignDto: {
+            /** @example Recordatorio de renta abril */
+            name?: string;
+            /**
+             * @description A message as in POST /api/v1/messages without `to`: `type` and the type's object
+             * @example {
+             *       "type": "template",
+             *       "template": {
+             *         "name": "recordatorio_renta",
+             *         "language": "es"
+             *       }
+             *     }
+             */
+            content?: {
+                [key: string]: unknown;
+            };
+            audience?: components["schemas"]["AudienceDto"];
+            schedule?: components["schemas"]["ScheduleDto"];
+            abTest?: components["schemas"]["AbTestDto"];
+        };
+        CsvRowErrorDto: {
+            /** @example 4 */
+            line: number;
+            /** @example INVALID_PHONE */
+            error: string;
+        };
+        CsvPreviewRowDto: {
+            /** @example 2 */
+            line: number;
+            /** @example +56912345678 */
+            phone: string;
+            variables?: string[] | {
+                [key: string]: string;
+            };
+        };
+        CsvImportResultDto: {
+            accepted: number;
+            duplicates: number;
+            invalid: number;
+            errors: components["schemas"]["CsvRowErrorDto"][];
+            preview: components["schemas"]["CsvPreviewRowDto"][];
+            /** @description Recipients in the audience after the import */
+            total: number;
+        };
+        CampaignStateDto: {
+            /** Format: uuid */
+            id: string;
+            status: components["schemas"]["CampaignStatus"];
+        };
+        /** @enum {string} */
+        CampaignRecipientStatus: "pending" | "held" | "queued" | "sent" | "failed" | "skipped" | "expired" | "cancelled";
+        CampaignRecipientDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example +56912345678 */
+            phone: string;
+            status: components["schemas"]["CampaignRecipientStatus"];
+            /** @example 131026 */
+            reason: string | null;
+            reasonMessage: string | null;
+            variant: number | null;
+            attempts: number;
+            /** Format: uuid */
+            messageId: string | null;
+            messageStatus: string | null;
+        };
+        BulkRecipientDoc: {
+            /** @example +56912345678 */
+            to: string;
+            /**
+             * @example [
+             *       "Ana"
+             *     ]
+             */
+            variables?: string[] | {
+                [key: string]: string;
+            };
+            /**
+             * @description Per-recipient override of the type's object
+             * @example {
+             *       "body": "Hola Ana"
+             *     }
+             */
+            content?: {
+                [key: string]: unknown;
+            };
+        };
+        TextBulkRequest: {
+            /**
+             * @example reply
+             * @enum {string}
+             */
+            kind?: "initial" | "follow_up" | "reminder" | "reply" | "transactional" | "agent";
+            /** @example crm-4821 */
+            externalRef?: string;
+            /**
+             * @example {
+             *       "crmId": 4821
+             *     }
+             */
+            metadata?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Format: date-time
+             * @description Send later
+             * @example 2026-12-24T12:00:00Z
+             */
+            sendAt?: string;
+            /** @description Sent instead when the 24-hour window is closed */
+            fallbackTemplate?: components["schemas"]["TemplateRefDoc"];
+            /** Format: uuid */
+            accountId?: string;
+            /** @example Recordatorio F29 mayo */
+            name?: string;
+            recipients: components["schemas"]["BulkRecipientDoc"][];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "text";
+            text: components["schemas"]["TextContentDoc"];
+        };
+        ImageBulkRequest: {
+            /**
+             * @example reply
+             * @enum {string}
+             */
+            kind?: "initial" | "follow_up" | "reminder" | "reply" | "transactional" | "agent";
+            /** @example crm-4821 */
+            externalRef?: string;
+            /**
+             * @example {
+             *       "crmId": 4821
+             *     }
+             */
+            metadata?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Format: date-time
+             * @description Send later
+             * @example 2026-12-24T12:00:00Z
+             */
+            sendAt?: string;
+            /** @description Sent instead when the 24-hour window is closed */
+            fallbackTemplate?: components["schemas"]["TemplateRefDoc"];
+            /** Format: uuid */
+            accountId?: string;
+            /** @example Recordatorio F29 mayo */
+            name?: string;
+            recipients: components["schemas"]["BulkRecipientDoc"][];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "image";
+            image: components["schemas"]["MediaContentDoc"];
+        };
+        VideoBulkRequest: {
+            /**
+             * @example reply
+             * @enum {string}
+             */
+            kind?: "initial" | "follow_up" | "reminder" | "reply" | "transactional" | "agent";
+            /** @example crm-4821 */
+            externalRef?: string;
+            /**
+             * @example {
+             *       "crmId": 4821
+             *     }
+             */
+            metadata?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Format: date-time
+             * @description Send later
+             * @example 2026-12-24T12:00:00Z
+             */
+            sendAt?: string;
+            /** @description Sent instead when the 24-hour window is closed */
+            fallbackTemplate?: components["schemas"]["TemplateRefDoc"];
+            /** Format: uuid */
+            accountId?: string;
+            /** @example Recordatorio F29 mayo */
+            name?: string;
+            recipients: components["schemas"]["BulkRecipientDoc"][];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "video";
+            video: components["schemas"]["MediaContentDoc"];
+        };
+        AudioBulkRequest: {
+            /**
+             * @example reply
+             * @enum {string}
+             */
+            kind?: "initial" | "follow_up" | "reminder" | "reply" | "transactional" | "agent";
+            /** @example crm-4821 */
+            externalRef?: string;
+            /**
+             * @example {
+             *       "crmId": 4821
+             *     }
+             */
+            metadata?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Format: date-time
+             * @description Send later
+             * @example 2026-12-24T12:00:00Z
+             */
+            sendAt?: string;
+            /** @description Sent instead when the 24-hour window is closed */
+            fallbackTemplate?: components["schemas"]["TemplateRefDoc"];
+            /** Format: uuid */
+            accountId?: string;
+            /** @example Recordatorio F29 mayo */
+            name?: string;
+            recipients: components["schemas"]["BulkRecipientDoc"][];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "audio";
+            audio: components["schemas"]["MediaContentDoc"];
+        };
+        DocumentBulkRequest: {
+            /**
+             * @example reply
+             * @enum {string}
+             */
+            kind?: "initial" | "follow_up" | "reminder" | "reply" | "transactional" | "agent";
+            /** @example crm-4821 */
+            externalRef?: string;
+            /**
+             * @example {
+             *       "crmId": 4821
+             *     }
+             */
+            metadata?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Format: date-time
+             * @description Send later
+             * @example 2026-12-24T12:00:00Z
+             */
+            sendAt?: string;
+            /** @description Sent instead when the 24-hour window is closed */
+            fallbackTemplate?: components["schemas"]["TemplateRefDoc"];
+            /** Format: uuid */
+            accountId?: string;
+            /** @example Recordatorio F29 mayo */
+            name?: string;
+            recipients: components["schemas"]["BulkRecipientDoc"][];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "document";
+            document: components["schemas"]["MediaContentDoc"];
+        };
+        StickerBulkRequest: {
+            /**
+             * @example reply
+             * @enum {string}
+             */
+            kind?: "initial" | "follow_up" | "reminder" | "reply" | "transactional" | "agent";
+            /** @example crm-4821 */
+            externalRef?: string;
+            /**
+             * @example {
+             *       "crmId": 4821
+             *     }
+             */
+            metadata?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Format: date-time
+             * @description Send later
+             * @example 2026-12-24T12:00:00Z
+             */
+            sendAt?: string;
+            /** @description Sent instead when the 24-hour window is closed */
+            fallbackTemplate?: components["schemas"]["TemplateRefDoc"];
+            /** Format: uuid */
+            accountId?: string;
+            /** @example Recordatorio F29 mayo */
+            name?: string;
+            recipients: components["schemas"]["BulkRecipientDoc"][];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "sticker";
+            sticker: components["schemas"]["MediaContentDoc"];
+        };
+        LocationBulkRequest: {
+            /**
+             * @example reply
+             * @enum {string}
+             */
+            kind?: "initial" | "follow_up" | "reminder" | "reply" | "transactional" | "agent";
+            /** @example crm-4821 */
+            externalRef?: string;
+            /**
+             * @example {
+             *       "crmId": 4821
+             *     }
+             */
+            metadata?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Format: date-time
+             * @description Send later
+             * @example 2026-12-24T12:00:00Z
+             */
+            sendAt?: string;
+            /** @description Sent instead when the 24-hour window is closed */
+            fallbackTemplate?: components["schemas"]["TemplateRefDoc"];
+            /** Format: uuid */
+            accountId?: string;
+            /** @example Recordatorio F29 mayo */
+            name?: string;
+            recipients: components["schemas"]["BulkRecipientDoc"][];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "location";
+            location: components["schemas"]["LocationContentDoc"];
+        };
+        ContactsBulkRequest: {
+            /**
+             * @example reply
+             * @enum {string}
+             */
+            kind?: "initial" | "follow_up" | "reminder" | "reply" | "transactional" | "agent";
+            /** @example crm-4821 */
+            externalRef?: string;
+            /**
+             * @example {
+             *       "crmId": 4821
+             *     }
+             */
+            metadata?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Format: date-time
+             * @description Send later
+             * @example 2026-12-24T12:00:00Z
+             */
+            sendAt?: string;
+            /** @description Sent instead when the 24-hour window is closed */
+            fallbackTemplate?: components["schemas"]["TemplateRefDoc"];
+            /** Format: uuid */
+            accountId?: string;
+            /** @example Recordatorio F29 mayo */
+            name?: string;
+            recipients: components["schemas"]["BulkRecipientDoc"][];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "contacts";
+            contacts: components["schemas"]["ContactCardDoc"][];
+        };
+        ReactionBulkRequest: {
+            /**
+             * @example reply
+             * @enum {string}
+             */
+            kind?: "initial" | "follow_up" | "reminder" | "reply" | "transactional" | "agent";
+            /** @example crm-4821 */
+            externalRef?: string;
+            /**
+             * @example {
+             *       "crmId": 4821
+             *     }
+             */
+            metadata?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Format: date-time
+             * @description Send later
+             * @example 2026-12-24T12:00:00Z
+             */
+            sendAt?: string;
+            /** @description Sent instead when the 24-hour window is closed */
+            fallbackTemplate?: components["schemas"]["TemplateRefDoc"];
+            /** Format: uuid */
+            accountId?: string;
+            /** @example Recordatorio F29 mayo */
+            name?: string;
+            recipients: components["schemas"]["BulkRecipientDoc"][];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "reaction";
+            reaction: components["schemas"]["ReactionContentDoc"];
+        };
+        InteractiveBulkRequest: {
+            /**
+             * @example reply
+             * @enum {string}
+             */
+            kind?: "initial" | "follow_up" | "reminder" | "reply" | "transactional" | "agent";
+            /** @example crm-4821 */
+            externalRef?: string;
+            /**
+             * @example {
+             *       "crmId": 4821
+             *     }
+             */
+            metadata?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Format: date-time
+             * @description Send later
+             * @example 2026-12-24T12:00:00Z
+             */
+            sendAt?: string;
+            /** @description Sent instead when the 24-hour window is closed */
+            fallbackTemplate?: components["schemas"]["TemplateRefDoc"];
+            /** Format: uuid */
+            accountId?: string;
+            /** @example Recordatorio F29 mayo */
+            name?: string;
+            recipients: components["schemas"]["BulkRecipientDoc"][];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "interactive";
+            interactive: components["schemas"]["InteractiveContentDoc"];
+        };
+        TemplateBulkRequest: {
+            /**
+             * @example reply
+             * @enum {string}
+             */
+            kind?: "initial" | "follow_up" | "reminder" | "reply" | "transactional" | "agent";
+            /** @example crm-4821 */
+            externalRef?: string;
+            /**
+             * @example {
+             *       "crmId": 4821
+             *     }
+             */
+            metadata?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Format: date-time
+             * @description Send later
+             * @example 2026-12-24T12:00:00Z
+             */
+            sendAt?: string;
+            /** @description Sent instead when the 24-hour window is closed */
+            fallbackTemplate?: components["schemas"]["TemplateRefDoc"];
+            /** Format: uuid */
+            accountId?: string;
+            /** @example Recordatorio F29 mayo */
+            name?: string;
+            recipients: components["schemas"]["BulkRecipientDoc"][];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "template";
+            template: components["schemas"]["TemplateRefDoc"];
+        };
+        BulkAcceptedDto: {
+            /**
+             * Format: uuid
+             * @description Follow it with GET /api/v1/jobs/{jobId}
+             */
+            jobId: string;
+            /** @example 250 */
+            total: number;
+        };
+        BulkJobStatusDto: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @example running
+             * @enum {string}
+             */
+            status: "scheduled" | "queued" | "running" | "completed" | "cancelled";
+            total: number;
+            /** @description Recipients not fanned out yet */
+            pending: number;
+            queued: number;
+            sent: number;
+            delivered: number;
+            read: number;
+            failed: number;
+            /** @description Recipients refused before sending (opted out, invalid number, window closed…) */
+            skipped: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            sendAt: string | null;
+        };
+        CreateWebhookEndpointDto: {
+            /**
+             * @description http(s); private, loopback and link-local addresses are refused
+             * @example https://hooks.example.com/conversa
+             */
+            url: string;
+            /**
+             * @description Event types, or ["*"] for all
+             * @example [
+             *       "message.received",
+             *       "message.status"
+             *     ]
+             */
+            events: string[];
+            /** @example CRM sync */
+            description?: string;
+            /** @description Your own `whsec_…` secret (base64 of 24–64 bytes); one is generated when absent. Shown once. */
+            secret?: string;
+        };
+        WebhookEndpointWithSecretDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example https://hooks.example.com/conversa */
+            url: string;
+            /**
+             * @example [
+             *       "message.received",
+             *       "message.status"
+             *     ]
+             */
+            events: string[];
+            /** @example CRM sync */
+            description: string | null;
+            enabled: boolean;
+            /** @description Why it was disabled (e.g. failing for too long) */
+            disabledReason: string | null;
+            /** Format: date-time */
+            failingSince: string | null;
+            /**
+             * Format: date-time
+             * @description Until then the previous secret signs too
+             */
+            secretRotatedOverlapUntil: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /**
+             * @description Shown this once
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            secret: string;
+        };
+        WebhookEndpointDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example https://hooks.example.com/conversa */
+            url: string;
+            /**
+             * @example [
+             *       "message.received",
+             *       "message.status"
+             *     ]
+             */
+            events: string[];
+            /** @example CRM sync */
+            description: string | null;
+            enabled: boolean;
+            /** @description Why it was disabled (e.g. failing for too long) */
+            disabledReason: string | null;
+            /** Format: date-time */
+            failingSince: string | null;
+            /**
+             * Format: date-time
+             * @description Until then the previous secret signs too
+             */
+            secretRotatedOverlapUntil: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        UpdateWebhookEndpointDto: {
+            url?: string;
+            events?: string[];
+            description?: string;
+        };
+        TestDeliveryDto: {
+            /** Format: uuid */
+            deliveryId: string;
+            /** Format: uuid */
+            eventId: string;
+        };
+        WebhookDeliveryDto: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            endpointId: string;
+            /** Format: uuid */
+            eventId: string;
+            /** @example message.received */
+            eventType: string;
+            /** @example delivered */
+            status: string;
+            attempts: number;
+            /** @example 200 */
+            responseCode: number | null;
+            latencyMs: number | null;
+            error: string | null;
+            /** Format: date-time */
+            nextAttemptAt: string | null;
+            /** Format: date-time */
+            deliveredAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        ReplayDto: {
+            /** @example 2026-01-01T00:00:00Z */
+            since: string;
+            /**
+             * @description Exclusive
+             * @example 2026-01-02T00:00:00Z
+             */
+            until: string;
+            /**
+             * @example [
+             *       "message.received"
+             *     ]
+             */
+            types?: string[];
+        };
+        ReplayResultDto: {
+            /**
+             * @description Deliveries queued
+             * @example 42
+             */
+            deliveries: number;
+        };
+        PutChatwootConfigDto: {
+            /**
+             * @description http(s); private addresses are refused unless WEBHOOK_ALLOW_PRIVATE_URLS
+             * @example https://app.chatwoot.com
+             */
+            baseUrl: string;
+            /** @example 1 */
+            accountId: number;
+            /**
+             * @description An API-channel inbox
+             * @example 7
+             */
+            inboxId: number;
+            /** @description A Chatwoot user's or agent bot's access token; write-only (never answered) */
+            apiAccessToken: string;
+        };
+        ChatwootConfigViewDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example https://app.chatwoot.com */
+            baseUrl: string;
+            /** @example 1 */
+            accountId: number;
+            /** @example 7 */
+            inboxId: number;
+            enabled: boolean;
+            /** Format: date-time */
+            lastSyncedAt: string | null;
+        };
+        ChatwootSyncStatusDto: {
+            /** Format: date-time */
+            lastSyncedAt: string | null;
+            /** @description Events waiting to reach Chatwoot */
+            pending: number;
+            /** @description Events that gave up */
+            failed: number;
+            lastError: string | null;
+        };
         Error400: {
             /** @enum {integer} */
             statusCode: 400;
             /** @enum {string} */
-            code: "VALIDATION_FAILED" | "INVALID_CURSOR" | "INVALID_PHONE_NUMBER" | "MALFORMED_JSON" | "BAD_REQUEST" | "TEMPLATE_INVALID" | "PROVIDER_VALIDATION_FAILED" | "EMPTY_BODY";
+            code: "VALIDATION_FAILED" | "INVALID_CURSOR" | "INVALID_CHARACTERS" | "INVALID_PHONE_NUMBER" | "MALFORMED_JSON" | "BAD_REQUEST" | "MEDIA_FILE_MISSING" | "TEMPLATE_INVALID" | "CAMPAIGN_CSV_INVALID" | "CAMPAIGN_AB_TEST_INVALID" | "LEGAL_HOLD_TARGET_INVALID" | "INVALID_DATE_RANGE" | "PROVIDER_VALIDATION_FAILED" | "EMPTY_BODY" | "WEBHOOK_EVENT_TYPE_UNKNOWN" | "WEBHOOK_SECRET_INVALID" | "WEBHOOK_TIME_RANGE_INVALID";
             message: string;
             details?: {
                 [key: string]: unknown;
@@ -1720,7 +4903,7 @@ export interface components {
             /** @enum {integer} */
             statusCode: 404;
             /** @enum {string} */
-            code: "NOT_FOUND" | "USER_NOT_FOUND" | "API_KEY_NOT_FOUND" | "ORGANIZATION_NOT_FOUND" | "CONTACT_NOT_FOUND" | "CONVERSATION_NOT_FOUND" | "MESSAGE_NOT_FOUND" | "MEDIA_NOT_FOUND" | "JOB_NOT_FOUND" | "TEMPLATE_NOT_FOUND" | "TEMPLATE_SET_NOT_FOUND" | "FLOW_NOT_FOUND" | "WHATSAPP_ACCOUNT_NOT_FOUND" | "SANDBOX_DISABLED" | "SANDBOX_ACCOUNT_NOT_FOUND" | "WEBHOOK_EVENT_NOT_FOUND";
+            code: "NOT_FOUND" | "USER_NOT_FOUND" | "API_KEY_NOT_FOUND" | "ORGANIZATION_NOT_FOUND" | "CONTACT_NOT_FOUND" | "CONVERSATION_NOT_FOUND" | "MESSAGE_NOT_FOUND" | "MEDIA_NOT_FOUND" | "JOB_NOT_FOUND" | "QUICK_REPLY_NOT_FOUND" | "TEMPLATE_NOT_FOUND" | "TEMPLATE_SET_NOT_FOUND" | "CAMPAIGN_NOT_FOUND" | "FLOW_NOT_FOUND" | "LEGAL_HOLD_NOT_FOUND" | "WHATSAPP_ACCOUNT_NOT_FOUND" | "SANDBOX_DISABLED" | "SANDBOX_ACCOUNT_NOT_FOUND" | "WEBHOOK_EVENT_NOT_FOUND" | "WEBHOOK_ENDPOINT_NOT_FOUND" | "WEBHOOK_DELIVERY_NOT_FOUND" | "CHATWOOT_NOT_CONFIGURED";
             message: string;
             details?: {
                 [key: string]: unknown;
@@ -1740,7 +4923,7 @@ export interface components {
             /** @enum {integer} */
             statusCode: 409;
             /** @enum {string} */
-            code: "CONFLICT" | "EMAIL_CONFLICT" | "CONTACT_CONFLICT" | "MESSAGE_NOT_FAILED" | "IDEMPOTENCY_KEY_CONFLICT" | "TEMPLATE_NOT_EDITABLE" | "TEMPLATE_ALREADY_SUBMITTED" | "TEMPLATE_ALREADY_EXISTS" | "FLOW_CONFLICT" | "WHATSAPP_ACCOUNT_IN_USE" | "WHATSAPP_ACCOUNT_CONFLICT" | "SANDBOX_NOT_CONFIGURED";
+            code: "CONFLICT" | "EMAIL_CONFLICT" | "CONTACT_CONFLICT" | "MESSAGE_NOT_FAILED" | "IDEMPOTENCY_KEY_CONFLICT" | "QUICK_REPLY_CONFLICT" | "TEMPLATE_NOT_EDITABLE" | "TEMPLATE_ALREADY_SUBMITTED" | "TEMPLATE_ALREADY_EXISTS" | "CAMPAIGN_NOT_EDITABLE" | "CAMPAIGN_STATE_CONFLICT" | "FLOW_CONFLICT" | "WHATSAPP_ACCOUNT_IN_USE" | "WHATSAPP_ACCOUNT_CONFLICT" | "SANDBOX_NOT_CONFIGURED";
             message: string;
             details?: {
                 [key: string]: unknown;
@@ -1750,7 +4933,7 @@ export interface components {
             /** @enum {integer} */
             statusCode: 413;
             /** @enum {string} */
-            code: "PAYLOAD_TOO_LARGE";
+            code: "PAYLOAD_TOO_LARGE" | "MEDIA_TOO_LARGE" | "CAMPAIGN_AUDIENCE_TOO_LARGE";
             message: string;
             details?: {
                 [key: string]: unknown;
@@ -1760,7 +4943,7 @@ export interface components {
             /** @enum {integer} */
             statusCode: 415;
             /** @enum {string} */
-            code: "UNSUPPORTED_MEDIA_TYPE";
+            code: "UNSUPPORTED_MEDIA_TYPE" | "MEDIA_TYPE_NOT_ALLOWED";
             message: string;
             details?: {
                 [key: string]: unknown;
@@ -1770,7 +4953,7 @@ export interface components {
             /** @enum {integer} */
             statusCode: 422;
             /** @enum {string} */
-            code: "UNPROCESSABLE_ENTITY" | "CONTACT_HAS_NO_PHONE" | "CONTACT_OPTED_OUT" | "WINDOW_CLOSED" | "REPLY_TARGET_NOT_SENT" | "REACTION_TARGET_NOT_SENT" | "TEMPLATE_NOT_APPROVED" | "TEMPLATE_DEFINITION_INVALID" | "TEMPLATE_VARIABLES_INVALID" | "FLOW_IS_SHIPPED";
+            code: "UNPROCESSABLE_ENTITY" | "CONTACT_HAS_NO_PHONE" | "CONTACT_OPTED_OUT" | "WINDOW_CLOSED" | "REPLY_TARGET_NOT_SENT" | "REACTION_TARGET_NOT_SENT" | "TEMPLATE_NOT_APPROVED" | "TEMPLATE_DEFINITION_INVALID" | "TEMPLATE_VARIABLES_INVALID" | "CAMPAIGN_AUDIENCE_EMPTY" | "FLOW_IS_SHIPPED" | "UNSUPPORTED_WEBHOOK_PAYLOAD" | "WEBHOOK_URL_NOT_ALLOWED";
             message: string;
             details?: {
                 [key: string]: unknown;
@@ -1872,9 +5055,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TokenDto"];
+                };
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1901,7 +5086,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1910,7 +5095,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error409"];
                 };
             };
-            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, FLOW_IS_SHIPPED */
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1956,9 +5141,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SessionOpenedDto"];
+                };
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1985,7 +5172,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1994,7 +5181,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error409"];
                 };
             };
-            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, FLOW_IS_SHIPPED */
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2038,7 +5225,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2065,7 +5252,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2074,7 +5261,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error409"];
                 };
             };
-            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, FLOW_IS_SHIPPED */
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2116,9 +5303,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["MeDto"];
+                };
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2178,9 +5367,15 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["UserDto"][];
+                        /** @description Pass as `cursor` for the next page; null on the last page */
+                        nextCursor: string | null;
+                    };
+                };
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2244,9 +5439,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["UserDto"];
+                };
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2273,7 +5470,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2282,7 +5479,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error409"];
                 };
             };
-            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, FLOW_IS_SHIPPED */
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2326,9 +5523,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["UserDto"];
+                };
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2355,7 +5554,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, FLOW_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2401,7 +5600,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2428,7 +5627,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, FLOW_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2437,7 +5636,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2446,7 +5645,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error409"];
                 };
             };
-            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, FLOW_IS_SHIPPED */
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2494,9 +5693,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["UserDto"];
+                };
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2523,7 +5724,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, FLOW_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2532,7 +5733,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2541,7 +5742,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error409"];
                 };
             };
-            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, FLOW_IS_SHIPPED */
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2583,9 +5784,15 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["ApiKeyDto"][];
+                        /** @description Pass as `cursor` for the next page; null on the last page */
+                        nextCursor: string | null;
+                    };
+                };
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2649,9 +5856,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CreatedApiKeyDto"];
+                };
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2678,7 +5887,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2687,7 +5896,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error409"];
                 };
             };
-            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, FLOW_IS_SHIPPED */
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2733,7 +5942,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2760,7 +5969,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, FLOW_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2769,7 +5978,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2778,7 +5987,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error409"];
                 };
             };
-            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, FLOW_IS_SHIPPED */
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2820,9 +6029,14 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @example ok */
+                        status: string;
+                    };
+                };
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2940,7 +6154,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3075,9 +6289,15 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["WhatsappAccountDto"][];
+                        /** @description Pass as `cursor` for the next page; null on the last page */
+                        nextCursor: string | null;
+                    };
+                };
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3141,9 +6361,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["WhatsappAccountDto"];
+                };
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3170,7 +6392,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3179,7 +6401,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error409"];
                 };
             };
-            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, FLOW_IS_SHIPPED */
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3223,9 +6445,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["WhatsappAccountDto"];
+                };
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3252,7 +6476,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, FLOW_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3298,7 +6522,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3325,7 +6549,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, FLOW_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3334,7 +6558,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3343,7 +6567,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error409"];
                 };
             };
-            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, FLOW_IS_SHIPPED */
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3391,9 +6615,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["WhatsappAccountDto"];
+                };
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3420,7 +6646,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, FLOW_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3429,7 +6655,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3438,7 +6664,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error409"];
                 };
             };
-            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, FLOW_IS_SHIPPED */
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3482,9 +6708,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AccountHealthDto"];
+                };
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3511,7 +6739,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, FLOW_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3520,7 +6748,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3529,7 +6757,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error409"];
                 };
             };
-            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, FLOW_IS_SHIPPED */
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3560,7 +6788,11 @@ export interface operations {
     };
     SandboxController_outbox: {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: number;
+                /** @description Opaque `nextCursor` from the previous page */
+                cursor?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3571,9 +6803,15 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["OutboxEntryDto"][];
+                        /** @description Pass as `cursor` for the next page; null on the last page */
+                        nextCursor: string | null;
+                    };
+                };
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3598,6 +6836,159 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Error: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    SandboxController_settings: {
+        parameters: {
+            query?: {
+                /** @description Sandbox account (default: the first one) */
+                accountId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxSettingsResponseDto"];
+                };
+            };
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_CREDENTIALS, INVALID_SIGNATURE */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Error: FORBIDDEN, ROLE_NOT_DECLARED, CSRF_HEADER_MISSING, VERIFICATION_FAILED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Error: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    SandboxController_configure: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SandboxSettingsDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxSettingsResponseDto"];
+                };
+            };
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_CREDENTIALS, INVALID_SIGNATURE */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Error: FORBIDDEN, ROLE_NOT_DECLARED, CSRF_HEADER_MISSING, VERIFICATION_FAILED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error409"];
+                };
+            };
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error422"];
                 };
             };
             /** @description Error: RATE_LIMITED */
@@ -3637,9 +7028,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SimulatedInboundDto"];
+                };
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3666,7 +7059,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3675,7 +7068,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error409"];
                 };
             };
-            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, FLOW_IS_SHIPPED */
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3713,13 +7106,16 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The hub.challenge, as text */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/plain": string;
+                };
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3783,9 +7179,15 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["WebhookEventSummaryDto"][];
+                        /** @description Pass as `cursor` for the next page; null on the last page */
+                        nextCursor: string | null;
+                    };
+                };
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3843,13 +7245,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            201: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["WebhookEventSummaryDto"];
+                };
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3876,7 +7280,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, FLOW_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3885,7 +7289,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3894,7 +7298,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error409"];
                 };
             };
-            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, FLOW_IS_SHIPPED */
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3925,7 +7329,21 @@ export interface operations {
     };
     MessagesController_list: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Comma list of statuses */
+                status?: string;
+                direction?: "inbound" | "outbound";
+                type?: string;
+                contactId?: string;
+                externalRef?: string;
+                /** @description Created at or after */
+                from?: string;
+                /** @description Created before */
+                to?: string;
+                /** @description Opaque `nextCursor` of the previous page */
+                cursor?: string;
+                limit?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3936,9 +7354,15 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["MessageViewDto"][];
+                        /** @description Pass as `cursor` for the next page; null on the last page */
+                        nextCursor: string | null;
+                    };
+                };
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3988,13 +7412,16 @@ export interface operations {
     MessagesController_send: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the request repeatable: the same key and body answer the first result (header idempotent-replayed: true) */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["SendMessageDto"];
+                "application/json": components["schemas"]["TextMessageRequest"] | components["schemas"]["ImageMessageRequest"] | components["schemas"]["VideoMessageRequest"] | components["schemas"]["AudioMessageRequest"] | components["schemas"]["DocumentMessageRequest"] | components["schemas"]["StickerMessageRequest"] | components["schemas"]["LocationMessageRequest"] | components["schemas"]["ContactsMessageRequest"] | components["schemas"]["ReactionMessageRequest"] | components["schemas"]["InteractiveMessageRequest"] | components["schemas"]["TemplateMessageRequest"];
             };
         };
         responses: {
@@ -4002,9 +7429,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SendAcceptedDto"];
+                };
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4031,7 +7460,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4040,91 +7469,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error409"];
                 };
             };
-            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, FLOW_IS_SHIPPED */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error422"];
-                };
-            };
-            /** @description Error: RATE_LIMITED */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error429"];
-                };
-            };
-            /** @description Error: INTERNAL_ERROR */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error500"];
-                };
-            };
-        };
-    };
-    MessagesController_sendBulk: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["BulkSendDto"];
-            };
-        };
-        responses: {
-            202: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error400"];
-                };
-            };
-            /** @description Error: UNAUTHORIZED, INVALID_CREDENTIALS, INVALID_SIGNATURE */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error401"];
-                };
-            };
-            /** @description Error: FORBIDDEN, ROLE_NOT_DECLARED, CSRF_HEADER_MISSING, VERIFICATION_FAILED */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error403"];
-                };
-            };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error409"];
-                };
-            };
-            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, FLOW_IS_SHIPPED */
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4168,9 +7513,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["MessageViewDto"];
+                };
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4197,7 +7544,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, FLOW_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4241,9 +7588,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SendAcceptedDto"];
+                };
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4270,7 +7619,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, FLOW_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4279,7 +7628,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4288,86 +7637,13 @@ export interface operations {
                     "application/json": components["schemas"]["Error409"];
                 };
             };
-            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, FLOW_IS_SHIPPED */
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error422"];
-                };
-            };
-            /** @description Error: RATE_LIMITED */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error429"];
-                };
-            };
-            /** @description Error: INTERNAL_ERROR */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error500"];
-                };
-            };
-        };
-    };
-    JobsController_job: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error400"];
-                };
-            };
-            /** @description Error: UNAUTHORIZED, INVALID_CREDENTIALS, INVALID_SIGNATURE */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error401"];
-                };
-            };
-            /** @description Error: FORBIDDEN, ROLE_NOT_DECLARED, CSRF_HEADER_MISSING, VERIFICATION_FAILED */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error403"];
-                };
-            };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, FLOW_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error404"];
                 };
             };
             /** @description Error: RATE_LIMITED */
@@ -4402,6 +7678,8 @@ export interface operations {
                 unread?: boolean;
                 /** @description Assigned user id */
                 assigneeId?: string;
+                /** @description Only conversations assigned to nobody (true) or to someone (false) */
+                unassigned?: boolean;
                 /** @description Conversation label */
                 label?: string;
                 botPaused?: boolean;
@@ -4428,7 +7706,71 @@ export interface operations {
                     "application/json": components["schemas"]["ConversationPageDto"];
                 };
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_CREDENTIALS, INVALID_SIGNATURE */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Error: FORBIDDEN, ROLE_NOT_DECLARED, CSRF_HEADER_MISSING, VERIFICATION_FAILED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Error: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    ConversationsController_unread: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnreadSummaryDto"];
+                };
+            };
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4494,7 +7836,7 @@ export interface operations {
                     "application/json": components["schemas"]["ConversationDto"];
                 };
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4521,7 +7863,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, FLOW_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4573,7 +7915,7 @@ export interface operations {
                     "application/json": components["schemas"]["MessagePageDto"];
                 };
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4600,7 +7942,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, FLOW_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4648,7 +7990,7 @@ export interface operations {
                     "application/json": components["schemas"]["ReadReceiptResultDto"];
                 };
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4675,7 +8017,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, FLOW_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4684,7 +8026,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4693,7 +8035,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error409"];
                 };
             };
-            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, FLOW_IS_SHIPPED */
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4741,7 +8083,7 @@ export interface operations {
                     "application/json": components["schemas"]["ConversationDto"];
                 };
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4768,7 +8110,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, FLOW_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4777,7 +8119,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4786,7 +8128,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error409"];
                 };
             };
-            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, FLOW_IS_SHIPPED */
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4834,7 +8176,7 @@ export interface operations {
                     "application/json": components["schemas"]["ConversationDto"];
                 };
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4861,7 +8203,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, FLOW_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4870,7 +8212,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4879,7 +8221,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error409"];
                 };
             };
-            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, FLOW_IS_SHIPPED */
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4931,7 +8273,7 @@ export interface operations {
                     "application/json": components["schemas"]["ConversationDto"];
                 };
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4958,7 +8300,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, FLOW_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4967,7 +8309,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4976,7 +8318,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error409"];
                 };
             };
-            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, FLOW_IS_SHIPPED */
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5024,7 +8366,7 @@ export interface operations {
                     "application/json": components["schemas"]["ConversationDto"];
                 };
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5051,7 +8393,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, FLOW_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5060,7 +8402,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5069,7 +8411,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error409"];
                 };
             };
-            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, FLOW_IS_SHIPPED */
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5117,7 +8459,7 @@ export interface operations {
                     "application/json": components["schemas"]["ConversationDto"];
                 };
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5144,7 +8486,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, FLOW_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5153,7 +8495,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5162,7 +8504,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error409"];
                 };
             };
-            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, FLOW_IS_SHIPPED */
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5210,9 +8552,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["BotResetResultDto"];
+                };
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5239,7 +8583,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, FLOW_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5248,7 +8592,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5257,7 +8601,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error409"];
                 };
             };
-            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, FLOW_IS_SHIPPED */
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5309,7 +8653,7 @@ export interface operations {
                     "application/json": components["schemas"]["ConversationDto"];
                 };
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5336,7 +8680,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, FLOW_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5345,7 +8689,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5354,7 +8698,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error409"];
                 };
             };
-            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, FLOW_IS_SHIPPED */
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5390,6 +8734,11 @@ export interface operations {
                 /** @description Opaque `nextCursor` from the previous page */
                 cursor?: string;
                 /** @description Name, profile name, or a phone number in any format */
+                q?: string;
+                /**
+                 * @deprecated
+                 * @description Old name of `q`; accepted until the next release
+                 */
                 search?: string;
             };
             header?: never;
@@ -5406,7 +8755,7 @@ export interface operations {
                     "application/json": components["schemas"]["ContactPageDto"];
                 };
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5474,7 +8823,7 @@ export interface operations {
                     "application/json": components["schemas"]["ContactDto"];
                 };
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5501,7 +8850,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5510,7 +8859,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error409"];
                 };
             };
-            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, FLOW_IS_SHIPPED */
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5558,7 +8907,7 @@ export interface operations {
                     "application/json": components["schemas"]["ContactDto"];
                 };
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5585,7 +8934,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, FLOW_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5633,7 +8982,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErasureResultDto"];
                 };
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5660,7 +9009,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, FLOW_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5669,7 +9018,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5678,7 +9027,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error409"];
                 };
             };
-            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, FLOW_IS_SHIPPED */
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5730,7 +9079,7 @@ export interface operations {
                     "application/json": components["schemas"]["ContactDto"];
                 };
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5757,7 +9106,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, FLOW_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5766,7 +9115,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5775,7 +9124,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error409"];
                 };
             };
-            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, FLOW_IS_SHIPPED */
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5819,9 +9168,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ContactSummaryDto"];
+                };
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5848,7 +9199,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, FLOW_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5900,7 +9251,7 @@ export interface operations {
                     "application/json": components["schemas"]["MessagePageDto"];
                 };
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5927,7 +9278,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, FLOW_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5979,7 +9330,7 @@ export interface operations {
                     "application/json": components["schemas"]["ContactNotePageDto"];
                 };
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6006,7 +9357,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, FLOW_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6058,7 +9409,7 @@ export interface operations {
                     "application/json": components["schemas"]["ContactNoteDto"];
                 };
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6085,7 +9436,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, FLOW_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6094,7 +9445,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6103,7 +9454,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error409"];
                 };
             };
-            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, FLOW_IS_SHIPPED */
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6151,9 +9502,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ContactBotResetResultDto"];
+                };
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6180,7 +9533,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, FLOW_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6189,7 +9542,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6198,7 +9551,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error409"];
                 };
             };
-            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, FLOW_IS_SHIPPED */
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6246,7 +9599,7 @@ export interface operations {
                     "application/json": components["schemas"]["ContactDto"];
                 };
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6273,7 +9626,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, FLOW_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6282,7 +9635,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6291,7 +9644,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error409"];
                 };
             };
-            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, FLOW_IS_SHIPPED */
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6339,7 +9692,7 @@ export interface operations {
                     "application/json": components["schemas"]["ContactDto"];
                 };
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6366,7 +9719,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, FLOW_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6375,7 +9728,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6384,7 +9737,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error409"];
                 };
             };
-            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, FLOW_IS_SHIPPED */
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6443,7 +9796,7 @@ export interface operations {
                     "application/json": components["schemas"]["MessageSearchPageDto"];
                 };
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6501,13 +9854,16 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The file, with its content type */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/octet-stream": string;
+                };
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6534,7 +9890,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, FLOW_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6563,7 +9919,441 @@ export interface operations {
             };
         };
     };
-    RealtimeSseController_events: {
+    MediaController_upload: {
+        parameters: {
+            query?: {
+                /** @description The WhatsApp account that will send it (default: the default account) */
+                accountId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadedMediaDto"];
+                };
+            };
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_CREDENTIALS, INVALID_SIGNATURE */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Error: FORBIDDEN, ROLE_NOT_DECLARED, CSRF_HEADER_MISSING, VERIFICATION_FAILED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error409"];
+                };
+            };
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error422"];
+                };
+            };
+            /** @description Error: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    QuickRepliesController_list: {
+        parameters: {
+            query?: {
+                /** @description Shortcuts starting with this text, or bodies containing it (case-insensitive) */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuickReplyListDto"];
+                };
+            };
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_CREDENTIALS, INVALID_SIGNATURE */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Error: FORBIDDEN, ROLE_NOT_DECLARED, CSRF_HEADER_MISSING, VERIFICATION_FAILED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Error: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    QuickRepliesController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateQuickReplyDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuickReplyDto"];
+                };
+            };
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_CREDENTIALS, INVALID_SIGNATURE */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Error: FORBIDDEN, ROLE_NOT_DECLARED, CSRF_HEADER_MISSING, VERIFICATION_FAILED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error409"];
+                };
+            };
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error422"];
+                };
+            };
+            /** @description Error: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    QuickRepliesController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_CREDENTIALS, INVALID_SIGNATURE */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Error: FORBIDDEN, ROLE_NOT_DECLARED, CSRF_HEADER_MISSING, VERIFICATION_FAILED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error409"];
+                };
+            };
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error422"];
+                };
+            };
+            /** @description Error: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    QuickRepliesController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateQuickReplyDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuickReplyDto"];
+                };
+            };
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_CREDENTIALS, INVALID_SIGNATURE */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Error: FORBIDDEN, ROLE_NOT_DECLARED, CSRF_HEADER_MISSING, VERIFICATION_FAILED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error409"];
+                };
+            };
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error422"];
+                };
+            };
+            /** @description Error: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    RealtimeSseController_ticket: {
         parameters: {
             query?: never;
             header?: never;
@@ -6572,14 +10362,105 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description text/event-stream; `event:` is the type, `data:` the JSON `{type, …, at}` */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StreamTicketDto"];
+                };
+            };
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_CREDENTIALS, INVALID_SIGNATURE */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Error: FORBIDDEN, ROLE_NOT_DECLARED, CSRF_HEADER_MISSING, VERIFICATION_FAILED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error409"];
+                };
+            };
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error422"];
+                };
+            };
+            /** @description Error: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    RealtimeSseController_events: {
+        parameters: {
+            query?: {
+                /** @description From POST /api/v1/events/ticket, for clients that cannot send headers */
+                ticket?: unknown;
+            };
+            header: {
+                "last-event-id": string;
+                /** @description Resume: the events after this id are sent first, from the outbox */
+                "Last-Event-ID"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/event-stream; `event:` is the type, `data:` the JSON `{type, …, at}`, `id:` the outbox sequence (message events) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/event-stream": string;
+                };
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6656,7 +10537,7 @@ export interface operations {
                     "application/json": unknown;
                 };
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6757,7 +10638,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, FLOW_IS_SHIPPED */
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6803,7 +10684,7 @@ export interface operations {
                     "application/json": unknown;
                 };
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6871,7 +10752,7 @@ export interface operations {
                     "application/json": unknown;
                 };
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6898,7 +10779,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6907,7 +10788,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error409"];
                 };
             };
-            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, FLOW_IS_SHIPPED */
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6957,7 +10838,7 @@ export interface operations {
                     "application/json": unknown;
                 };
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6991,7 +10872,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7000,7 +10881,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error409"];
                 };
             };
-            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, FLOW_IS_SHIPPED */
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7048,7 +10929,7 @@ export interface operations {
                     "application/json": unknown;
                 };
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7075,7 +10956,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, FLOW_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7121,7 +11002,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7148,7 +11029,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, FLOW_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7157,7 +11038,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7166,7 +11047,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error409"];
                 };
             };
-            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, FLOW_IS_SHIPPED */
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7218,7 +11099,7 @@ export interface operations {
                     "application/json": unknown;
                 };
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7245,7 +11126,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, FLOW_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7262,7 +11143,7 @@ export interface operations {
                     "application/json": unknown;
                 };
             };
-            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, FLOW_IS_SHIPPED */
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7310,7 +11191,7 @@ export interface operations {
                     "application/json": unknown;
                 };
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7337,7 +11218,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, FLOW_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7353,7 +11234,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, FLOW_IS_SHIPPED */
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7405,7 +11286,7 @@ export interface operations {
                     "application/json": unknown;
                 };
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7432,7 +11313,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, FLOW_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7441,7 +11322,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7491,9 +11372,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AgentConfigViewDto"];
+                };
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7557,9 +11440,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AgentConfigViewDto"];
+                };
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7586,7 +11471,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7595,7 +11480,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error409"];
                 };
             };
-            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, FLOW_IS_SHIPPED */
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7641,9 +11526,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TestResponseResultDto"];
+                };
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7670,7 +11557,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7679,7 +11566,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error409"];
                 };
             };
-            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, FLOW_IS_SHIPPED */
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7721,9 +11608,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["FlowListDto"];
+                };
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7787,9 +11676,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["FlowViewDto"];
+                };
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7816,7 +11707,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7825,7 +11716,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error409"];
                 };
             };
-            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, FLOW_IS_SHIPPED */
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7869,9 +11760,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["FlowViewDto"];
+                };
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7898,7 +11791,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, FLOW_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7946,9 +11839,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["FlowViewDto"];
+                };
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7975,7 +11870,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, FLOW_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7984,7 +11879,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7993,7 +11888,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error409"];
                 };
             };
-            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, FLOW_IS_SHIPPED */
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8039,7 +11934,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8066,7 +11961,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, FLOW_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -8075,7 +11970,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8084,7 +11979,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error409"];
                 };
             };
-            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, FLOW_IS_SHIPPED */
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8115,6 +12010,75 @@ export interface operations {
     };
     AgentsController_responses: {
         parameters: {
+            query?: {
+                /** @description Default: 30 days before `to` */
+                from?: string;
+                /** @description Default: now */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResponseAnalyticsDto"];
+                };
+            };
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_CREDENTIALS, INVALID_SIGNATURE */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Error: FORBIDDEN, ROLE_NOT_DECLARED, CSRF_HEADER_MISSING, VERIFICATION_FAILED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Error: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    RetentionController_get: {
+        parameters: {
             query?: never;
             header?: never;
             path?: never;
@@ -8126,9 +12090,3417 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
+                content: {
+                    "application/json": components["schemas"]["RetentionPolicyDto"];
+                };
+            };
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_CREDENTIALS, INVALID_SIGNATURE */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Error: FORBIDDEN, ROLE_NOT_DECLARED, CSRF_HEADER_MISSING, VERIFICATION_FAILED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Error: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    RetentionController_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RetentionPolicyDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetentionPolicyDto"];
+                };
+            };
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_CREDENTIALS, INVALID_SIGNATURE */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Error: FORBIDDEN, ROLE_NOT_DECLARED, CSRF_HEADER_MISSING, VERIFICATION_FAILED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error409"];
+                };
+            };
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error422"];
+                };
+            };
+            /** @description Error: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    RetentionController_preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetentionPreviewDto"];
+                };
+            };
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_CREDENTIALS, INVALID_SIGNATURE */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Error: FORBIDDEN, ROLE_NOT_DECLARED, CSRF_HEADER_MISSING, VERIFICATION_FAILED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error409"];
+                };
+            };
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error422"];
+                };
+            };
+            /** @description Error: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    RetentionController_runs: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque `nextCursor` from the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetentionRunPageDto"];
+                };
+            };
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_CREDENTIALS, INVALID_SIGNATURE */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Error: FORBIDDEN, ROLE_NOT_DECLARED, CSRF_HEADER_MISSING, VERIFICATION_FAILED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Error: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    RetentionController_holds: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LegalHoldDto"][];
+                };
+            };
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_CREDENTIALS, INVALID_SIGNATURE */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Error: FORBIDDEN, ROLE_NOT_DECLARED, CSRF_HEADER_MISSING, VERIFICATION_FAILED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Error: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    RetentionController_addHold: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateLegalHoldDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LegalHoldDto"];
+                };
+            };
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_CREDENTIALS, INVALID_SIGNATURE */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Error: FORBIDDEN, ROLE_NOT_DECLARED, CSRF_HEADER_MISSING, VERIFICATION_FAILED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error409"];
+                };
+            };
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error422"];
+                };
+            };
+            /** @description Error: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    RetentionController_removeHold: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
                 content?: never;
             };
-            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, TEMPLATE_INVALID, PROVIDER_VALIDATION_FAILED, EMPTY_BODY */
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_CREDENTIALS, INVALID_SIGNATURE */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Error: FORBIDDEN, ROLE_NOT_DECLARED, CSRF_HEADER_MISSING, VERIFICATION_FAILED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error409"];
+                };
+            };
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error422"];
+                };
+            };
+            /** @description Error: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    AnalyticsController_overview: {
+        parameters: {
+            query?: {
+                /** @description start (inclusive), ISO 8601; default 30 days before `to` */
+                from?: string;
+                /** @description end (exclusive), ISO 8601; default now */
+                to?: string;
+                /** @description one WhatsApp account */
+                accountId?: string;
+                /** @description one human agent (user id) */
+                agent?: string;
+                /** @description conversations carrying this label */
+                label?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON, or the rows as CSV with `Accept: text/csv` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OverviewReportDto"];
+                    "text/csv": components["schemas"]["OverviewReportDto"];
+                };
+            };
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_CREDENTIALS, INVALID_SIGNATURE */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Error: FORBIDDEN, ROLE_NOT_DECLARED, CSRF_HEADER_MISSING, VERIFICATION_FAILED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Error: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    AnalyticsController_distribution: {
+        parameters: {
+            query?: {
+                /** @description start (inclusive), ISO 8601; default 30 days before `to` */
+                from?: string;
+                /** @description end (exclusive), ISO 8601; default now */
+                to?: string;
+                /** @description one WhatsApp account */
+                accountId?: string;
+                /** @description one human agent (user id) */
+                agent?: string;
+                /** @description conversations carrying this label */
+                label?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON, or the rows as CSV with `Accept: text/csv` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FirstResponseDistributionDto"];
+                    "text/csv": components["schemas"]["FirstResponseDistributionDto"];
+                };
+            };
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_CREDENTIALS, INVALID_SIGNATURE */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Error: FORBIDDEN, ROLE_NOT_DECLARED, CSRF_HEADER_MISSING, VERIFICATION_FAILED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Error: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    AnalyticsController_agents: {
+        parameters: {
+            query?: {
+                /** @description start (inclusive), ISO 8601; default 30 days before `to` */
+                from?: string;
+                /** @description end (exclusive), ISO 8601; default now */
+                to?: string;
+                /** @description one WhatsApp account */
+                accountId?: string;
+                /** @description one human agent (user id) */
+                agent?: string;
+                /** @description conversations carrying this label */
+                label?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON, or the rows as CSV with `Accept: text/csv` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentsReportDto"];
+                    "text/csv": components["schemas"]["AgentsReportDto"];
+                };
+            };
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_CREDENTIALS, INVALID_SIGNATURE */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Error: FORBIDDEN, ROLE_NOT_DECLARED, CSRF_HEADER_MISSING, VERIFICATION_FAILED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Error: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    AnalyticsController_templates: {
+        parameters: {
+            query?: {
+                /** @description start (inclusive), ISO 8601; default 30 days before `to` */
+                from?: string;
+                /** @description end (exclusive), ISO 8601; default now */
+                to?: string;
+                /** @description one WhatsApp account */
+                accountId?: string;
+                /** @description one human agent (user id) */
+                agent?: string;
+                /** @description conversations carrying this label */
+                label?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON, or the rows as CSV with `Accept: text/csv` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplatesReportDto"];
+                    "text/csv": components["schemas"]["TemplatesReportDto"];
+                };
+            };
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_CREDENTIALS, INVALID_SIGNATURE */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Error: FORBIDDEN, ROLE_NOT_DECLARED, CSRF_HEADER_MISSING, VERIFICATION_FAILED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Error: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    AnalyticsController_campaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON, or the rows as CSV with `Accept: text/csv` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignReportDto"];
+                    "text/csv": components["schemas"]["CampaignReportDto"];
+                };
+            };
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_CREDENTIALS, INVALID_SIGNATURE */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Error: FORBIDDEN, ROLE_NOT_DECLARED, CSRF_HEADER_MISSING, VERIFICATION_FAILED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Error: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    AnalyticsController_window: {
+        parameters: {
+            query?: {
+                /** @description start (inclusive), ISO 8601; default 30 days before `to` */
+                from?: string;
+                /** @description end (exclusive), ISO 8601; default now */
+                to?: string;
+                /** @description one WhatsApp account */
+                accountId?: string;
+                /** @description one human agent (user id) */
+                agent?: string;
+                /** @description conversations carrying this label */
+                label?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON, or the rows as CSV with `Accept: text/csv` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WindowReportDto"];
+                    "text/csv": components["schemas"]["WindowReportDto"];
+                };
+            };
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_CREDENTIALS, INVALID_SIGNATURE */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Error: FORBIDDEN, ROLE_NOT_DECLARED, CSRF_HEADER_MISSING, VERIFICATION_FAILED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Error: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    CampaignsController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["CampaignDto"][];
+                        /** @description Pass as `cursor` for the next page; null on the last page */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_CREDENTIALS, INVALID_SIGNATURE */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Error: FORBIDDEN, ROLE_NOT_DECLARED, CSRF_HEADER_MISSING, VERIFICATION_FAILED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Error: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    CampaignsController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCampaignDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignDto"];
+                };
+            };
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_CREDENTIALS, INVALID_SIGNATURE */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Error: FORBIDDEN, ROLE_NOT_DECLARED, CSRF_HEADER_MISSING, VERIFICATION_FAILED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error409"];
+                };
+            };
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error422"];
+                };
+            };
+            /** @description Error: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    CampaignsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignDetailDto"];
+                };
+            };
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_CREDENTIALS, INVALID_SIGNATURE */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Error: FORBIDDEN, ROLE_NOT_DECLARED, CSRF_HEADER_MISSING, VERIFICATION_FAILED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Error: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    CampaignsController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateCampaignDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignDto"];
+                };
+            };
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_CREDENTIALS, INVALID_SIGNATURE */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Error: FORBIDDEN, ROLE_NOT_DECLARED, CSRF_HEADER_MISSING, VERIFICATION_FAILED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error409"];
+                };
+            };
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error422"];
+                };
+            };
+            /** @description Error: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    CampaignsController_importCsv: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description CSV with a `phone` column */
+        requestBody: {
+            content: {
+                "text/csv": string;
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CsvImportResultDto"];
+                };
+            };
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_CREDENTIALS, INVALID_SIGNATURE */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Error: FORBIDDEN, ROLE_NOT_DECLARED, CSRF_HEADER_MISSING, VERIFICATION_FAILED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error409"];
+                };
+            };
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error422"];
+                };
+            };
+            /** @description Error: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    CampaignsController_duplicate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignDto"];
+                };
+            };
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_CREDENTIALS, INVALID_SIGNATURE */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Error: FORBIDDEN, ROLE_NOT_DECLARED, CSRF_HEADER_MISSING, VERIFICATION_FAILED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error409"];
+                };
+            };
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error422"];
+                };
+            };
+            /** @description Error: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    CampaignsController_start: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignStateDto"];
+                };
+            };
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_CREDENTIALS, INVALID_SIGNATURE */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Error: FORBIDDEN, ROLE_NOT_DECLARED, CSRF_HEADER_MISSING, VERIFICATION_FAILED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error409"];
+                };
+            };
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error422"];
+                };
+            };
+            /** @description Error: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    CampaignsController_pause: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignStateDto"];
+                };
+            };
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_CREDENTIALS, INVALID_SIGNATURE */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Error: FORBIDDEN, ROLE_NOT_DECLARED, CSRF_HEADER_MISSING, VERIFICATION_FAILED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error409"];
+                };
+            };
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error422"];
+                };
+            };
+            /** @description Error: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    CampaignsController_resume: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignStateDto"];
+                };
+            };
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_CREDENTIALS, INVALID_SIGNATURE */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Error: FORBIDDEN, ROLE_NOT_DECLARED, CSRF_HEADER_MISSING, VERIFICATION_FAILED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error409"];
+                };
+            };
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error422"];
+                };
+            };
+            /** @description Error: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    CampaignsController_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignStateDto"];
+                };
+            };
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_CREDENTIALS, INVALID_SIGNATURE */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Error: FORBIDDEN, ROLE_NOT_DECLARED, CSRF_HEADER_MISSING, VERIFICATION_FAILED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error409"];
+                };
+            };
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error422"];
+                };
+            };
+            /** @description Error: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    CampaignsController_recipients: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["CampaignRecipientDto"][];
+                        /** @description Pass as `cursor` for the next page; null on the last page */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_CREDENTIALS, INVALID_SIGNATURE */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Error: FORBIDDEN, ROLE_NOT_DECLARED, CSRF_HEADER_MISSING, VERIFICATION_FAILED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Error: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    CampaignsController_exportCsv: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSV: phone, status, reason, … */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_CREDENTIALS, INVALID_SIGNATURE */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Error: FORBIDDEN, ROLE_NOT_DECLARED, CSRF_HEADER_MISSING, VERIFICATION_FAILED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Error: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    BulkSendController_sendBulk: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request repeatable: the same key and body answer the first result (header idempotent-replayed: true) */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TextBulkRequest"] | components["schemas"]["ImageBulkRequest"] | components["schemas"]["VideoBulkRequest"] | components["schemas"]["AudioBulkRequest"] | components["schemas"]["DocumentBulkRequest"] | components["schemas"]["StickerBulkRequest"] | components["schemas"]["LocationBulkRequest"] | components["schemas"]["ContactsBulkRequest"] | components["schemas"]["ReactionBulkRequest"] | components["schemas"]["InteractiveBulkRequest"] | components["schemas"]["TemplateBulkRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkAcceptedDto"];
+                };
+            };
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_CREDENTIALS, INVALID_SIGNATURE */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Error: FORBIDDEN, ROLE_NOT_DECLARED, CSRF_HEADER_MISSING, VERIFICATION_FAILED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error409"];
+                };
+            };
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error422"];
+                };
+            };
+            /** @description Error: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    BulkSendController_job: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkJobStatusDto"];
+                };
+            };
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_CREDENTIALS, INVALID_SIGNATURE */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Error: FORBIDDEN, ROLE_NOT_DECLARED, CSRF_HEADER_MISSING, VERIFICATION_FAILED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Error: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    WebhookEndpointsController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["WebhookEndpointDto"][];
+                        /** @description Pass as `cursor` for the next page; null on the last page */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_CREDENTIALS, INVALID_SIGNATURE */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Error: FORBIDDEN, ROLE_NOT_DECLARED, CSRF_HEADER_MISSING, VERIFICATION_FAILED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Error: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    WebhookEndpointsController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhookEndpointDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointWithSecretDto"];
+                };
+            };
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_CREDENTIALS, INVALID_SIGNATURE */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Error: FORBIDDEN, ROLE_NOT_DECLARED, CSRF_HEADER_MISSING, VERIFICATION_FAILED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error409"];
+                };
+            };
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error422"];
+                };
+            };
+            /** @description Error: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    WebhookEndpointsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointDto"];
+                };
+            };
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_CREDENTIALS, INVALID_SIGNATURE */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Error: FORBIDDEN, ROLE_NOT_DECLARED, CSRF_HEADER_MISSING, VERIFICATION_FAILED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Error: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    WebhookEndpointsController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_CREDENTIALS, INVALID_SIGNATURE */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Error: FORBIDDEN, ROLE_NOT_DECLARED, CSRF_HEADER_MISSING, VERIFICATION_FAILED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error409"];
+                };
+            };
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error422"];
+                };
+            };
+            /** @description Error: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    WebhookEndpointsController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateWebhookEndpointDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointDto"];
+                };
+            };
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_CREDENTIALS, INVALID_SIGNATURE */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Error: FORBIDDEN, ROLE_NOT_DECLARED, CSRF_HEADER_MISSING, VERIFICATION_FAILED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error409"];
+                };
+            };
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error422"];
+                };
+            };
+            /** @description Error: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    WebhookEndpointsController_rotate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointWithSecretDto"];
+                };
+            };
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_CREDENTIALS, INVALID_SIGNATURE */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Error: FORBIDDEN, ROLE_NOT_DECLARED, CSRF_HEADER_MISSING, VERIFICATION_FAILED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error409"];
+                };
+            };
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error422"];
+                };
+            };
+            /** @description Error: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    WebhookEndpointsController_enable: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointDto"];
+                };
+            };
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_CREDENTIALS, INVALID_SIGNATURE */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Error: FORBIDDEN, ROLE_NOT_DECLARED, CSRF_HEADER_MISSING, VERIFICATION_FAILED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error409"];
+                };
+            };
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error422"];
+                };
+            };
+            /** @description Error: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    WebhookEndpointsController_test: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestDeliveryDto"];
+                };
+            };
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_CREDENTIALS, INVALID_SIGNATURE */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Error: FORBIDDEN, ROLE_NOT_DECLARED, CSRF_HEADER_MISSING, VERIFICATION_FAILED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error409"];
+                };
+            };
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error422"];
+                };
+            };
+            /** @description Error: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    WebhookEndpointsController_listDeliveries: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque `nextCursor` from the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["WebhookDeliveryDto"][];
+                        /** @description Pass as `cursor` for the next page; null on the last page */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_CREDENTIALS, INVALID_SIGNATURE */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Error: FORBIDDEN, ROLE_NOT_DECLARED, CSRF_HEADER_MISSING, VERIFICATION_FAILED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Error: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    WebhookEndpointsController_getDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryDto"];
+                };
+            };
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_CREDENTIALS, INVALID_SIGNATURE */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Error: FORBIDDEN, ROLE_NOT_DECLARED, CSRF_HEADER_MISSING, VERIFICATION_FAILED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Error: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    WebhookEndpointsController_replay: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReplayDto"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplayResultDto"];
+                };
+            };
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_CREDENTIALS, INVALID_SIGNATURE */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Error: FORBIDDEN, ROLE_NOT_DECLARED, CSRF_HEADER_MISSING, VERIFICATION_FAILED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error409"];
+                };
+            };
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error422"];
+                };
+            };
+            /** @description Error: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    WebhookEndpointsController_redeliver: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryDto"];
+                };
+            };
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_CREDENTIALS, INVALID_SIGNATURE */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Error: FORBIDDEN, ROLE_NOT_DECLARED, CSRF_HEADER_MISSING, VERIFICATION_FAILED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error409"];
+                };
+            };
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error422"];
+                };
+            };
+            /** @description Error: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    ChatwootConfigController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatwootConfigViewDto"];
+                };
+            };
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_CREDENTIALS, INVALID_SIGNATURE */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Error: FORBIDDEN, ROLE_NOT_DECLARED, CSRF_HEADER_MISSING, VERIFICATION_FAILED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Error: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    ChatwootConfigController_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutChatwootConfigDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatwootConfigViewDto"];
+                };
+            };
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_CREDENTIALS, INVALID_SIGNATURE */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Error: FORBIDDEN, ROLE_NOT_DECLARED, CSRF_HEADER_MISSING, VERIFICATION_FAILED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error409"];
+                };
+            };
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error422"];
+                };
+            };
+            /** @description Error: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    ChatwootConfigController_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatwootSyncStatusDto"];
+                };
+            };
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
             400: {
                 headers: {
                     [name: string]: unknown;
