@@ -121,8 +121,7 @@ function TextComposer({ conversation, onSent, replyTo, onCancelReply }: { conver
         <button type="button" className="tool" aria-expanded={emojiOpen} aria-controls="emoji-picker" onClick={() => setEmojiOpen(!emojiOpen)} aria-label={t('composer.emoji')}>😊</button>
         <label className="tool attach" title={t('composer.attach')}>
           <span aria-hidden="true">📎</span>
-          <span className="sr-only">{t('composer.attach')}</span>
-          <input ref={fileInput} type="file" className="sr-only" accept={ACCEPT} onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+          <input ref={fileInput} type="file" className="sr-only" aria-label={t('composer.attach')} accept={ACCEPT} onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
         </label>
       </div>
       {emojiOpen && (

@@ -127,7 +127,13 @@ function Attributes({ attributes, onChange }: { attributes: Record<string, unkno
 function AttributeRow({ name, value, onChange }: { name: string; value: string; onChange: (change: Record<string, string | null>) => Promise<unknown> }) {
   const { t } = useI18n();
   const [draft, setDraft] = useState(value);
-  const save = () => (draft !== value ? void onChange({ [name]: draft }) : undefined);
+  // Enter saves and the blur that follows must not save the same value again.
+  const saved = useRef(value);
+  const save = () => {
+    if (draft === saved.current) return;
+    saved.current = draft;
+    void onChange({ [name]: draft });
+  };
   return (
     <li className="attribute">
       <label>
