@@ -80,7 +80,7 @@ export function MessageBubble({ message, onRetried, quoted, reactions, onReply }
       <MessageContent message={message} />
       <span className="meta">
         {reactions && reactions.length > 0 && (
-          <span className="reactions" data-testid="reactions" aria-label={t('thread.reactions', { list: reactions.map((r) => r.emoji).join(' ') })}>
+          <span className="reactions" data-testid="reactions" role="img" aria-label={t('thread.reactions', { list: reactions.map((r) => r.emoji).join(' ') })}>
             {reactions.map((reaction, index) => <span key={index} aria-hidden="true">{reaction.emoji}</span>)}
           </span>
         )}
