@@ -3,7 +3,7 @@ import type { Template } from '../api/types';
 import { unreadTitle } from '../components/Inbox';
 import { allFilled, renderTemplate, templateVariables } from './templates';
 import { matchQuickReplies, quickReplyQuery } from './quick-replies';
-import { groupReactions } from './thread';
+import { groupReactions, snippet } from './thread';
 import { ticksFor } from './ticks';
 import { isWindowOpen, windowRemaining } from './window';
 
@@ -87,5 +87,14 @@ describe('groupReactions', () => {
     const grouped = groupReactions(messages);
     expect(grouped.visible.map((m) => m.id)).toEqual(['t', 'o']);
     expect(grouped.reactions.get('t')).toEqual([{ emoji: '❤️', direction: 'inbound' }]);
+  });
+});
+
+describe('snippet', () => {
+  it('summarises a reaction by its emoji and a media message by caption or file name', () => {
+    const base = { id: 'x', conversationId: 'c', direction: 'inbound' as const, status: 'received' as const, occurredAt: '', replyToMessageId: null, templateName: null, errorCode: null, errorTitle: null, isAi: false, agentName: null, kind: null };
+    expect(snippet({ ...base, type: 'reaction', text: null, content: { emoji: '🙏', message_id: 'w' } })).toBe('🙏');
+    expect(snippet({ ...base, type: 'document', text: null, content: {}, media: { id: 'f', mimeType: 'application/pdf', sizeBytes: 1, filename: 'boleta.pdf', status: 'stored' } })).toBe('boleta.pdf');
+    expect(snippet({ ...base, type: 'text', text: 'a'.repeat(200), content: {} })).toHaveLength(118);
   });
 });

@@ -42,6 +42,7 @@ export function groupReactions(messages: Message[]): { visible: Message[]; react
 /** A one-line summary of a message for quotes and reply banners. */
 export function snippet(message: Message): string {
   const content = (message.content ?? {}) as Record<string, unknown>;
+  if (message.type === 'reaction' && typeof content.emoji === 'string') return content.emoji;
   const text = message.text || (typeof content.caption === 'string' ? content.caption : '') || message.media?.filename || '';
   return text.length > 120 ? `${text.slice(0, 117)}…` : text || message.type;
 }
