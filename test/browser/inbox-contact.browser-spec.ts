@@ -126,7 +126,7 @@ describe('Inbox web app: contact panel, attachments and saved replies (/app)', (
     const panel = page.getByRole('complementary', { name: 'Contacto' });
     await panel.getByLabel('Atributo', { exact: true }).fill('plan');
     await panel.getByLabel('Valor', { exact: true }).fill('pro');
-    await panel.getByRole('region', { name: 'Atributos' }).getByRole('button', { name: 'Añadir' }).click();
+    await panel.getByRole('region', { name: 'Atributos' }).getByRole('button', { name: 'Guardar atributo' }).click();
     const plan = panel.getByLabel('plan', { exact: true });
     await plan.waitFor();
     await plan.fill('empresa');
@@ -134,7 +134,7 @@ describe('Inbox web app: contact panel, attachments and saved replies (/app)', (
     await waitFor(async () => (await contactRow())?.customAttributes.plan === 'empresa', 5000, 'attribute saved');
     await panel.getByLabel('Atributo', { exact: true }).fill('rut');
     await panel.getByLabel('Valor', { exact: true }).fill('12.345.678-5');
-    await panel.getByRole('region', { name: 'Atributos' }).getByRole('button', { name: 'Añadir' }).click();
+    await panel.getByRole('region', { name: 'Atributos' }).getByRole('button', { name: 'Guardar atributo' }).click();
     await panel.getByRole('button', { name: 'Quitar atributo rut' }).click();
     await waitFor(async () => {
       const attributes = (await contactRow())?.customAttributes;

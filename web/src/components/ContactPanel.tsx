@@ -118,7 +118,7 @@ function Attributes({ attributes, onChange }: { attributes: Record<string, unkno
         <input id="new-attribute-key" value={key} placeholder={t('contact.attributeKey')} onChange={(e) => setKey(e.target.value)} maxLength={64} />
         <label className="sr-only" htmlFor="new-attribute-value">{t('contact.attributeValue')}</label>
         <input id="new-attribute-value" value={value} placeholder={t('contact.attributeValue')} onChange={(e) => setValue(e.target.value)} maxLength={500} />
-        <button type="submit">{t('contact.add')}</button>
+        <button type="submit">{t('contact.saveAttribute')}</button>
       </form>
     </section>
   );

@@ -170,7 +170,7 @@ describe('ContactPanel', () => {
     await userEvent.type(plan, 'empresa{Enter}');
     await userEvent.type(screen.getByLabelText('Atributo'), 'rut');
     await userEvent.type(screen.getByLabelText('Valor'), '1-9');
-    await userEvent.click(within(screen.getByRole('region', { name: 'Atributos' })).getByRole('button', { name: 'Añadir' }));
+    await userEvent.click(within(screen.getByRole('region', { name: 'Atributos' })).getByRole('button', { name: 'Guardar atributo' }));
     await userEvent.click(screen.getByRole('button', { name: 'Quitar atributo plan' }));
     await waitFor(() => expect(calls.filter((c) => c.method === 'PATCH')).toHaveLength(3));
     expect(calls.filter((c) => c.method === 'PATCH').map((c) => c.body)).toEqual([
