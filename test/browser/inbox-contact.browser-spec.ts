@@ -86,7 +86,7 @@ describe('Inbox web app: contact panel, attachments and saved replies (/app)', (
     const image = sent.getByRole('img', { name: 'Este es el plano de la tienda' });
     await image.waitFor({ timeout: 10_000 });
     // Decoded by the browser: the bytes went up through the media API and came back from GET /api/v1/media/:id.
-    await waitFor(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth === 1), 5000, 'image decoded');
+    await waitFor(() => image.evaluate((img) => { const decoded = img as unknown as { complete: boolean; naturalWidth: number }; return decoded.complete && decoded.naturalWidth === 1; }), 5000, 'image decoded');
     const row = await app.dataSource.getRepository(Message).findOneByOrFail({ text: 'Este es el plano de la tienda' });
     expect(row).toMatchObject({ type: 'image', direction: 'outbound' });
     await waitFor(async () => (await sent.getAttribute('data-status')) === 'read', 15_000, 'attachment read');
@@ -174,7 +174,8 @@ describe('Inbox web app: contact panel, attachments and saved replies (/app)', (
   });
 
   it('erases the contact only after confirming, and the conversation leaves the inbox', async () => {
-    await row(CUSTOMER.name).click();
+    // Still open from the tests above.
+    await page.getByRole('heading', { name: CUSTOMER.name, level: 2 }).waitFor();
     const panel = page.getByRole('complementary', { name: 'Contacto' });
     await panel.getByRole('button', { name: 'Borrar contacto' }).click();
     const dialog = panel.getByRole('alertdialog');
