@@ -58,6 +58,8 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   [CommunicationsErrorCode.ReplyTargetNotSent]: 422,
   [CommunicationsErrorCode.ReactionTargetNotSent]: 422,
   [CommunicationsErrorCode.IdempotencyKeyConflict]: 409,
+  [CommunicationsErrorCode.QuickReplyNotFound]: 404,
+  [CommunicationsErrorCode.QuickReplyConflict]: 409,
 
   [TemplatesErrorCode.TemplateNotFound]: 404,
   [TemplatesErrorCode.TemplateNotApproved]: 422,

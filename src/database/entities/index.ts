@@ -18,6 +18,7 @@ import { Message } from './message.entity';
 import { MessageTemplate } from './message-template.entity';
 import { Organization } from './organization.entity';
 import { ParkedStatus } from './parked-status.entity';
+import { QuickReply } from './quick-reply.entity';
 import { RetentionPolicy } from './retention-policy.entity';
 import { RetentionRun } from './retention-run.entity';
 import { User } from './user.entity';
@@ -61,4 +62,5 @@ export const ENTITIES = [
   ChatwootSyncEvent,
   ChatwootInboundEvent,
   WebsocketForwardCursor,
+  QuickReply,
 ];

@@ -12,11 +12,13 @@ import { ConversationsController } from './conversations/conversations.controlle
 import { ConversationQueriesService } from './conversations/conversation-queries.service';
 import { MessageSearchController } from './messages/message-search.controller';
 import { MessageSearchService } from './messages/message-search.service';
+import { QuickRepliesController } from './quick-replies/quick-replies.controller';
+import { QuickRepliesService } from './quick-replies/quick-replies.service';
 
 /** Communications' admin API: conversations, contacts, notes, search, media (the send API is OutboundModule). */
 @Module({
   imports: [CommunicationsModule, WhatsappModule, RealtimeSseModule],
-  controllers: [ConversationsController, ContactsController, MessageSearchController, MediaController],
-  providers: [ConversationQueriesService, ConversationActionsService, ContactDirectoryService, ContactSummaryService, ContactErasureService, MessageSearchService],
+  controllers: [ConversationsController, ContactsController, MessageSearchController, MediaController, QuickRepliesController],
+  providers: [ConversationQueriesService, ConversationActionsService, ContactDirectoryService, ContactSummaryService, ContactErasureService, MessageSearchService, QuickRepliesService],
 })
 export class CommunicationsApiModule {}

@@ -15,4 +15,6 @@ export enum CommunicationsErrorCode {
   ReplyTargetNotSent = 'REPLY_TARGET_NOT_SENT',
   ReactionTargetNotSent = 'REACTION_TARGET_NOT_SENT',
   IdempotencyKeyConflict = 'IDEMPOTENCY_KEY_CONFLICT',
+  QuickReplyNotFound = 'QUICK_REPLY_NOT_FOUND',
+  QuickReplyConflict = 'QUICK_REPLY_CONFLICT',
 }

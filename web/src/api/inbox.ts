@@ -1,11 +1,13 @@
 import { api, call } from './client';
-import type { Contact, Conversation, Me, Message, Note, Page, Template } from './types';
+import type { Contact, Conversation, Me, MediaFile, Message, Note, Page, QuickReply, Template, UnreadSummary } from './types';
 
 export interface ConversationFilters {
   status?: 'open' | 'closed';
   unread?: boolean;
   mine?: boolean;
+  unassigned?: boolean;
   botPaused?: boolean;
+  flowState?: string;
   label?: string;
   q?: string;
 }
@@ -24,6 +26,8 @@ export function listConversations(filters: ConversationFilters, me: Me | null, c
     status: filters.status,
     unread: filters.unread || undefined,
     botPaused: filters.botPaused || undefined,
+    unassigned: filters.unassigned || undefined,
+    flowState: filters.flowState?.trim() || undefined,
     label: filters.label || undefined,
     q: filters.q || undefined,
     assigneeId,
@@ -32,6 +36,7 @@ export function listConversations(filters: ConversationFilters, me: Me | null, c
 }
 
 export const conversations = {
+  unread: () => call<UnreadSummary>(api.GET('/api/v1/conversations/unread')),
   get: (id: string) => call<Conversation>(api.GET('/api/v1/conversations/{id}', { params: { path: { id } } })),
   messages: (id: string) => call<Page<Message>>(api.GET('/api/v1/conversations/{id}/messages', { params: { path: { id }, query: { limit: 100 } as never } })),
   read: (id: string) => call<unknown>(api.POST('/api/v1/conversations/{id}/read', { params: { path: { id } } })),
@@ -46,8 +51,16 @@ export const conversations = {
 };
 
 export const messages = {
-  sendText: (conversationId: string, body: string) =>
-    call<Message>(api.POST('/api/v1/messages', { body: { conversationId, type: 'text', text: { body } } as never })),
+  sendText: (conversationId: string, body: string, replyToMessageId?: string) =>
+    call<Message>(api.POST('/api/v1/messages', { body: { conversationId, type: 'text', text: { body }, replyToMessageId } as never })),
+  /** An uploaded file (see media.upload) as an image, video, audio or document message. */
+  sendMedia: (conversationId: string, file: MediaFile, caption?: string, replyToMessageId?: string) => {
+    const type = mediaMessageType(file.mimeType);
+    const object: Record<string, string> = { id: file.id };
+    if (caption && type !== 'audio') object.caption = caption;
+    if (type === 'document' && file.filename) object.filename = file.filename;
+    return call<Message>(api.POST('/api/v1/messages', { body: { conversationId, type, [type]: object, replyToMessageId } as never }));
+  },
   sendTemplate: (conversationId: string, template: Template, variables: Record<string, string>) =>
     call<Message>(
       api.POST('/api/v1/messages', {
@@ -68,4 +81,29 @@ export const contacts = {
   addNote: (id: string, body: string) => call<Note>(api.POST('/api/v1/contacts/{id}/notes', { params: { path: { id } }, body: { body } })),
   optOut: (id: string) => call<Contact>(api.POST('/api/v1/contacts/{id}/opt-out', { params: { path: { id } } })),
   optIn: (id: string) => call<Contact>(api.POST('/api/v1/contacts/{id}/opt-in', { params: { path: { id } } })),
+  /** Merges: a key set to null is removed. */
+  setAttributes: (id: string, customAttributes: Record<string, string | null>) =>
+    call<Contact>(api.PATCH('/api/v1/contacts/{id}', { params: { path: { id } }, body: { customAttributes } as never })),
+  history: (id: string) => call<Page<Message>>(api.GET('/api/v1/contacts/{id}/history', { params: { path: { id }, query: { limit: 30 } as never } })),
+  erase: (id: string) => call<unknown>(api.DELETE('/api/v1/contacts/{id}', { params: { path: { id } } })),
+};
+
+/** The message type WhatsApp sends a file as, by its MIME type. */
+export function mediaMessageType(mimeType: string | null): 'image' | 'video' | 'audio' | 'document' {
+  const major = (mimeType ?? '').split('/')[0];
+  return major === 'image' || major === 'video' || major === 'audio' ? major : 'document';
+}
+
+export const media = {
+  url: (id: string) => `/api/v1/media/${id}`,
+  /** Multipart upload for the conversation's account; WhatsApp's types and size limits are checked by the server. */
+  upload: (accountId: string, file: File) => {
+    const form = new FormData();
+    form.append('file', file, file.name);
+    return call<MediaFile>(api.POST('/api/v1/media', { params: { query: { accountId } }, body: form as never }));
+  },
+};
+
+export const quickReplies = {
+  list: () => call<{ data: QuickReply[] }>(api.GET('/api/v1/quick-replies')).then((list) => list.data),
 };

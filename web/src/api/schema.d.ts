@@ -388,6 +388,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/conversations/unread": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organisation's unread totals (conversations and messages), for a page title */
+        get: operations["ConversationsController_unread"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/conversations/{id}": {
         parameters: {
             query?: never;
@@ -747,6 +764,42 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/quick-replies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Saved replies sorted by shortcut, optionally filtered by a prefix of the shortcut or text in the body */
+        get: operations["QuickRepliesController_list"];
+        put?: never;
+        /** Save a reply under a shortcut (409 QUICK_REPLY_CONFLICT when the shortcut exists, ignoring case) */
+        post: operations["QuickRepliesController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/quick-replies/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a saved reply */
+        delete: operations["QuickRepliesController_remove"];
+        options?: never;
+        head?: never;
+        /** Change the shortcut or the text of a saved reply */
+        patch: operations["QuickRepliesController_update"];
         trace?: never;
     };
     "/api/v1/events/ticket": {
@@ -1563,6 +1616,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/integrations/chatwoot/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Checks the stored access token and inbox against Chatwoot (GET the inbox) */
+        post: operations["ChatwootConfigController_test"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/chatwoot/backfill": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Push existing conversations (contact, conversation, messages) to Chatwoot; what is there already is not created again */
+        post: operations["ChatwootConfigController_backfill"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/integrations/chatwoot/status": {
         parameters: {
             query?: never;
@@ -1581,7 +1668,987 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    "message.received": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * message.received event
+         * @description Sent to every enabled endpoint subscribed to this type (or to "*"), at least once. HTTP: a POST with this body and the signature headers; 2xx acknowledges, 410 disables the endpoint, anything else is retried on the schedule. WebSocket (ws/wss URL): a text frame `{"headers": {"webhook-id", "webhook-timestamp", "webhook-signature"}, "body": "<this JSON as a string>"}`, in order, after a reconnect from where the connection stopped.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The event id: identical across retries, replays and redeliveries; deduplicate by it */
+                    "webhook-id": string;
+                    /** @description Unix seconds of this attempt; reject old ones (e.g. > 5 min) against replay */
+                    "webhook-timestamp": string;
+                    /** @description Space-separated `v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}">`, one per active secret (two during a rotation) */
+                    "webhook-signature": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** @enum {string} */
+                        type: "message.received";
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: uuid */
+                        organizationId: string;
+                        data: {
+                            message: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                conversationId: string;
+                                /** Format: uuid */
+                                contactId: string;
+                                /** Format: uuid */
+                                whatsappAccountId: string;
+                                /** @enum {string} */
+                                direction: "inbound" | "outbound";
+                                type: string;
+                                status: string;
+                                text: string | null;
+                                content: unknown;
+                                providerMessageId: string | null;
+                                /** Format: date-time */
+                                occurredAt: string;
+                            };
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Any 2xx: delivered */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Gone: the endpoint is disabled */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "message.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * message.created event
+         * @description Sent to every enabled endpoint subscribed to this type (or to "*"), at least once. HTTP: a POST with this body and the signature headers; 2xx acknowledges, 410 disables the endpoint, anything else is retried on the schedule. WebSocket (ws/wss URL): a text frame `{"headers": {"webhook-id", "webhook-timestamp", "webhook-signature"}, "body": "<this JSON as a string>"}`, in order, after a reconnect from where the connection stopped.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The event id: identical across retries, replays and redeliveries; deduplicate by it */
+                    "webhook-id": string;
+                    /** @description Unix seconds of this attempt; reject old ones (e.g. > 5 min) against replay */
+                    "webhook-timestamp": string;
+                    /** @description Space-separated `v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}">`, one per active secret (two during a rotation) */
+                    "webhook-signature": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** @enum {string} */
+                        type: "message.created";
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: uuid */
+                        organizationId: string;
+                        data: {
+                            message: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                conversationId: string;
+                                /** Format: uuid */
+                                contactId: string;
+                                /** Format: uuid */
+                                whatsappAccountId: string;
+                                /** @enum {string} */
+                                direction: "inbound" | "outbound";
+                                type: string;
+                                status: string;
+                                text: string | null;
+                                content: unknown;
+                                providerMessageId: string | null;
+                                /** Format: date-time */
+                                occurredAt: string;
+                            };
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Any 2xx: delivered */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Gone: the endpoint is disabled */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "message.status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * message.status event
+         * @description Sent to every enabled endpoint subscribed to this type (or to "*"), at least once. HTTP: a POST with this body and the signature headers; 2xx acknowledges, 410 disables the endpoint, anything else is retried on the schedule. WebSocket (ws/wss URL): a text frame `{"headers": {"webhook-id", "webhook-timestamp", "webhook-signature"}, "body": "<this JSON as a string>"}`, in order, after a reconnect from where the connection stopped.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The event id: identical across retries, replays and redeliveries; deduplicate by it */
+                    "webhook-id": string;
+                    /** @description Unix seconds of this attempt; reject old ones (e.g. > 5 min) against replay */
+                    "webhook-timestamp": string;
+                    /** @description Space-separated `v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}">`, one per active secret (two during a rotation) */
+                    "webhook-signature": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** @enum {string} */
+                        type: "message.status";
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: uuid */
+                        organizationId: string;
+                        data: {
+                            /** Format: uuid */
+                            messageId: string;
+                            /** Format: uuid */
+                            conversationId: string;
+                            /** @enum {string} */
+                            status: "sent" | "delivered" | "read" | "failed";
+                            error: null | {
+                                code: string | null;
+                                title: string | null;
+                                message: string | null;
+                            };
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Any 2xx: delivered */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Gone: the endpoint is disabled */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "conversation.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * conversation.created event
+         * @description Sent to every enabled endpoint subscribed to this type (or to "*"), at least once. HTTP: a POST with this body and the signature headers; 2xx acknowledges, 410 disables the endpoint, anything else is retried on the schedule. WebSocket (ws/wss URL): a text frame `{"headers": {"webhook-id", "webhook-timestamp", "webhook-signature"}, "body": "<this JSON as a string>"}`, in order, after a reconnect from where the connection stopped.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The event id: identical across retries, replays and redeliveries; deduplicate by it */
+                    "webhook-id": string;
+                    /** @description Unix seconds of this attempt; reject old ones (e.g. > 5 min) against replay */
+                    "webhook-timestamp": string;
+                    /** @description Space-separated `v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}">`, one per active secret (two during a rotation) */
+                    "webhook-signature": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** @enum {string} */
+                        type: "conversation.created";
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: uuid */
+                        organizationId: string;
+                        data: {
+                            /** Format: uuid */
+                            conversationId: string;
+                            conversation: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                contactId: string;
+                                /** Format: uuid */
+                                whatsappAccountId: string;
+                                /** @enum {string} */
+                                status: "open" | "closed";
+                                /** Format: uuid */
+                                assigneeUserId: string | null;
+                                labels: string[];
+                                botPaused: boolean;
+                                flowId: string | null;
+                                flowState: string | null;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            };
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Any 2xx: delivered */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Gone: the endpoint is disabled */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "conversation.updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * conversation.updated event
+         * @description Sent to every enabled endpoint subscribed to this type (or to "*"), at least once. HTTP: a POST with this body and the signature headers; 2xx acknowledges, 410 disables the endpoint, anything else is retried on the schedule. WebSocket (ws/wss URL): a text frame `{"headers": {"webhook-id", "webhook-timestamp", "webhook-signature"}, "body": "<this JSON as a string>"}`, in order, after a reconnect from where the connection stopped.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The event id: identical across retries, replays and redeliveries; deduplicate by it */
+                    "webhook-id": string;
+                    /** @description Unix seconds of this attempt; reject old ones (e.g. > 5 min) against replay */
+                    "webhook-timestamp": string;
+                    /** @description Space-separated `v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}">`, one per active secret (two during a rotation) */
+                    "webhook-signature": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** @enum {string} */
+                        type: "conversation.updated";
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: uuid */
+                        organizationId: string;
+                        data: {
+                            /** Format: uuid */
+                            conversationId: string;
+                            change: string;
+                            conversation: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                contactId: string;
+                                /** Format: uuid */
+                                whatsappAccountId: string;
+                                /** @enum {string} */
+                                status: "open" | "closed";
+                                /** Format: uuid */
+                                assigneeUserId: string | null;
+                                labels: string[];
+                                botPaused: boolean;
+                                flowId: string | null;
+                                flowState: string | null;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            };
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Any 2xx: delivered */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Gone: the endpoint is disabled */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "contact.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * contact.created event
+         * @description Sent to every enabled endpoint subscribed to this type (or to "*"), at least once. HTTP: a POST with this body and the signature headers; 2xx acknowledges, 410 disables the endpoint, anything else is retried on the schedule. WebSocket (ws/wss URL): a text frame `{"headers": {"webhook-id", "webhook-timestamp", "webhook-signature"}, "body": "<this JSON as a string>"}`, in order, after a reconnect from where the connection stopped.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The event id: identical across retries, replays and redeliveries; deduplicate by it */
+                    "webhook-id": string;
+                    /** @description Unix seconds of this attempt; reject old ones (e.g. > 5 min) against replay */
+                    "webhook-timestamp": string;
+                    /** @description Space-separated `v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}">`, one per active secret (two during a rotation) */
+                    "webhook-signature": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** @enum {string} */
+                        type: "contact.created";
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: uuid */
+                        organizationId: string;
+                        data: {
+                            /** Format: uuid */
+                            contactId: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Any 2xx: delivered */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Gone: the endpoint is disabled */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "contact.updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * contact.updated event
+         * @description Sent to every enabled endpoint subscribed to this type (or to "*"), at least once. HTTP: a POST with this body and the signature headers; 2xx acknowledges, 410 disables the endpoint, anything else is retried on the schedule. WebSocket (ws/wss URL): a text frame `{"headers": {"webhook-id", "webhook-timestamp", "webhook-signature"}, "body": "<this JSON as a string>"}`, in order, after a reconnect from where the connection stopped.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The event id: identical across retries, replays and redeliveries; deduplicate by it */
+                    "webhook-id": string;
+                    /** @description Unix seconds of this attempt; reject old ones (e.g. > 5 min) against replay */
+                    "webhook-timestamp": string;
+                    /** @description Space-separated `v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}">`, one per active secret (two during a rotation) */
+                    "webhook-signature": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** @enum {string} */
+                        type: "contact.updated";
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: uuid */
+                        organizationId: string;
+                        data: {
+                            /** Format: uuid */
+                            contactId: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Any 2xx: delivered */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Gone: the endpoint is disabled */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "contact.opted_out": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * contact.opted_out event
+         * @description Sent to every enabled endpoint subscribed to this type (or to "*"), at least once. HTTP: a POST with this body and the signature headers; 2xx acknowledges, 410 disables the endpoint, anything else is retried on the schedule. WebSocket (ws/wss URL): a text frame `{"headers": {"webhook-id", "webhook-timestamp", "webhook-signature"}, "body": "<this JSON as a string>"}`, in order, after a reconnect from where the connection stopped.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The event id: identical across retries, replays and redeliveries; deduplicate by it */
+                    "webhook-id": string;
+                    /** @description Unix seconds of this attempt; reject old ones (e.g. > 5 min) against replay */
+                    "webhook-timestamp": string;
+                    /** @description Space-separated `v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}">`, one per active secret (two during a rotation) */
+                    "webhook-signature": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** @enum {string} */
+                        type: "contact.opted_out";
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: uuid */
+                        organizationId: string;
+                        data: {
+                            /** Format: uuid */
+                            contactId: string;
+                            source: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Any 2xx: delivered */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Gone: the endpoint is disabled */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "contact.erased": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * contact.erased event
+         * @description Sent to every enabled endpoint subscribed to this type (or to "*"), at least once. HTTP: a POST with this body and the signature headers; 2xx acknowledges, 410 disables the endpoint, anything else is retried on the schedule. WebSocket (ws/wss URL): a text frame `{"headers": {"webhook-id", "webhook-timestamp", "webhook-signature"}, "body": "<this JSON as a string>"}`, in order, after a reconnect from where the connection stopped.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The event id: identical across retries, replays and redeliveries; deduplicate by it */
+                    "webhook-id": string;
+                    /** @description Unix seconds of this attempt; reject old ones (e.g. > 5 min) against replay */
+                    "webhook-timestamp": string;
+                    /** @description Space-separated `v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}">`, one per active secret (two during a rotation) */
+                    "webhook-signature": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** @enum {string} */
+                        type: "contact.erased";
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: uuid */
+                        organizationId: string;
+                        data: {
+                            /** Format: uuid */
+                            contactId: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Any 2xx: delivered */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Gone: the endpoint is disabled */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "template.status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * template.status event
+         * @description Sent to every enabled endpoint subscribed to this type (or to "*"), at least once. HTTP: a POST with this body and the signature headers; 2xx acknowledges, 410 disables the endpoint, anything else is retried on the schedule. WebSocket (ws/wss URL): a text frame `{"headers": {"webhook-id", "webhook-timestamp", "webhook-signature"}, "body": "<this JSON as a string>"}`, in order, after a reconnect from where the connection stopped.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The event id: identical across retries, replays and redeliveries; deduplicate by it */
+                    "webhook-id": string;
+                    /** @description Unix seconds of this attempt; reject old ones (e.g. > 5 min) against replay */
+                    "webhook-timestamp": string;
+                    /** @description Space-separated `v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}">`, one per active secret (two during a rotation) */
+                    "webhook-signature": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** @enum {string} */
+                        type: "template.status";
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: uuid */
+                        organizationId: string;
+                        data: {
+                            /** Format: uuid */
+                            templateId: string;
+                            name: string;
+                            language: string;
+                            status: string;
+                            reason: string | null;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Any 2xx: delivered */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Gone: the endpoint is disabled */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "campaign.progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * campaign.progress event
+         * @description Sent to every enabled endpoint subscribed to this type (or to "*"), at least once. HTTP: a POST with this body and the signature headers; 2xx acknowledges, 410 disables the endpoint, anything else is retried on the schedule. WebSocket (ws/wss URL): a text frame `{"headers": {"webhook-id", "webhook-timestamp", "webhook-signature"}, "body": "<this JSON as a string>"}`, in order, after a reconnect from where the connection stopped.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The event id: identical across retries, replays and redeliveries; deduplicate by it */
+                    "webhook-id": string;
+                    /** @description Unix seconds of this attempt; reject old ones (e.g. > 5 min) against replay */
+                    "webhook-timestamp": string;
+                    /** @description Space-separated `v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}">`, one per active secret (two during a rotation) */
+                    "webhook-signature": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** @enum {string} */
+                        type: "campaign.progress";
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: uuid */
+                        organizationId: string;
+                        data: {
+                            /** Format: uuid */
+                            campaignId: string;
+                            sent: number;
+                            delivered: number;
+                            failed: number;
+                            total: number;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Any 2xx: delivered */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Gone: the endpoint is disabled */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "campaign.completed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * campaign.completed event
+         * @description Sent to every enabled endpoint subscribed to this type (or to "*"), at least once. HTTP: a POST with this body and the signature headers; 2xx acknowledges, 410 disables the endpoint, anything else is retried on the schedule. WebSocket (ws/wss URL): a text frame `{"headers": {"webhook-id", "webhook-timestamp", "webhook-signature"}, "body": "<this JSON as a string>"}`, in order, after a reconnect from where the connection stopped.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The event id: identical across retries, replays and redeliveries; deduplicate by it */
+                    "webhook-id": string;
+                    /** @description Unix seconds of this attempt; reject old ones (e.g. > 5 min) against replay */
+                    "webhook-timestamp": string;
+                    /** @description Space-separated `v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}">`, one per active secret (two during a rotation) */
+                    "webhook-signature": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** @enum {string} */
+                        type: "campaign.completed";
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: uuid */
+                        organizationId: string;
+                        data: {
+                            /** Format: uuid */
+                            campaignId: string;
+                            sent: number;
+                            delivered: number;
+                            failed: number;
+                            total: number;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Any 2xx: delivered */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Gone: the endpoint is disabled */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "webhook_endpoint.disabled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * webhook_endpoint.disabled event
+         * @description Sent to every enabled endpoint subscribed to this type (or to "*"), at least once. HTTP: a POST with this body and the signature headers; 2xx acknowledges, 410 disables the endpoint, anything else is retried on the schedule. WebSocket (ws/wss URL): a text frame `{"headers": {"webhook-id", "webhook-timestamp", "webhook-signature"}, "body": "<this JSON as a string>"}`, in order, after a reconnect from where the connection stopped.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The event id: identical across retries, replays and redeliveries; deduplicate by it */
+                    "webhook-id": string;
+                    /** @description Unix seconds of this attempt; reject old ones (e.g. > 5 min) against replay */
+                    "webhook-timestamp": string;
+                    /** @description Space-separated `v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}">`, one per active secret (two during a rotation) */
+                    "webhook-signature": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** @enum {string} */
+                        type: "webhook_endpoint.disabled";
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: uuid */
+                        organizationId: string;
+                        data: {
+                            /** Format: uuid */
+                            endpointId: string;
+                            url: string;
+                            reason: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Any 2xx: delivered */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Gone: the endpoint is disabled */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         LoginDto: {
@@ -2944,6 +4011,18 @@ export interface components {
             /** @example eyJrIjoi… */
             nextCursor: Record<string, never> | null;
         };
+        UnreadSummaryDto: {
+            /**
+             * @description Conversations with at least one unread message
+             * @example 3
+             */
+            conversations: number;
+            /**
+             * @description Unread messages across all conversations
+             * @example 7
+             */
+            messages: number;
+        };
         MessageDto: {
             /**
              * Format: uuid
@@ -3321,6 +4400,37 @@ export interface components {
              * @description The account it was uploaded for; send it from this account
              */
             accountId: string;
+        };
+        QuickReplyDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example horario */
+            shortcut: string;
+            /** @example Atendemos de lunes a viernes, de 9:00 a 18:00. */
+            body: string;
+            /** @example 2026-03-01T14:05:09.123Z */
+            createdAt: string;
+            /** @example 2026-03-01T14:05:09.123Z */
+            updatedAt: string;
+        };
+        QuickReplyListDto: {
+            /** @description Sorted by shortcut; at most 500 */
+            data: components["schemas"]["QuickReplyDto"][];
+        };
+        CreateQuickReplyDto: {
+            /**
+             * @description Typed after `/` in the composer; letters, digits, `_` and `-`, unique per organisation ignoring case
+             * @example horario
+             */
+            shortcut: string;
+            /** @example Atendemos de lunes a viernes, de 9:00 a 18:00. */
+            body: string;
+        };
+        UpdateQuickReplyDto: {
+            /** @example horario */
+            shortcut?: string;
+            /** @example Atendemos de lunes a viernes, de 9:00 a 19:00. */
+            body?: string;
         };
         StreamTicketDto: {
             /** @description Pass as `?ticket=` to GET /api/v1/events; single use */
@@ -4619,7 +5729,7 @@ export interface components {
         };
         CreateWebhookEndpointDto: {
             /**
-             * @description http(s); private, loopback and link-local addresses are refused
+             * @description http(s) (signed POSTs) or ws(s) (the same signed envelopes as WebSocket frames, one connection kept open); private, loopback and link-local addresses are refused
              * @example https://hooks.example.com/conversa
              */
             url: string;
@@ -4755,6 +5865,7 @@ export interface components {
              */
             deliveries: number;
         };
+        TemplateRefDto: Record<string, never>;
         PutChatwootConfigDto: {
             /**
              * @description http(s); private addresses are refused unless WEBHOOK_ALLOW_PRIVATE_URLS
@@ -4770,6 +5881,15 @@ export interface components {
             inboxId: number;
             /** @description A Chatwoot user's or agent bot's access token; write-only (never answered) */
             apiAccessToken: string;
+            /** @description Verifies Chatwoot's webhooks to /webhooks/chatwoot/{id}: the HMAC key of X-Chatwoot-Signature (the API inbox's or webhook's secret), or the `?token=` of the callback URL. Write-only; omitted keeps the stored one */
+            callbackSecret?: string;
+            /** @description Sent instead of an agent's reply once the 24-hour window has closed; without it the agent gets a private note */
+            fallbackTemplate?: components["schemas"]["TemplateRefDto"];
+            /**
+             * @description Resolving the conversation in Chatwoot also gives it back to the bot
+             * @default false
+             */
+            resumeBotOnResolve: boolean;
         };
         ChatwootConfigViewDto: {
             /** Format: uuid */
@@ -4783,15 +5903,70 @@ export interface components {
             enabled: boolean;
             /** Format: date-time */
             lastSyncedAt: string | null;
+            /** @description Whether a callback secret is stored (it is never answered) */
+            callbackSecretSet: boolean;
+            /**
+             * @description Where Chatwoot posts: the API inbox's callback URL and the account webhook
+             * @example /webhooks/chatwoot/5b0e…
+             */
+            webhookPath: string;
+            /**
+             * @example {
+             *       "name": "seguimiento",
+             *       "language": "es"
+             *     }
+             */
+            fallbackTemplate: Record<string, never> | null;
+            resumeBotOnResolve: boolean;
+        };
+        ChatwootTestResultDto: {
+            /** @description The token was accepted and the inbox found */
+            ok: boolean;
+            /** @enum {string} */
+            check: "ok" | "unreachable" | "token_rejected" | "inbox_not_found" | "not_api_inbox" | "error";
+            /** @example Seguros WhatsApp */
+            inboxName: string | null;
+            /** @example Channel::Api */
+            channelType: string | null;
+            message: string | null;
+        };
+        ChatwootBackfillDto: {
+            /**
+             * Format: date-time
+             * @description Conversations whose latest message (or creation) is at or after this instant
+             */
+            since: string;
+        };
+        ChatwootBackfillStartedDto: {
+            /** Format: uuid */
+            runId: string;
+            /** Format: date-time */
+            since: string;
+            /** @description Conversations queued for Chatwoot */
+            conversations: number;
+        };
+        ChatwootDriftDto: {
+            conversationsChecked: number;
+            missingConversations: number;
+            missingMessages: number;
+            statusMismatches: number;
+            /** @description Conversations in the inbox that claim a Conversa conversation already mapped to another (reported, not deleted) */
+            duplicateConversations: number;
+            repaired: number;
+            errors: number;
         };
         ChatwootSyncStatusDto: {
             /** Format: date-time */
             lastSyncedAt: string | null;
-            /** @description Events waiting to reach Chatwoot */
+            /** @description Events waiting to reach Chatwoot (the sync queue depth) */
             pending: number;
             /** @description Events that gave up */
             failed: number;
             lastError: string | null;
+            /** Format: date-time */
+            lastReconciledAt: string | null;
+            /** @description The latest scheduled reconcile: what differed and what it repaired */
+            drift: components["schemas"]["ChatwootDriftDto"] | null;
         };
         Error400: {
             /** @enum {integer} */
@@ -4807,7 +5982,7 @@ export interface components {
             /** @enum {integer} */
             statusCode: 404;
             /** @enum {string} */
-            code: "NOT_FOUND" | "USER_NOT_FOUND" | "API_KEY_NOT_FOUND" | "ORGANIZATION_NOT_FOUND" | "CONTACT_NOT_FOUND" | "CONVERSATION_NOT_FOUND" | "MESSAGE_NOT_FOUND" | "MEDIA_NOT_FOUND" | "JOB_NOT_FOUND" | "TEMPLATE_NOT_FOUND" | "TEMPLATE_SET_NOT_FOUND" | "CAMPAIGN_NOT_FOUND" | "FLOW_NOT_FOUND" | "LEGAL_HOLD_NOT_FOUND" | "WHATSAPP_ACCOUNT_NOT_FOUND" | "SANDBOX_DISABLED" | "SANDBOX_ACCOUNT_NOT_FOUND" | "WEBHOOK_EVENT_NOT_FOUND" | "WEBHOOK_ENDPOINT_NOT_FOUND" | "WEBHOOK_DELIVERY_NOT_FOUND" | "CHATWOOT_NOT_CONFIGURED";
+            code: "NOT_FOUND" | "USER_NOT_FOUND" | "API_KEY_NOT_FOUND" | "ORGANIZATION_NOT_FOUND" | "CONTACT_NOT_FOUND" | "CONVERSATION_NOT_FOUND" | "MESSAGE_NOT_FOUND" | "MEDIA_NOT_FOUND" | "JOB_NOT_FOUND" | "QUICK_REPLY_NOT_FOUND" | "TEMPLATE_NOT_FOUND" | "TEMPLATE_SET_NOT_FOUND" | "CAMPAIGN_NOT_FOUND" | "FLOW_NOT_FOUND" | "LEGAL_HOLD_NOT_FOUND" | "WHATSAPP_ACCOUNT_NOT_FOUND" | "SANDBOX_DISABLED" | "SANDBOX_ACCOUNT_NOT_FOUND" | "WEBHOOK_EVENT_NOT_FOUND" | "WEBHOOK_ENDPOINT_NOT_FOUND" | "WEBHOOK_DELIVERY_NOT_FOUND" | "CHATWOOT_NOT_CONFIGURED";
             message: string;
             details?: {
                 [key: string]: unknown;
@@ -4827,7 +6002,7 @@ export interface components {
             /** @enum {integer} */
             statusCode: 409;
             /** @enum {string} */
-            code: "CONFLICT" | "EMAIL_CONFLICT" | "CONTACT_CONFLICT" | "MESSAGE_NOT_FAILED" | "IDEMPOTENCY_KEY_CONFLICT" | "TEMPLATE_NOT_EDITABLE" | "TEMPLATE_ALREADY_SUBMITTED" | "TEMPLATE_ALREADY_EXISTS" | "CAMPAIGN_NOT_EDITABLE" | "CAMPAIGN_STATE_CONFLICT" | "FLOW_CONFLICT" | "WHATSAPP_ACCOUNT_IN_USE" | "WHATSAPP_ACCOUNT_CONFLICT" | "SANDBOX_NOT_CONFIGURED";
+            code: "CONFLICT" | "EMAIL_CONFLICT" | "CONTACT_CONFLICT" | "MESSAGE_NOT_FAILED" | "IDEMPOTENCY_KEY_CONFLICT" | "QUICK_REPLY_CONFLICT" | "TEMPLATE_NOT_EDITABLE" | "TEMPLATE_ALREADY_SUBMITTED" | "TEMPLATE_ALREADY_EXISTS" | "CAMPAIGN_NOT_EDITABLE" | "CAMPAIGN_STATE_CONFLICT" | "FLOW_CONFLICT" | "WHATSAPP_ACCOUNT_IN_USE" | "WHATSAPP_ACCOUNT_CONFLICT" | "SANDBOX_NOT_CONFIGURED" | "WEBHOOK_HTTP_ONLY_OPERATION";
             message: string;
             details?: {
                 [key: string]: unknown;
@@ -4990,7 +6165,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED, WEBHOOK_HTTP_ONLY_OPERATION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5076,7 +6251,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED, WEBHOOK_HTTP_ONLY_OPERATION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5156,7 +6331,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED, WEBHOOK_HTTP_ONLY_OPERATION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5374,7 +6549,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED, WEBHOOK_HTTP_ONLY_OPERATION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5458,7 +6633,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5531,7 +6706,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5540,7 +6715,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED, WEBHOOK_HTTP_ONLY_OPERATION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5628,7 +6803,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5637,7 +6812,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED, WEBHOOK_HTTP_ONLY_OPERATION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5791,7 +6966,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED, WEBHOOK_HTTP_ONLY_OPERATION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5873,7 +7048,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5882,7 +7057,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED, WEBHOOK_HTTP_ONLY_OPERATION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6296,7 +7471,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED, WEBHOOK_HTTP_ONLY_OPERATION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6380,7 +7555,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6453,7 +7628,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6462,7 +7637,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED, WEBHOOK_HTTP_ONLY_OPERATION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6550,7 +7725,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6559,7 +7734,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED, WEBHOOK_HTTP_ONLY_OPERATION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6643,7 +7818,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6652,7 +7827,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED, WEBHOOK_HTTP_ONLY_OPERATION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6877,7 +8052,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED, WEBHOOK_HTTP_ONLY_OPERATION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6963,7 +8138,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED, WEBHOOK_HTTP_ONLY_OPERATION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7184,7 +8359,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7193,7 +8368,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED, WEBHOOK_HTTP_ONLY_OPERATION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7364,7 +8539,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED, WEBHOOK_HTTP_ONLY_OPERATION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7448,7 +8623,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7523,7 +8698,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7532,7 +8707,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED, WEBHOOK_HTTP_ONLY_OPERATION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7582,6 +8757,8 @@ export interface operations {
                 unread?: boolean;
                 /** @description Assigned user id */
                 assigneeId?: string;
+                /** @description Only conversations assigned to nobody (true) or to someone (false) */
+                unassigned?: boolean;
                 /** @description Conversation label */
                 label?: string;
                 botPaused?: boolean;
@@ -7606,6 +8783,70 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ConversationPageDto"];
+                };
+            };
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_CREDENTIALS, INVALID_SIGNATURE */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Error: FORBIDDEN, ROLE_NOT_DECLARED, CSRF_HEADER_MISSING, VERIFICATION_FAILED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Error: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    ConversationsController_unread: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnreadSummaryDto"];
                 };
             };
             /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
@@ -7701,7 +8942,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7780,7 +9021,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7855,7 +9096,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7864,7 +9105,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED, WEBHOOK_HTTP_ONLY_OPERATION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7948,7 +9189,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7957,7 +9198,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED, WEBHOOK_HTTP_ONLY_OPERATION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8041,7 +9282,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -8050,7 +9291,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED, WEBHOOK_HTTP_ONLY_OPERATION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8138,7 +9379,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -8147,7 +9388,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED, WEBHOOK_HTTP_ONLY_OPERATION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8231,7 +9472,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -8240,7 +9481,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED, WEBHOOK_HTTP_ONLY_OPERATION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8324,7 +9565,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -8333,7 +9574,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED, WEBHOOK_HTTP_ONLY_OPERATION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8421,7 +9662,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -8430,7 +9671,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED, WEBHOOK_HTTP_ONLY_OPERATION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8518,7 +9759,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -8527,7 +9768,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED, WEBHOOK_HTTP_ONLY_OPERATION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8688,7 +9929,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED, WEBHOOK_HTTP_ONLY_OPERATION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8772,7 +10013,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -8847,7 +10088,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -8856,7 +10097,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED, WEBHOOK_HTTP_ONLY_OPERATION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8944,7 +10185,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -8953,7 +10194,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED, WEBHOOK_HTTP_ONLY_OPERATION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9037,7 +10278,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -9116,7 +10357,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -9195,7 +10436,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -9274,7 +10515,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -9283,7 +10524,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED, WEBHOOK_HTTP_ONLY_OPERATION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9371,7 +10612,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -9380,7 +10621,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED, WEBHOOK_HTTP_ONLY_OPERATION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9464,7 +10705,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -9473,7 +10714,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED, WEBHOOK_HTTP_ONLY_OPERATION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9557,7 +10798,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -9566,7 +10807,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED, WEBHOOK_HTTP_ONLY_OPERATION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9728,7 +10969,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -9811,7 +11052,349 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED, WEBHOOK_HTTP_ONLY_OPERATION */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error409"];
+                };
+            };
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error422"];
+                };
+            };
+            /** @description Error: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    QuickRepliesController_list: {
+        parameters: {
+            query?: {
+                /** @description Shortcuts starting with this text, or bodies containing it (case-insensitive) */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuickReplyListDto"];
+                };
+            };
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_CREDENTIALS, INVALID_SIGNATURE */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Error: FORBIDDEN, ROLE_NOT_DECLARED, CSRF_HEADER_MISSING, VERIFICATION_FAILED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Error: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    QuickRepliesController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateQuickReplyDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuickReplyDto"];
+                };
+            };
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_CREDENTIALS, INVALID_SIGNATURE */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Error: FORBIDDEN, ROLE_NOT_DECLARED, CSRF_HEADER_MISSING, VERIFICATION_FAILED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED, WEBHOOK_HTTP_ONLY_OPERATION */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error409"];
+                };
+            };
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error422"];
+                };
+            };
+            /** @description Error: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    QuickRepliesController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_CREDENTIALS, INVALID_SIGNATURE */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Error: FORBIDDEN, ROLE_NOT_DECLARED, CSRF_HEADER_MISSING, VERIFICATION_FAILED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED, WEBHOOK_HTTP_ONLY_OPERATION */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error409"];
+                };
+            };
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error422"];
+                };
+            };
+            /** @description Error: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    QuickRepliesController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateQuickReplyDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuickReplyDto"];
+                };
+            };
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_CREDENTIALS, INVALID_SIGNATURE */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Error: FORBIDDEN, ROLE_NOT_DECLARED, CSRF_HEADER_MISSING, VERIFICATION_FAILED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED, WEBHOOK_HTTP_ONLY_OPERATION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9893,7 +11476,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED, WEBHOOK_HTTP_ONLY_OPERATION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9934,6 +11517,8 @@ export interface operations {
     RealtimeSseController_events: {
         parameters: {
             query?: {
+                /** @description Resume as with Last-Event-ID, for a new EventSource (which cannot set it) opened with a fresh ticket; the header wins */
+                lastEventId?: string;
                 /** @description From POST /api/v1/events/ticket, for clients that cannot send headers */
                 ticket?: unknown;
             };
@@ -10275,7 +11860,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED, WEBHOOK_HTTP_ONLY_OPERATION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10368,7 +11953,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED, WEBHOOK_HTTP_ONLY_OPERATION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10452,7 +12037,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -10525,7 +12110,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -10534,7 +12119,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED, WEBHOOK_HTTP_ONLY_OPERATION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10622,7 +12207,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -10714,7 +12299,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -10809,7 +12394,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -10818,7 +12403,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED, WEBHOOK_HTTP_ONLY_OPERATION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10967,7 +12552,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED, WEBHOOK_HTTP_ONLY_OPERATION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11053,7 +12638,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED, WEBHOOK_HTTP_ONLY_OPERATION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11203,7 +12788,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED, WEBHOOK_HTTP_ONLY_OPERATION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11287,7 +12872,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -11366,7 +12951,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -11375,7 +12960,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED, WEBHOOK_HTTP_ONLY_OPERATION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11457,7 +13042,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -11466,7 +13051,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED, WEBHOOK_HTTP_ONLY_OPERATION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11685,7 +13270,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED, WEBHOOK_HTTP_ONLY_OPERATION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11767,7 +13352,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED, WEBHOOK_HTTP_ONLY_OPERATION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11985,7 +13570,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED, WEBHOOK_HTTP_ONLY_OPERATION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12067,7 +13652,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -12076,7 +13661,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED, WEBHOOK_HTTP_ONLY_OPERATION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12470,7 +14055,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -12692,7 +14277,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED, WEBHOOK_HTTP_ONLY_OPERATION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12776,7 +14361,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -12855,7 +14440,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -12864,7 +14449,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED, WEBHOOK_HTTP_ONLY_OPERATION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12953,7 +14538,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -12962,7 +14547,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED, WEBHOOK_HTTP_ONLY_OPERATION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13046,7 +14631,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -13055,7 +14640,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED, WEBHOOK_HTTP_ONLY_OPERATION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13139,7 +14724,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -13148,7 +14733,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED, WEBHOOK_HTTP_ONLY_OPERATION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13232,7 +14817,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -13241,7 +14826,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED, WEBHOOK_HTTP_ONLY_OPERATION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13325,7 +14910,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -13334,7 +14919,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED, WEBHOOK_HTTP_ONLY_OPERATION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13418,7 +15003,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -13427,7 +15012,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED, WEBHOOK_HTTP_ONLY_OPERATION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13515,7 +15100,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -13591,7 +15176,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -13671,7 +15256,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED, WEBHOOK_HTTP_ONLY_OPERATION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13755,7 +15340,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -13900,7 +15485,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED, WEBHOOK_HTTP_ONLY_OPERATION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13984,7 +15569,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -14057,7 +15642,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -14066,7 +15651,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED, WEBHOOK_HTTP_ONLY_OPERATION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -14154,7 +15739,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -14163,7 +15748,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED, WEBHOOK_HTTP_ONLY_OPERATION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -14247,7 +15832,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -14256,7 +15841,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED, WEBHOOK_HTTP_ONLY_OPERATION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -14340,7 +15925,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -14349,7 +15934,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED, WEBHOOK_HTTP_ONLY_OPERATION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -14433,7 +16018,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -14442,7 +16027,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED, WEBHOOK_HTTP_ONLY_OPERATION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -14534,7 +16119,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -14610,7 +16195,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -14689,7 +16274,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -14698,7 +16283,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED, WEBHOOK_HTTP_ONLY_OPERATION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -14782,7 +16367,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
+            /** @description Error: NOT_FOUND, USER_NOT_FOUND, API_KEY_NOT_FOUND, ORGANIZATION_NOT_FOUND, CONTACT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, MEDIA_NOT_FOUND, JOB_NOT_FOUND, QUICK_REPLY_NOT_FOUND, TEMPLATE_NOT_FOUND, TEMPLATE_SET_NOT_FOUND, CAMPAIGN_NOT_FOUND, FLOW_NOT_FOUND, LEGAL_HOLD_NOT_FOUND, WHATSAPP_ACCOUNT_NOT_FOUND, SANDBOX_DISABLED, SANDBOX_ACCOUNT_NOT_FOUND, WEBHOOK_EVENT_NOT_FOUND, WEBHOOK_ENDPOINT_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND, CHATWOOT_NOT_CONFIGURED */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -14791,7 +16376,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error404"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED, WEBHOOK_HTTP_ONLY_OPERATION */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -14941,7 +16526,175 @@ export interface operations {
                     "application/json": components["schemas"]["Error403"];
                 };
             };
-            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED */
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED, WEBHOOK_HTTP_ONLY_OPERATION */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error409"];
+                };
+            };
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error422"];
+                };
+            };
+            /** @description Error: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    ChatwootConfigController_test: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatwootTestResultDto"];
+                };
+            };
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_CREDENTIALS, INVALID_SIGNATURE */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Error: FORBIDDEN, ROLE_NOT_DECLARED, CSRF_HEADER_MISSING, VERIFICATION_FAILED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED, WEBHOOK_HTTP_ONLY_OPERATION */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error409"];
+                };
+            };
+            /** @description Error: UNPROCESSABLE_ENTITY, CONTACT_HAS_NO_PHONE, CONTACT_OPTED_OUT, WINDOW_CLOSED, REPLY_TARGET_NOT_SENT, REACTION_TARGET_NOT_SENT, TEMPLATE_NOT_APPROVED, TEMPLATE_DEFINITION_INVALID, TEMPLATE_VARIABLES_INVALID, CAMPAIGN_AUDIENCE_EMPTY, FLOW_IS_SHIPPED, UNSUPPORTED_WEBHOOK_PAYLOAD, WEBHOOK_URL_NOT_ALLOWED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error422"];
+                };
+            };
+            /** @description Error: RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    ChatwootConfigController_backfill: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChatwootBackfillDto"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatwootBackfillStartedDto"];
+                };
+            };
+            /** @description Error: VALIDATION_FAILED, INVALID_CURSOR, INVALID_CHARACTERS, INVALID_PHONE_NUMBER, MALFORMED_JSON, BAD_REQUEST, MEDIA_FILE_MISSING, TEMPLATE_INVALID, CAMPAIGN_CSV_INVALID, CAMPAIGN_AB_TEST_INVALID, LEGAL_HOLD_TARGET_INVALID, INVALID_DATE_RANGE, PROVIDER_VALIDATION_FAILED, EMPTY_BODY, WEBHOOK_EVENT_TYPE_UNKNOWN, WEBHOOK_SECRET_INVALID, WEBHOOK_TIME_RANGE_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED, INVALID_CREDENTIALS, INVALID_SIGNATURE */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Error: FORBIDDEN, ROLE_NOT_DECLARED, CSRF_HEADER_MISSING, VERIFICATION_FAILED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Error: CONFLICT, EMAIL_CONFLICT, CONTACT_CONFLICT, MESSAGE_NOT_FAILED, IDEMPOTENCY_KEY_CONFLICT, QUICK_REPLY_CONFLICT, TEMPLATE_NOT_EDITABLE, TEMPLATE_ALREADY_SUBMITTED, TEMPLATE_ALREADY_EXISTS, CAMPAIGN_NOT_EDITABLE, CAMPAIGN_STATE_CONFLICT, FLOW_CONFLICT, WHATSAPP_ACCOUNT_IN_USE, WHATSAPP_ACCOUNT_CONFLICT, SANDBOX_NOT_CONFIGURED, WEBHOOK_HTTP_ONLY_OPERATION */
             409: {
                 headers: {
                     [name: string]: unknown;

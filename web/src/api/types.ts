@@ -46,6 +46,29 @@ export interface Message {
   isAi: boolean;
   agentName: string | null;
   kind: string | null;
+  /** Our WhatsApp id (wamid): what a reaction names its target by. */
+  providerMessageId?: string | null;
+  /** The stored file of a media message: GET /api/v1/media/{id} serves it. */
+  media?: MediaFile | null;
+}
+
+export interface MediaFile {
+  id: string;
+  mimeType: string | null;
+  sizeBytes: number | null;
+  filename: string | null;
+  status: string;
+}
+
+export interface QuickReply {
+  id: string;
+  shortcut: string;
+  body: string;
+}
+
+export interface UnreadSummary {
+  conversations: number;
+  messages: number;
 }
 
 export interface Template {

@@ -22,6 +22,7 @@ export function ConversationView({ id, summary, me, version, onBack, onChanged }
   const [conversation, setConversation] = useState<Conversation | null>(summary);
   const [thread, setThread] = useState<Message[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [replyTo, setReplyTo] = useState<Message | null>(null);
 
   const load = useCallback(async () => {
     try {
@@ -56,10 +57,18 @@ export function ConversationView({ id, summary, me, version, onBack, onChanged }
       <div className="conversation-body">
         <div className="conversation-main">
           {error && <p role="alert" className="error">{t('error.generic', { message: error })}</p>}
-          <Thread messages={thread} onRetried={() => void load()} />
-          <Composer conversation={conversation} onSent={() => void load()} />
+          <Thread messages={thread} onRetried={() => void load()} onReply={setReplyTo} />
+          <Composer conversation={conversation} onSent={() => void load()} replyTo={replyTo} onCancelReply={() => setReplyTo(null)} />
         </div>
-        <ContactPanel conversation={conversation} onChanged={changed} />
+        <ContactPanel
+          conversation={conversation}
+          me={me}
+          onChanged={changed}
+          onErased={() => {
+            onBack();
+            onChanged();
+          }}
+        />
       </div>
     </div>
   );

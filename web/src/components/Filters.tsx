@@ -2,12 +2,15 @@ import { useEffect, useState } from 'react';
 import type { ConversationFilters } from '../api/inbox';
 import { useI18n } from '../i18n/i18n';
 
-type Toggle = 'unread' | 'mine' | 'botPaused';
-const TOGGLES: Array<[Toggle, 'filter.unread' | 'filter.mine' | 'filter.botPaused']> = [
+type Toggle = 'unread' | 'mine' | 'unassigned' | 'botPaused';
+const TOGGLES: Array<[Toggle, 'filter.unread' | 'filter.mine' | 'filter.unassigned' | 'filter.botPaused']> = [
   ['unread', 'filter.unread'],
   ['mine', 'filter.mine'],
+  ['unassigned', 'filter.unassigned'],
   ['botPaused', 'filter.botPaused'],
 ];
+// "Mine" and "unassigned" exclude each other.
+const EXCLUSIVE: Partial<Record<Toggle, Toggle>> = { mine: 'unassigned', unassigned: 'mine' };
 
 export function Filters({ value, onChange }: { value: ConversationFilters; onChange: (next: ConversationFilters) => void }) {
   const { t } = useI18n();
@@ -30,11 +33,12 @@ export function Filters({ value, onChange }: { value: ConversationFilters; onCha
         </select>
       </label>
       {TOGGLES.map(([key, label]) => (
-        <button key={key} type="button" className="chip" aria-pressed={Boolean(value[key])} onClick={() => onChange({ ...value, [key]: !value[key] })}>
+        <button key={key} type="button" className="chip" aria-pressed={Boolean(value[key])} onClick={() => onChange({ ...value, [key]: !value[key], ...(EXCLUSIVE[key] && !value[key] ? { [EXCLUSIVE[key]]: false } : {}) })}>
           {t(label)}
         </button>
       ))}
       <input type="text" className="label-filter" aria-label={t('filter.labelName')} placeholder={t('filter.labelName')} value={value.label ?? ''} onChange={(e) => onChange({ ...value, label: e.target.value })} />
+      <input type="text" className="label-filter" aria-label={t('filter.flowState')} placeholder={t('filter.flowState')} value={value.flowState ?? ''} onChange={(e) => onChange({ ...value, flowState: e.target.value })} maxLength={100} />
     </div>
   );
 }

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { type ConversationFilters, listConversations } from '../api/inbox';
+import { type ConversationFilters, conversations as conversationsApi, listConversations } from '../api/inbox';
 import type { Conversation, Me } from '../api/types';
-import { coalesce, type LiveEvent, useEvents } from '../hooks/useEvents';
+import { coalesce, useEvents } from '../hooks/useEvents';
 import { useI18n } from '../i18n/i18n';
 import { ConversationList } from './ConversationList';
 import { ConversationView } from './ConversationView';
@@ -20,11 +20,15 @@ export function Inbox({ me, onLogout }: { me: Me; onLogout: () => void }) {
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [version, setVersion] = useState(0);
 
+  const [unread, setUnread] = useState(0);
+
   const reload = useCallback(() => {
     listConversations(filters, me).then((page) => {
       setItems(page.data);
       setCursor(page.nextCursor);
     }, () => undefined);
+    // The organisation's total, not the loaded page's: the title counts what nobody has read yet.
+    conversationsApi.unread().then((totals) => setUnread(totals.messages), () => undefined);
   }, [filters, me]);
   useEffect(reload, [reload]);
 
@@ -42,9 +46,8 @@ export function Inbox({ me, onLogout }: { me: Me; onLogout: () => void }) {
     reload();
     setVersion((v) => v + 1);
   }, 150), [reload]);
-  useEvents((_event: LiveEvent) => refresh());
+  useEvents(() => refresh());
 
-  const unread = items.reduce((sum, c) => sum + c.unreadCount, 0);
   useEffect(() => {
     document.title = unreadTitle(unread, t('app.title'));
   }, [unread, t]);

@@ -1,23 +1,33 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { messages as messagesApi } from '../api/inbox';
 import type { Message } from '../api/types';
 import { useI18n } from '../i18n/i18n';
 import { ticksFor } from '../lib/ticks';
 import { shortTime } from '../lib/window';
 import { MessageContent } from './MessageContent';
+import { groupReactions, snippet } from '../lib/thread';
 
-export function Thread({ messages, onRetried }: { messages: Message[] | null; onRetried: () => void }) {
+export function Thread({ messages, onRetried, onReply }: { messages: Message[] | null; onRetried: () => void; onReply?: (message: Message) => void }) {
   const { t } = useI18n();
   const end = useRef<HTMLLIElement>(null);
   // Braces matter: newer Chromium returns a Promise from scrollIntoView, which React would take for a cleanup.
   useEffect(() => {
     end.current?.scrollIntoView?.({ block: 'end' });
   }, [messages?.length]);
+  const grouped = useMemo(() => groupReactions(messages ?? []), [messages]);
+  const byId = useMemo(() => new Map((messages ?? []).map((message) => [message.id, message])), [messages]);
   if (!messages) return <p className="placeholder">{t('thread.loading')}</p>;
   return (
     <ol className="thread" aria-label={t('thread.messages')} aria-live="polite">
-      {messages.map((message) => (
-        <MessageBubble key={message.id} message={message} onRetried={onRetried} />
+      {grouped.visible.map((message) => (
+        <MessageBubble
+          key={message.id}
+          message={message}
+          quoted={message.replyToMessageId ? (byId.get(message.replyToMessageId) ?? null) : null}
+          reactions={grouped.reactions.get(message.id)}
+          onRetried={onRetried}
+          onReply={onReply}
+        />
       ))}
       <li ref={end} aria-hidden="true" />
     </ol>
@@ -30,7 +40,16 @@ function author(message: Message): 'thread.by.bot' | 'thread.by.campaign' | 'thr
   return message.kind === 'initial' || message.kind === 'follow_up' || message.kind === 'reminder' ? 'thread.by.campaign' : 'thread.by.agent';
 }
 
-export function MessageBubble({ message, onRetried }: { message: Message; onRetried: () => void }) {
+interface BubbleProps {
+  message: Message;
+  onRetried: () => void;
+  /** The message this one answers, when it is in the loaded thread. */
+  quoted?: Message | null;
+  reactions?: Array<{ emoji: string; direction: Message['direction'] }>;
+  onReply?: (message: Message) => void;
+}
+
+export function MessageBubble({ message, onRetried, quoted, reactions, onReply }: BubbleProps) {
   const { t, locale } = useI18n();
   const [retrying, setRetrying] = useState(false);
   const by = author(message);
@@ -47,16 +66,32 @@ export function MessageBubble({ message, onRetried }: { message: Message; onRetr
   }
 
   return (
-    <li className={`bubble ${message.direction}`} data-testid="message" data-status={message.status}>
+    <li id={`message-${message.id}`} className={`bubble ${message.direction}`} data-testid="message" data-status={message.status}>
       {by && <span className="author">{by === 'thread.by.bot' && message.agentName ? `${t(by)} · ${message.agentName}` : t(by)}</span>}
-      {message.replyToMessageId && <span className="quote">↩ {t('thread.reply')}</span>}
+      {message.replyToMessageId &&
+        (quoted ? (
+          <a className="quote" href={`#message-${quoted.id}`} data-testid="quote">
+            <span className="sr-only">{t('thread.reply')}: </span>
+            {snippet(quoted) || t('thread.reply')}
+          </a>
+        ) : (
+          <span className="quote">↩ {t('thread.reply')}</span>
+        ))}
       <MessageContent message={message} />
       <span className="meta">
+        {reactions && reactions.length > 0 && (
+          <span className="reactions" data-testid="reactions" role="img" aria-label={t('thread.reactions', { list: reactions.map((r) => r.emoji).join(' ') })}>
+            {reactions.map((reaction, index) => <span key={index} aria-hidden="true">{reaction.emoji}</span>)}
+          </span>
+        )}
         <time dateTime={message.occurredAt}>{shortTime(message.occurredAt, locale)}</time>
         {message.direction === 'outbound' && (
           <span className={`ticks ${ticks.tone}`} role="img" aria-label={t(`status.${message.status}`)} title={t(`status.${message.status}`)} data-testid="ticks">
             {ticks.glyph}
           </span>
+        )}
+        {onReply && message.providerMessageId !== null && message.status !== 'failed' && (
+          <button type="button" className="reply-button" onClick={() => onReply(message)} aria-label={t('thread.replyTo', { text: snippet(message).slice(0, 40) })}>↩</button>
         )}
       </span>
       {message.status === 'failed' && (

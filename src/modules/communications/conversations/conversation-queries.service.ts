@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { NotFoundError } from '../../../common/errors/domain-error';
-import type { ConversationDto, ListConversationsQueryDto } from './dto/conversation.dto';
+import type { ConversationDto, ListConversationsQueryDto, UnreadSummaryDto } from './dto/conversation.dto';
 import type { MessageDto } from '../messages/dto/message.dto';
 import type { PageQueryDto } from '../../../common/http/page-query.dto';
 import { type CursorPosition, decodeCursor, escapeLike, type Page, pageLimit, toPage } from '../../../common/pagination';
@@ -69,6 +69,15 @@ export class ConversationQueriesService {
     return toPage(rows, limit, conversationFromRow, (row): CursorPosition => ({ k: row.sort_key, id: row.id, asOf }));
   }
 
+  /** Org-wide, for the page title: not limited to the page or filters the inbox shows. */
+  async unreadSummary(organizationId: string): Promise<UnreadSummaryDto> {
+    const [row] = (await this.dataSource.query(
+      `SELECT count(*)::int AS conversations, coalesce(sum(unread_count), 0)::int AS messages FROM conversation WHERE organization_id = $1 AND unread_count > 0`,
+      [organizationId],
+    )) as UnreadSummaryDto[];
+    return row;
+  }
+
   async get(organizationId: string, id: string, manager: EntityManager = this.dataSource.manager): Promise<ConversationDto> {
     const rows: ConversationRow[] = await manager.query(
       `SELECT ${CONVERSATION_COLUMNS} FROM conversation c ${CONVERSATION_JOINS} WHERE c.id = $1 AND c.organization_id = $2`,
@@ -110,6 +119,8 @@ export class ConversationQueriesService {
     if (query.unread === true) clauses.push('c.unread_count > 0');
     if (query.unread === false) clauses.push('c.unread_count = 0');
     if (query.assigneeId) clauses.push(`c.assignee_user_id = ${p.add(query.assigneeId)}`);
+    if (query.unassigned === true) clauses.push('c.assignee_user_id IS NULL');
+    if (query.unassigned === false) clauses.push('c.assignee_user_id IS NOT NULL');
     if (query.label) clauses.push(`c.labels @> ARRAY[${p.add(query.label)}]::text[]`);
     if (query.botPaused !== undefined) clauses.push(`c.bot_paused = ${p.add(query.botPaused)}`);
     if (query.flowId) clauses.push(`c.bot_state -> 'flow' ->> 'flowId' = ${p.add(query.flowId)}`);

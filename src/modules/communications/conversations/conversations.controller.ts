@@ -12,6 +12,7 @@ import {
   ListConversationsQueryDto,
   ReadReceiptResultDto,
   BotResetResultDto,
+  UnreadSummaryDto,
 } from './dto/conversation.dto';
 import { MessagePageDto } from '../messages/dto/message.dto';
 import { PageQueryDto } from '../../../common/http/page-query.dto';
@@ -32,6 +33,13 @@ export class ConversationsController {
   @ApiOkResponse({ type: ConversationPageDto })
   list(@CurrentPrincipal() principal: Principal, @Query() query: ListConversationsQueryDto) {
     return this.conversations.list(principal.organizationId, query);
+  }
+
+  @Get('unread')
+  @ApiOperation({ summary: "The organisation's unread totals (conversations and messages), for a page title" })
+  @ApiOkResponse({ type: UnreadSummaryDto })
+  unread(@CurrentPrincipal() principal: Principal) {
+    return this.conversations.unreadSummary(principal.organizationId);
   }
 
   @Get(':id')

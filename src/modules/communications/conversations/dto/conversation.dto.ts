@@ -26,6 +26,12 @@ export class ListConversationsQueryDto extends PageQueryDto {
   @IsUUID()
   assigneeId?: string;
 
+  @ApiPropertyOptional({ description: 'Only conversations assigned to nobody (true) or to someone (false)', example: true })
+  @IsOptional()
+  @QueryBoolean()
+  @IsBoolean()
+  unassigned?: boolean;
+
   @ApiPropertyOptional({ description: 'Conversation label', example: 'vip' })
   @IsOptional()
   @IsString()
@@ -62,6 +68,12 @@ export class ListConversationsQueryDto extends PageQueryDto {
   @MinLength(1)
   @MaxLength(100)
   q?: string;
+}
+
+/** The organisation's unread totals, whatever page or filter the inbox shows. */
+export class UnreadSummaryDto {
+  @ApiProperty({ description: 'Conversations with at least one unread message', example: 3 }) conversations: number;
+  @ApiProperty({ description: 'Unread messages across all conversations', example: 7 }) messages: number;
 }
 
 export class AssignConversationDto {
