@@ -17,6 +17,7 @@ export interface EndpointView {
   events: string[];
   description: string | null;
   enabled: boolean;
+  maxPerSecond: number | null;
   disabledReason: string | null;
   failingSince: Date | null;
   secretRotatedOverlapUntil: Date | null;
@@ -44,7 +45,7 @@ export class WebhookEndpointsService {
     }
     const secret = dto.secret ?? generateWebhookSecret();
     const saved = await this.repo.save(
-      this.repo.create({ organizationId, url: dto.url, events, description: dto.description ?? null, secretEncrypted: encryptSecret(secret, this.config.encryptionKey) }),
+      this.repo.create({ organizationId, url: dto.url, events, description: dto.description ?? null, maxPerSecond: dto.maxPerSecond ?? null, secretEncrypted: encryptSecret(secret, this.config.encryptionKey) }),
     );
     return { ...toView(saved), secret };
   }
@@ -64,6 +65,7 @@ export class WebhookEndpointsService {
       ...(dto.url !== undefined ? { url: dto.url } : {}),
       ...(dto.events !== undefined ? { events: assertEvents(dto.events) } : {}),
       ...(dto.description !== undefined ? { description: dto.description } : {}),
+      ...(dto.maxPerSecond !== undefined ? { maxPerSecond: dto.maxPerSecond } : {}),
     });
     return toView(await this.repo.save(endpoint));
   }
@@ -117,6 +119,7 @@ function toView(endpoint: WebhookEndpoint): EndpointView {
     events: endpoint.events,
     description: endpoint.description,
     enabled: endpoint.enabled,
+    maxPerSecond: endpoint.maxPerSecond,
     disabledReason: endpoint.disabledReason,
     failingSince: endpoint.failingSince,
     secretRotatedOverlapUntil: overlap,
