@@ -275,22 +275,16 @@ export class WebhookDeliveryService implements BeforeApplicationShutdown, OnAppl
   }
 
   /**
-   * The endpoint's rate (its own `maxPerSecond`, else WEBHOOK_ENDPOINT_MAX_PER_SECOND; 0 = none), per worker process:
-   * answers `now` and counts the attempt when one may start, else when to come back (counting nothing). Up to a
-   * second's worth may start together.
+   * The endpoint's rate (its own `maxPerSecond`, else WEBHOOK_ENDPOINT_MAX_PER_SECOND; 0 = none), per worker process,
+   * as evenly spaced starts (so no one-second window holds more): answers `now` and counts the attempt when one may
+   * start, else when to come back (counting nothing).
    */
   private takeRate(delivery: DeliveryToSend, now: number): number {
     const perSecond = this.rateOf(delivery);
     if (!perSecond) return now;
-    const interval = 1000 / perSecond;
     const due = Math.max(this.rateDue.get(delivery.endpointId) ?? now, now);
-    const allowance = Math.max(1000 - interval, 0);
-    if (due - now > allowance) {
-      const wait = due - now - allowance;
-      // Spread the ones that come back, so they do not all retry in the same instant.
-      return now + wait + Math.random() * Math.min(wait, 1000);
-    }
-    this.rateDue.set(delivery.endpointId, due + interval);
+    if (due > now) return due;
+    this.rateDue.set(delivery.endpointId, now + 1000 / perSecond);
     return now;
   }
 
