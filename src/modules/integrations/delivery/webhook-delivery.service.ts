@@ -25,9 +25,9 @@ const BUSY_RETRY_MS = 100;
 const SECRET_CACHE_SIZE = 1000;
 const SHUTDOWN_WAIT_MS = 2000;
 /** Fast-path deliveries waiting in this process beyond which the relay takes no more events. */
-const BACKLOG_LIMIT = 1000;
+const BACKLOG_LIMIT = 2000;
 /** How long a delivery may wait in this process for its busy endpoint; beyond that it is queued for later. */
-const MAX_LOCAL_WAIT_MS = 1000;
+const MAX_LOCAL_WAIT_MS = 5000;
 
 export type DeliveryResult = 'delivered' | 'retrying' | 'dead' | 'skipped';
 
