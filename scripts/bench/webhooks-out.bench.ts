@@ -5,7 +5,7 @@
  * Phases: a 20,000-event burst (deliveries/s), 500 events/s paced (p50/p99 commit → receipt), the same pace with a
  * receiver failing 30 % of attempts, and with a second endpoint that never answers beside a healthy one.
  * Reports lost events (committed, never acknowledged) and duplicates (acknowledged more than once, by webhook-id).
- * Usage: npm run bench:webhooks-out [-- --burst 20000 --paced-seconds 10]
+ * Usage: npm run bench:webhooks-out [-- --burst 20000 --paced-seconds 10 --port-base 8220]
  */
 import 'reflect-metadata';
 import { fork } from 'node:child_process';
@@ -25,6 +25,8 @@ const arg = (name: string, fallback: number) => {
 const BURST = arg('burst', 20000);
 const PACED_SECONDS = arg('paced-seconds', 10);
 const RATE = 500;
+/** Receivers listen on five ports from here (parallel runs pick their own). */
+const PORT_BASE = arg('port-base', 8220);
 const PHASE_DEADLINE_MS = 120_000;
 
 const say = (line: string) => writeSync(2, `${line}\n`);
@@ -38,14 +40,14 @@ interface Phase {
 }
 
 const PHASES: Phase[] = [
-  { name: `burst of ${BURST}`, count: BURST, rate: null, receivers: [{ port: 8220, mode: 'ok', measured: true }] },
-  { name: `${RATE}/s for ${PACED_SECONDS} s`, count: RATE * PACED_SECONDS, rate: RATE, receivers: [{ port: 8221, mode: 'ok', measured: true }] },
-  { name: `${RATE}/s, receiver failing 30 %`, count: RATE * PACED_SECONDS, rate: RATE, receivers: [{ port: 8222, mode: 'fail30', measured: true }] },
+  { name: `burst of ${BURST}`, count: BURST, rate: null, receivers: [{ port: PORT_BASE + 0, mode: 'ok', measured: true }] },
+  { name: `${RATE}/s for ${PACED_SECONDS} s`, count: RATE * PACED_SECONDS, rate: RATE, receivers: [{ port: PORT_BASE + 1, mode: 'ok', measured: true }] },
+  { name: `${RATE}/s, receiver failing 30 %`, count: RATE * PACED_SECONDS, rate: RATE, receivers: [{ port: PORT_BASE + 2, mode: 'fail30', measured: true }] },
   {
     name: `${RATE}/s, a hanging endpoint beside a healthy one`,
     count: RATE * PACED_SECONDS,
     rate: RATE,
-    receivers: [{ port: 8223, mode: 'hang', measured: false }, { port: 8224, mode: 'ok', measured: true }],
+    receivers: [{ port: PORT_BASE + 3, mode: 'hang', measured: false }, { port: PORT_BASE + 4, mode: 'ok', measured: true }],
   },
 ];
 

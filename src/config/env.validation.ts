@@ -214,6 +214,10 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(1)
   WEBHOOK_ENDPOINT_CONCURRENCY = 16;
 
+  /** Attempts per second per endpoint per worker process when the endpoint sets none (0 = no limit). */
+  @Transform(toInt) @IsInt() @Min(0)
+  WEBHOOK_ENDPOINT_MAX_PER_SECOND = 0;
+
   /** How often an idle relay looks for new outbox events (a full batch is followed at once). */
   @Transform(toInt) @IsInt() @Min(5)
   OUTBOX_POLL_INTERVAL_MS = 50;

@@ -34,6 +34,10 @@ export class WebhookEndpoint extends BaseEntity {
   @Column({ type: 'varchar', length: 200, nullable: true })
   disabledReason: string | null;
 
+  /** Attempts per second at most (per worker process); null = WEBHOOK_ENDPOINT_MAX_PER_SECOND. */
+  @Column({ type: 'integer', nullable: true })
+  maxPerSecond: number | null;
+
   /** First failure since the last success: an endpoint failing for WEBHOOK_DISABLE_AFTER_MS is disabled. */
   @Column({ type: 'timestamptz', nullable: true })
   failingSince: Date | null;

@@ -9,6 +9,8 @@ export interface DeliveryToSend {
   endpointId: string;
   url: string;
   enabled: boolean;
+  /** Attempts per second at most (per worker process); null = WEBHOOK_ENDPOINT_MAX_PER_SECOND. */
+  maxPerSecond: number | null;
   secretEncrypted: string;
   previousSecretEncrypted: string | null;
   previousSecretExpiresAt: Date | null;
@@ -31,7 +33,7 @@ export interface DeliveryOutcome {
 
 const LOAD = new PreparedStatement(
   'webhook-deliveries-load',
-  `SELECT d.id, d.status, d.attempts, d.endpoint_id AS "endpointId", e.url, e.enabled, e.secret_encrypted AS "secretEncrypted",
+  `SELECT d.id, d.status, d.attempts, d.endpoint_id AS "endpointId", e.url, e.enabled, e.max_per_second AS "maxPerSecond", e.secret_encrypted AS "secretEncrypted",
           e.previous_secret_encrypted AS "previousSecretEncrypted", e.previous_secret_expires_at AS "previousSecretExpiresAt",
           ev.id AS "eventId", ev.type AS "eventType", ev.organization_id AS "organizationId", ev.data, ev.created_at AS "eventCreatedAt"
      FROM webhook_delivery d JOIN webhook_endpoint e ON e.id = d.endpoint_id JOIN outbox_event ev ON ev.id = d.event_id

@@ -19,6 +19,7 @@ export interface EndpointView {
   events: string[];
   description: string | null;
   enabled: boolean;
+  maxPerSecond: number | null;
   disabledReason: string | null;
   failingSince: Date | null;
   secretRotatedOverlapUntil: Date | null;
@@ -48,7 +49,7 @@ export class WebhookEndpointsService {
     // A ws(s) endpoint's cursor starts in the same transaction: it gets every event committed after the endpoint.
     const saved = await this.dataSource.transaction(async (manager) => {
       const endpoint = await manager.save(
-        manager.create(WebhookEndpoint, { organizationId, url: dto.url, events, description: dto.description ?? null, secretEncrypted: encryptSecret(secret, this.config.encryptionKey) }),
+        manager.create(WebhookEndpoint, { organizationId, url: dto.url, events, description: dto.description ?? null, maxPerSecond: dto.maxPerSecond ?? null, secretEncrypted: encryptSecret(secret, this.config.encryptionKey) }),
       );
       if (isWebsocketUrl(endpoint.url)) await startCursor(manager, endpoint.id);
       return endpoint;
@@ -71,6 +72,7 @@ export class WebhookEndpointsService {
       ...(dto.url !== undefined ? { url: dto.url } : {}),
       ...(dto.events !== undefined ? { events: assertEvents(dto.events) } : {}),
       ...(dto.description !== undefined ? { description: dto.description } : {}),
+      ...(dto.maxPerSecond !== undefined ? { maxPerSecond: dto.maxPerSecond } : {}),
     });
     return toView(
       await this.dataSource.transaction(async (manager) => {
@@ -131,6 +133,7 @@ function toView(endpoint: WebhookEndpoint): EndpointView {
     events: endpoint.events,
     description: endpoint.description,
     enabled: endpoint.enabled,
+    maxPerSecond: endpoint.maxPerSecond,
     disabledReason: endpoint.disabledReason,
     failingSince: endpoint.failingSince,
     secretRotatedOverlapUntil: overlap,

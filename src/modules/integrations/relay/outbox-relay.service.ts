@@ -11,6 +11,7 @@ import { QueueName } from '../../../queues/queue-names';
 import { STREAMED_OUTBOX_TYPES, realtimeEventOfOutbox } from '../../realtime/realtime.events';
 import { RealtimePublisher } from '../../realtime/realtime.publisher';
 import { CHATWOOT_EVENT_TYPES } from '../chatwoot/chatwoot-sync.types';
+import { WebhookDeliveryService } from '../delivery/webhook-delivery.service';
 import { IntegrationsMetrics } from '../integrations-metrics.service';
 
 const BATCH = 500;
@@ -18,9 +19,10 @@ const SWEEP_EVERY_MS = 10_000;
 
 /**
  * Fans committed events out to the endpoints subscribed to them, in one statement: takes undispatched events
- * (SKIP LOCKED, so several workers share the work), creates their deliveries and marks them dispatched. Jobs are
- * enqueued after the commit; a delivery whose job never made it (Redis down, a crash in between) is re-enqueued
- * by the sweep below, with the same job id. ws(s) endpoints get no deliveries: they read the outbox themselves (websocket/). Events Chatwoot mirrors become chatwoot_sync_event rows in the same statement.
+ * (SKIP LOCKED, so several workers share the work), creates their deliveries and marks them dispatched. Deliveries
+ * are attempted (or enqueued) after the commit; a delivery whose job never made it (Redis down, a crash in between) is
+ * re-enqueued by the sweep below, with the same job id. ws(s) endpoints get no deliveries: they read the outbox
+ * themselves (websocket/). Events Chatwoot mirrors become chatwoot_sync_event rows in the same statement.
  */
 const FAN_OUT = new PreparedStatement(
   'outbox-fan-out',
@@ -86,6 +88,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly config: AppConfig,
     private readonly metrics: IntegrationsMetrics,
     private readonly realtime: RealtimePublisher,
+    private readonly delivery: WebhookDeliveryService,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -107,7 +110,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       CHATWOOT_EVENT_TYPES,
     ]);
     if (row.events > 0 && row.lagSeconds !== null) this.metrics.relayLagSeconds.observe(row.lagSeconds);
-    await this.enqueue(row.deliveryIds);
+    // Attempted at once in this process (no queue round trip) as far as it has room; the rest are queued.
+    await this.delivery.dispatch(row.deliveryIds);
     await this.enqueueChatwoot(row.chatwootIds);
     // Dashboards (SSE) hear of committed changes from here, each with its outbox sequence as the SSE id.
     await Promise.all(

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsISO8601, IsOptional, IsString, MaxLength } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsISO8601, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
 export class CreateWebhookEndpointDto {
   @ApiProperty({ example: 'https://hooks.example.com/conversa', description: 'http(s) (signed POSTs) or ws(s) (the same signed envelopes as WebSocket frames, one connection kept open); private, loopback and link-local addresses are refused' })
@@ -25,6 +25,13 @@ export class CreateWebhookEndpointDto {
   @IsString()
   @MaxLength(200)
   secret?: string;
+
+  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 1, maximum: 10000, example: 50, description: 'Attempts per second at most, per worker process (null: the server default, WEBHOOK_ENDPOINT_MAX_PER_SECOND)' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  maxPerSecond?: number | null;
 }
 
 export class UpdateWebhookEndpointDto {
@@ -47,6 +54,13 @@ export class UpdateWebhookEndpointDto {
   @IsString()
   @MaxLength(500)
   description?: string;
+
+  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 1, maximum: 10000, example: 50, description: 'Attempts per second at most, per worker process (null: the server default, WEBHOOK_ENDPOINT_MAX_PER_SECOND)' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  maxPerSecond?: number | null;
 }
 
 export class ReplayDto {
