@@ -79,7 +79,7 @@ describe('Campaigns: lifecycle, exactly once across pause, restart and resume', 
     let tenant: Tenant;
 
     beforeAll(async () => {
-      app = await createTestApp({ env: { META_GRAPH_BASE_URL: sim.url, APP_ROLES: 'api,worker', WORKER_CONCURRENCY: '16', CAMPAIGN_MARKETING_RETRY_MS: '1000', CAMPAIGN_MARKETING_MAX_ATTEMPTS: '3', OUTBOUND_UNANSWERED_RETRY_MS: '2000' } });
+      app = await createTestApp({ env: { META_GRAPH_BASE_URL: sim.url, APP_ROLES: 'api,worker', WORKER_CONCURRENCY: '16', CAMPAIGN_MARKETING_RETRY_MS: '1000', CAMPAIGN_MARKETING_MAX_ATTEMPTS: '3' } });
       tenant = await createTenant(app, { rateLimitPerSecond: 50 });
       await insertTemplate(app, tenant);
     });
