@@ -5,7 +5,7 @@
  * send workers. Mid-run the campaign is paused and resumed, and one send worker is killed with SIGKILL.
  * Prints sent/s (steady, before the pause and after the resume) against the limit, the busiest 1-second window, the
  * tier cap, duplicates by recipient, and the time from the pause request to the last send. Stops by itself.
- * Usage: npm run bench:campaigns [-- --count 100000 --limit 1000 --no-statuses]
+ * Usage: npm run bench:campaigns [-- --count 100000 --limit 1000 --no-statuses --sim-port 8331 --app-port 8332]
  * (--no-statuses: the simulator posts no status webhooks, to separate the campaign engine from webhook ingest.)
  */
 import 'reflect-metadata';
@@ -28,8 +28,8 @@ const arg = (name: string, fallback: number) => {
 };
 const COUNT = arg('count', 100_000);
 const LIMIT = arg('limit', 1000);
-const SIM_PORT = 8331;
-const APP_PORT = 8332;
+const SIM_PORT = arg('sim-port', 8331);
+const APP_PORT = arg('app-port', 8332);
 const DEADLINE_MS = 15 * 60_000;
 
 const say = (line: string) => writeSync(2, `${line}\n`);

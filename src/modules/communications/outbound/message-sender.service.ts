@@ -17,6 +17,8 @@ import { RealtimePublisher } from '../../realtime/realtime.publisher';
 import { failureFields, MAX_ATTEMPTS, retryDelayMs, SendOutcomeStore, type SendRow, UNKNOWN_OUTCOME } from './send-outcome.store';
 
 const HANDLE_TTL_MS = 5000;
+/** A send of a paused campaign looks again this often (it is usually withdrawn by then). */
+const CAMPAIGN_HELD_RECHECK_MS = 1000;
 /** Meta: the number's messages per second were exceeded; every send of the number backs off, not just this one. */
 const THROUGHPUT_LIMIT_CODE = 130429;
 const NO_ANSWER_KINDS = ['network', 'timeout', 'unknown'];
@@ -122,7 +124,12 @@ export class MessageSender implements OnModuleDestroy {
    */
   private async waitForBudget(job: Job, token: string | undefined, row: SendRow): Promise<void> {
     const traffic = row.priority >= PRIORITY_BULK ? 'bulk' : 'priority';
-    const budget = await this.limiter.acquire(row.whatsappAccountId, row.rateLimitPerSecond, traffic, row.phoneE164);
+    const budget = await this.limiter.acquire(row.whatsappAccountId, row.rateLimitPerSecond, traffic, row.phoneE164, row.campaignId);
+    if (budget.outcome === 'held') {
+      // Its campaign is pausing or cancelled: the pause withdraws this message, a resume lets it go.
+      this.metrics.rateLimitWaits.inc({ account: row.whatsappAccountId, limit: 'campaign_held' });
+      return this.delay(job, token, Date.now() + CAMPAIGN_HELD_RECHECK_MS);
+    }
     if (budget.outcome === 'pair') {
       this.metrics.rateLimitWaits.inc({ account: row.whatsappAccountId, limit: 'pair' });
       return this.delay(job, token, Math.max(budget.pairUntil, Date.now() + 1) + Math.floor(Math.random() * 250));
