@@ -4,12 +4,15 @@ import type { EventData } from '../../domain/events/event-catalogue';
 
 type ProgressData = EventData['campaign.progress'];
 
-/** The event's counts: sent includes delivered and read; failed counts recipients failed for good. */
+/**
+ * The event's counts, from the messages (a send that failed as unknown and was resolved by its status webhook counts
+ * as sent): sent includes delivered and read; failed counts recipients whose message failed or who have none left.
+ */
 async function progressCounts(manager: EntityManager, campaignId: string): Promise<ProgressData> {
   const [row] = await manager.query(
-    `SELECT count(*) FILTER (WHERE m.status IN ('sent', 'delivered', 'read', 'played') AND cr.status <> 'failed')::int AS sent,
-            count(*) FILTER (WHERE m.status IN ('delivered', 'read', 'played') AND cr.status <> 'failed')::int AS delivered,
-            count(*) FILTER (WHERE cr.status = 'failed' OR m.status = 'failed')::int AS failed, count(*)::int AS total
+    `SELECT count(*) FILTER (WHERE m.status IN ('sent', 'delivered', 'read', 'played'))::int AS sent,
+            count(*) FILTER (WHERE m.status IN ('delivered', 'read', 'played'))::int AS delivered,
+            count(*) FILTER (WHERE m.status = 'failed' OR cr.status = 'failed' AND m.status IS NULL)::int AS failed, count(*)::int AS total
        FROM campaign_recipient cr LEFT JOIN message m ON m.id = cr.message_id WHERE cr.campaign_id = $1`,
     [campaignId],
   );

@@ -149,6 +149,16 @@ export class CampaignRecipientsStore {
     return row;
   }
 
+  /** Recipients whose send ended without an answer less than `graceMs` ago: a status webhook may still resolve them. */
+  async recentlyUnknown(campaignId: string, graceMs: number): Promise<number> {
+    const [row] = await this.dataSource.query(
+      `SELECT count(*)::int AS n FROM campaign_recipient
+        WHERE campaign_id = $1 AND status = 'failed' AND error_code = $2 AND updated_at > now() - make_interval(secs => $3::float8 / 1000)`,
+      [campaignId, SEND_OUTCOME_UNKNOWN, graceMs],
+    );
+    return row.n;
+  }
+
   /** Unique phones claimed by the account's campaigns in the 24 hours before `now` (Meta's messaging tier). */
   async reachedIn24h(manager: EntityManager, accountId: string, now: Date): Promise<number> {
     const [row] = await manager.query(

@@ -27,6 +27,8 @@ const IDLE_POLL_MS = 2000;
 const IN_FLIGHT_POLL_MS = 500;
 /** Recipients already `sent` are re-checked for a late failure (async status) at most this often. */
 const FULL_SETTLE_MS = 10_000;
+/** A campaign whose last unanswered send (SEND_OUTCOME_UNKNOWN) is younger than this waits for its status before completing. */
+const UNKNOWN_GRACE_MS = 10_000;
 
 interface AccountLimits {
   rate: number;
@@ -101,6 +103,8 @@ export class CampaignRunner {
     if (left.waiting === 0 && left.inFlight === 0) {
       // A late failure of a `sent` recipient (131049 async) must be seen before the campaign is called complete.
       if (!settledFully) return Date.now();
+      // A send that got no answer is usually resolved by its status webhook within seconds: give it the time to.
+      if ((await this.store.recentlyUnknown(campaign.id, UNKNOWN_GRACE_MS)) > 0) return Date.now() + IDLE_POLL_MS;
       return (await this.complete(campaign)) ? 'done' : Date.now();
     }
     if (left.waiting === 0) return Date.now() + IN_FLIGHT_POLL_MS;
