@@ -252,14 +252,6 @@ export class EnvironmentVariables {
   WORKER_STALLED_INTERVAL_MS = 30000;
 
   /**
-   * A send that reached the provider but got no answer (timeout, dropped connection, a gateway's bare 502/504) may have been accepted:
-   * it is retried no sooner than this, so that Meta's status webhook naming our message can arrive first and
-   * be adopted instead of sending twice.
-   */
-  @Transform(toInt) @IsInt() @Min(0)
-  OUTBOUND_UNANSWERED_RETRY_MS = 15000;
-
-  /**
    * A campaign recipient Meta did not deliver to because of its per-user marketing limit (131049) is retried after this
    * (24 h, as Meta advises), doubled at each further attempt, never past the campaign's expiry.
    */

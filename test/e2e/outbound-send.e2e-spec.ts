@@ -22,7 +22,7 @@ describe('Outbound messages (POST /api/v1/messages)', () => {
 
   beforeAll(async () => {
     sim = await startGraphSimulatorServer();
-    app = await createTestApp({ env: { META_GRAPH_BASE_URL: sim.url, META_HTTP_TIMEOUT_MS: '400', OUTBOUND_UNANSWERED_RETRY_MS: '4000', APP_ROLES: 'api,worker' } });
+    app = await createTestApp({ env: { META_GRAPH_BASE_URL: sim.url, META_HTTP_TIMEOUT_MS: '400', APP_ROLES: 'api,worker' } });
     tenant = await createTenant(app, { rateLimitPerSecond: 50 });
     await conversationFactory.create(app.dataSource, { organizationId: tenant.organization.id, whatsappAccountId: tenant.account.id, contactId: tenant.contact.id, windowExpiresAt: new Date(Date.now() + HOUR) });
     await insertTemplate('order_update', TemplateCategory.Utility, 'Hola {{1}}, tu pedido {{2}} está listo.');
@@ -209,47 +209,50 @@ describe('Outbound messages (POST /api/v1/messages)', () => {
   });
 
   describe('provider errors', () => {
-    it.each(['http500', 'timeout', 'rateLimit130429'] as const)('retries %s with backoff, then sends once', async (kind) => {
+    it.each(['http500', 'rateLimit130429'] as const)('retries %s (an answer: Meta did not send) with backoff, then sends once', async (kind) => {
       const { contact } = await newContactWithWindow(true);
-      sim.simulator.injectFault({ kind, match: { to: contact.phoneE164! }, times: 1, ...(kind === 'timeout' ? { delayMs: 60_000 } : {}) });
+      sim.simulator.injectFault({ kind, match: { to: contact.phoneE164! }, times: 1 });
       const started = Date.now();
       const response = await post({ to: contact.phoneE164, type: 'text', text: { body: 'retry me' } }).expect(202);
       const message = await settled(response.body.id, 20000);
       expect(message).toMatchObject({ status: 'sent', attempts: 2, error: null });
       expect(outboxFor(response.body.id)).toHaveLength(1);
-      // A request that got no answer may have been accepted: its retry waits OUTBOUND_UNANSWERED_RETRY_MS (after
-      // the 400 ms timeout). An error answer is definite: its retry follows the provider's backoff (2–2.5 s here).
+      // An error answer is definite: its retry follows the provider's backoff (2–2.5 s here).
       const retriedAfterMs = outboxFor(response.body.id)[0].receivedAt.getTime() - started;
-      if (kind === 'timeout') expect(retriedAfterMs).toBeGreaterThanOrEqual(400 + 4000);
-      else expect(retriedAfterMs).toBeLessThan(4000);
       expect(retriedAfterMs).toBeGreaterThanOrEqual(1000);
+      expect(retriedAfterMs).toBeLessThan(4000);
     });
 
-    it('records a last attempt that got no answer as unknown, not as failed by the provider, and does not resend it', async () => {
+    it.each([
+      ['a timeout', { kind: 'timeout', delayMs: 60_000 }],
+      ['a gateway 504 without a Graph error', { kind: 'gateway504' }],
+    ] as const)('never resends a call that got %s: failed SEND_OUTCOME_UNKNOWN after one attempt', async (_, fault) => {
       const { contact } = await newContactWithWindow(true);
-      const response = await post({ to: contact.phoneE164, type: 'text', text: { body: 'última' }, sendAt: new Date(Date.now() + 1500).toISOString() }).expect(202);
-      // Three attempts already used up (as after three unanswered tries): the next one is the last.
-      await app.dataSource.query(`UPDATE message SET attempts = 3 WHERE id = $1 AND status = 'queued'`, [response.body.id]);
-      sim.simulator.injectFault({ kind: 'timeout', match: { to: contact.phoneE164! }, times: 1, delayMs: 60_000 });
+      sim.simulator.injectFault({ ...fault, match: { to: contact.phoneE164! }, times: 1 });
+      const response = await post({ to: contact.phoneE164, type: 'text', text: { body: 'sin respuesta' } }).expect(202);
       const message = await settled(response.body.id, 15000);
-      expect(message).toMatchObject({ status: 'failed', attempts: 4, error: { code: 'SEND_OUTCOME_UNKNOWN' } });
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      expect(outboxFor(response.body.id)).toHaveLength(0);
-      expect((await getMessage(response.body.id)).status).toBe('failed');
+      expect(message).toMatchObject({ status: 'failed', attempts: 1, error: { code: 'SEND_OUTCOME_UNKNOWN' } });
+      // Longer than any retry backoff of the old path (2–2.5 s): still one call at most, still failed.
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      expect(outboxFor(response.body.id)).toHaveLength(fault.kind === 'gateway504' ? 1 : 0);
+      expect(await getMessage(response.body.id)).toMatchObject({ status: 'failed', attempts: 1 });
     });
 
-    it('does not send again when a timed-out attempt was in fact accepted (its status webhook names our message)', async () => {
+    it('resolves a timed-out send that Meta accepted late from its status webhook, without a second call', async () => {
       const { contact } = await newContactWithWindow(true);
-      // The request times out on our side (400 ms) but the "provider" still accepts it at 700 ms and reports `sent`.
-      sim.simulator.configureStatusWebhook({ url: `${app.baseUrl}/webhooks/meta`, appSecret: app.config.META_APP_SECRET, delaysMs: { sent: 0, delivered: 50, read: null } });
+      // The request times out on our side (400 ms); the "provider" accepts it at 2.5 s and reports `sent` at once.
+      sim.simulator.configureStatusWebhook({ url: `${app.baseUrl}/webhooks/meta`, appSecret: app.config.META_APP_SECRET, delaysMs: { sent: 0, delivered: 300, read: null } });
       try {
-        sim.simulator.injectFault({ kind: 'timeout', match: { to: contact.phoneE164! }, times: 1, delayMs: 700 });
+        sim.simulator.injectFault({ kind: 'timeout', match: { to: contact.phoneE164! }, times: 1, delayMs: 2500 });
         const response = await post({ to: contact.phoneE164, type: 'text', text: { body: 'una sola vez' } }).expect(202);
+        const unknown = await settled(response.body.id, 10000);
+        expect(unknown).toMatchObject({ status: 'failed', attempts: 1, error: { code: 'SEND_OUTCOME_UNKNOWN' } });
+        expect(outboxFor(response.body.id)).toHaveLength(0);
         const message = await waitFor(async () => {
           const m = await getMessage(response.body.id);
-          return ['delivered', 'read', 'failed'].includes(m.status) ? m : null;
-        }, 20000, 'adopted and delivered');
-        expect(message.status).toBe('delivered');
+          return m.status === 'delivered' ? m : null;
+        }, 15000, 'resolved by the status webhook and delivered');
+        expect(message).toMatchObject({ status: 'delivered', attempts: 1, error: null });
         expect(outboxFor(response.body.id)).toHaveLength(1);
         expect(message.providerMessageId).toBe(outboxFor(response.body.id)[0].id);
       } finally {
@@ -257,20 +260,40 @@ describe('Outbound messages (POST /api/v1/messages)', () => {
       }
     });
 
-    it('does not send again when a gateway answered 504 but the provider had accepted the send', async () => {
+    it.each(['acceptThenReset', 'gateway504'] as const)('sends once when the provider accepted the send but the answer was lost (%s), resolved by its status webhook', async (kind) => {
       const { contact } = await newContactWithWindow(true);
-      // The `sent` status comes 3 s later: after an ordinary 5xx backoff (2–2.5 s), before OUTBOUND_UNANSWERED_RETRY_MS (4 s).
+      // The `sent` status comes 3 s later: well after an ordinary 5xx retry (2–2.5 s) would have gone out.
       sim.simulator.configureStatusWebhook({ url: `${app.baseUrl}/webhooks/meta`, appSecret: app.config.META_APP_SECRET, delaysMs: { sent: 3000, delivered: 3050, read: null } });
       try {
-        sim.simulator.injectFault({ kind: 'gateway504', match: { to: contact.phoneE164! }, times: 1 });
-        const response = await post({ to: contact.phoneE164, type: 'text', text: { body: 'detrás de un proxy' } }).expect(202);
+        sim.simulator.injectFault({ kind, match: { to: contact.phoneE164! }, times: 1 });
+        const response = await post({ to: contact.phoneE164, type: 'text', text: { body: `respuesta perdida ${kind}` } }).expect(202);
         const message = await waitFor(async () => {
           const m = await getMessage(response.body.id);
-          return ['delivered', 'read', 'failed'].includes(m.status) ? m : null;
-        }, 20000, 'adopted and delivered');
-        expect(message).toMatchObject({ status: 'delivered', attempts: 2 });
+          return ['delivered', 'read'].includes(m.status) ? m : null;
+        }, 20000, 'resolved and delivered');
+        expect(message).toMatchObject({ status: 'delivered', attempts: 1, error: null });
         expect(outboxFor(response.body.id)).toHaveLength(1);
         expect(message.providerMessageId).toBe(outboxFor(response.body.id)[0].id);
+      } finally {
+        sim.simulator.configureStatusWebhook(undefined);
+      }
+    });
+
+    it('sends once when the status webhook may come before the lost answer (accepted, answer held past the timeout, then reset)', async () => {
+      const { contact } = await newContactWithWindow(true);
+      sim.simulator.configureStatusWebhook({ url: `${app.baseUrl}/webhooks/meta`, appSecret: app.config.META_APP_SECRET, delaysMs: { sent: 0, delivered: 50, read: null } });
+      try {
+        // Accepted at once (its statuses go out), the answer held past our 400 ms timeout, then the connection reset.
+        sim.simulator.injectFault({ kind: 'acceptThenReset', match: { to: contact.phoneE164! }, times: 1, delayMs: 1500 });
+        const response = await post({ to: contact.phoneE164, type: 'text', text: { body: 'estado antes que respuesta' } }).expect(202);
+        const message = await waitFor(async () => {
+          const m = await getMessage(response.body.id);
+          return m.status === 'delivered' ? m : null;
+        }, 15000, 'delivered');
+        expect(message).toMatchObject({ attempts: 1, error: null });
+        await new Promise((resolve) => setTimeout(resolve, 2000));
+        expect(outboxFor(response.body.id)).toHaveLength(1);
+        expect((await getMessage(response.body.id)).status).toBe('delivered');
       } finally {
         sim.simulator.configureStatusWebhook(undefined);
       }

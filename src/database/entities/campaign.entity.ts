@@ -68,4 +68,8 @@ export class Campaign extends BaseEntity {
 
   @Column({ type: 'timestamptz', nullable: true })
   completedAt: Date | null;
+
+  /** When the last campaign.progress event was written (at most one a second). */
+  @Column({ type: 'timestamptz', nullable: true })
+  progressEmittedAt: Date | null;
 }

@@ -4,6 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { DomainError, NotFoundError } from '../../common/errors/domain-error';
 import { Campaign } from '../../database/entities/campaign.entity';
 import { CampaignStatus } from '../../database/entities/enums';
+import { AccountRateLimiter } from '../communications/outbound/account-rate-limiter.service';
 import { CampaignMessagesService } from '../communications/outbound/campaign-messages.service';
 import type { MessageContentDto } from '../communications/outbound/dto/send-message.dto';
 import { MessageComposer } from '../communications/outbound/message-composer.service';
@@ -33,6 +34,7 @@ export class CampaignLifecycle {
     private readonly jobs: CampaignJobs,
     private readonly clock: CampaignClock,
     private readonly composer: MessageComposer,
+    private readonly limiter: AccountRateLimiter,
   ) {}
 
   async start(organizationId: string, id: string): Promise<CampaignState> {
@@ -55,17 +57,23 @@ export class CampaignLifecycle {
 
   async pause(organizationId: string, id: string): Promise<CampaignState> {
     const campaign = await this.load(organizationId, id);
-    await this.dataSource.transaction(async (manager) => {
-      await this.move(manager, campaign, [CampaignStatus.Running, CampaignStatus.Queued, CampaignStatus.Scheduled], CampaignStatus.Paused, { paused_at: new Date() });
-      const withdrawn = await this.messages.withdrawQueued(manager, organizationId, id);
-      await this.store.release(manager, campaign, withdrawn, 'pending');
-    });
+    const from = [CampaignStatus.Running, CampaignStatus.Queued, CampaignStatus.Scheduled];
+    if (!from.includes(campaign.status)) throw this.conflict(campaign, CampaignStatus.Paused);
+    await this.holding(campaign, 'paused', () =>
+      this.dataSource.transaction(async (manager) => {
+        await this.move(manager, campaign, from, CampaignStatus.Paused, { paused_at: new Date() });
+        const withdrawn = await this.messages.withdrawQueued(manager, organizationId, id);
+        await this.store.release(manager, campaign, withdrawn, 'pending');
+      }),
+    );
     return { id, status: CampaignStatus.Paused };
   }
 
   async resume(organizationId: string, id: string): Promise<CampaignState> {
     const campaign = await this.load(organizationId, id);
     const status = campaign.sendAt && campaign.sendAt > this.clock.now() ? CampaignStatus.Scheduled : CampaignStatus.Running;
+    if (campaign.status !== CampaignStatus.Paused) throw this.conflict(campaign, status);
+    await this.limiter.releaseCampaign(id);
     await this.dataSource.transaction((manager) => this.move(manager, campaign, [CampaignStatus.Paused], status, { paused_at: null }));
     await this.jobs.ensureRunner(id, true);
     return { id, status };
@@ -74,12 +82,30 @@ export class CampaignLifecycle {
   async cancel(organizationId: string, id: string): Promise<CampaignState> {
     const campaign = await this.load(organizationId, id);
     const from = [CampaignStatus.Draft, CampaignStatus.Scheduled, CampaignStatus.Queued, CampaignStatus.Running, CampaignStatus.Paused];
-    await this.dataSource.transaction(async (manager) => {
-      await this.move(manager, campaign, from, CampaignStatus.Cancelled, { completed_at: new Date() });
-      const withdrawn = await this.messages.withdrawQueued(manager, organizationId, id);
-      await this.store.release(manager, campaign, withdrawn, 'cancelled');
-    });
+    if (!from.includes(campaign.status)) throw this.conflict(campaign, CampaignStatus.Cancelled);
+    await this.holding(campaign, 'cancelled', () =>
+      this.dataSource.transaction(async (manager) => {
+        await this.move(manager, campaign, from, CampaignStatus.Cancelled, { completed_at: new Date() });
+        const withdrawn = await this.messages.withdrawQueued(manager, organizationId, id);
+        await this.store.release(manager, campaign, withdrawn, 'cancelled');
+      }),
+    );
     return { id, status: CampaignStatus.Cancelled };
+  }
+
+  /**
+   * Sends of the campaign are held in Redis first (at once, whatever the database is busy with), then the transaction
+   * withdraws its queued messages. If the move is refused, the hold goes unless the campaign is held anyway.
+   */
+  private async holding(campaign: Campaign, reason: 'paused' | 'cancelled', move: () => Promise<void>): Promise<void> {
+    await this.limiter.holdCampaign(campaign.id, reason);
+    try {
+      await move();
+    } catch (error) {
+      const now = await this.load(campaign.organizationId, campaign.id);
+      if (now.status !== CampaignStatus.Paused && now.status !== CampaignStatus.Cancelled) await this.limiter.releaseCampaign(campaign.id);
+      throw error;
+    }
   }
 
   /** A template that does not exist or is not approved refuses the start, instead of skipping every recipient. */

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Campaign } from '../../database/entities/campaign.entity';
+import { SEND_OUTCOME_UNKNOWN } from '../communications/outbound/send-outcome.store';
 
 export interface ClaimedRecipient {
   id: string;
@@ -45,7 +46,11 @@ UPDATE campaign_recipient cr SET status = 'queued', attempts = cr.attempts + 1, 
   FROM picked WHERE cr.id = picked.id
 RETURNING cr.id, cr.phone_e164 AS "phoneE164", cr.content, cr.variant, cr.attempts`;
 
-/** Recipients follow their message once it settled: sent, failed, or skipped for the codes that mean "not this person". */
+/**
+ * Recipients follow their message once it settled: sent, failed, or skipped for the codes that mean "not this person".
+ * A recipient failed because its send got no answer (SEND_OUTCOME_UNKNOWN) becomes sent when a status webhook shows
+ * Meta accepted it.
+ */
 const SETTLE = `
 UPDATE campaign_recipient cr SET
   status = (CASE WHEN m.status <> 'failed' THEN 'sent' WHEN m.error_code = ANY($2::text[]) THEN 'skipped' ELSE 'failed' END)::campaign_recipient_status,
@@ -53,7 +58,8 @@ UPDATE campaign_recipient cr SET
   error_message = CASE WHEN m.status = 'failed' THEN m.error_title END, updated_at = now()
   FROM message m
  WHERE cr.campaign_id = $1 AND cr.status = ANY($3::campaign_recipient_status[]) AND m.id = cr.message_id
-   AND (m.status IN ('sent', 'delivered', 'read', 'played') AND cr.status = 'queued' OR m.status = 'failed' AND m.error_code IS DISTINCT FROM $4)`;
+   AND (m.status IN ('sent', 'delivered', 'read', 'played') AND (cr.status = 'queued' OR cr.status = 'failed' AND cr.error_code = $5)
+        OR m.status = 'failed' AND m.error_code IS DISTINCT FROM $4 AND cr.status <> 'failed')`;
 
 /**
  * 131049 (Meta's per-user marketing cap): the recipient goes back to `pending` after a delay that doubles with each
@@ -120,7 +126,7 @@ export class CampaignRecipientsStore {
   async settle(campaignId: string, retry: RetryPolicy, full: boolean): Promise<void> {
     const statuses = full ? ['queued', 'sent'] : ['queued'];
     await this.dataSource.query(RESCHEDULE, [campaignId, retry.now, retry.baseDelayMs, retry.maxAttempts, retry.expiresAt, MARKETING_CAP_CODE, statuses]);
-    await this.dataSource.query(SETTLE, [campaignId, SKIP_CODES, statuses, MARKETING_CAP_CODE]);
+    await this.dataSource.query(SETTLE, [campaignId, SKIP_CODES, full ? [...statuses, 'failed'] : statuses, MARKETING_CAP_CODE, SEND_OUTCOME_UNKNOWN]);
   }
 
   async expire(campaignId: string): Promise<number> {
@@ -141,6 +147,16 @@ export class CampaignRecipientsStore {
       [campaignId],
     );
     return row;
+  }
+
+  /** Recipients whose send ended without an answer less than `graceMs` ago: a status webhook may still resolve them. */
+  async recentlyUnknown(campaignId: string, graceMs: number): Promise<number> {
+    const [row] = await this.dataSource.query(
+      `SELECT count(*)::int AS n FROM campaign_recipient
+        WHERE campaign_id = $1 AND status = 'failed' AND error_code = $2 AND updated_at > now() - make_interval(secs => $3::float8 / 1000)`,
+      [campaignId, SEND_OUTCOME_UNKNOWN, graceMs],
+    );
+    return row.n;
   }
 
   /** Unique phones claimed by the account's campaigns in the 24 hours before `now` (Meta's messaging tier). */

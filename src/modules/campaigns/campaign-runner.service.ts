@@ -13,6 +13,7 @@ import type { TemplateCache } from '../communications/outbound/message-composer.
 import { OutboundQueue, PRIORITY_BULK } from '../communications/outbound/outbound-queue.service';
 import { CampaignAbTest } from './campaign-ab-test.service';
 import { CampaignClock } from './campaign-clock';
+import { writeCompleted, writeProgressIfDue } from './campaign-events';
 import { type ClaimedRecipient, CampaignRecipientsStore } from './campaign-recipients.store';
 
 /** Sends booked ahead before the runner sleeps, and how long before the last booked one it wakes. */
@@ -26,6 +27,8 @@ const IDLE_POLL_MS = 2000;
 const IN_FLIGHT_POLL_MS = 500;
 /** Recipients already `sent` are re-checked for a late failure (async status) at most this often. */
 const FULL_SETTLE_MS = 10_000;
+/** A campaign whose last unanswered send (SEND_OUTCOME_UNKNOWN) is younger than this waits for its status before completing. */
+const UNKNOWN_GRACE_MS = 10_000;
 
 interface AccountLimits {
   rate: number;
@@ -83,11 +86,11 @@ export class CampaignRunner {
     await this.store.settle(campaign.id, { now, baseDelayMs: this.config.CAMPAIGN_MARKETING_RETRY_MS, maxAttempts: this.config.CAMPAIGN_MARKETING_MAX_ATTEMPTS, expiresAt }, full);
     if (expiresAt && now >= expiresAt) await this.store.expire(campaign.id);
     await this.abTest.decideIfDue(campaign, now);
+    await this.dataSource.transaction((manager) => writeProgressIfDue(manager, campaign.id));
     const account = await this.account(campaign.whatsappAccountId);
     const batch = await this.claimBatch(campaign, account, templates, now);
     if (batch === null) return Date.now();
     if (batch.jobs > 0) {
-      // campaign.progress (issue 18) is emitted from here, at most once a second.
       const lastDelay = await this.enqueue(campaign, account, batch.jobIds);
       return lastDelay > AHEAD_MS ? Date.now() + lastDelay - LEAD_MS : null;
     }
@@ -100,6 +103,8 @@ export class CampaignRunner {
     if (left.waiting === 0 && left.inFlight === 0) {
       // A late failure of a `sent` recipient (131049 async) must be seen before the campaign is called complete.
       if (!settledFully) return Date.now();
+      // A send that got no answer is usually resolved by its status webhook within seconds: give it the time to.
+      if ((await this.store.recentlyUnknown(campaign.id, UNKNOWN_GRACE_MS)) > 0) return Date.now() + IDLE_POLL_MS;
       return (await this.complete(campaign)) ? 'done' : Date.now();
     }
     if (left.waiting === 0) return Date.now() + IN_FLIGHT_POLL_MS;
@@ -107,14 +112,18 @@ export class CampaignRunner {
     return Date.now() + Math.max(IN_FLIGHT_POLL_MS, Math.min(IDLE_POLL_MS, retryIn));
   }
 
-  /** The one place a campaign completes (issue 18's outbox writes campaign.completed here, in this transaction). */
+  /** The one place a campaign completes; campaign.completed is written in the same transaction. */
   private async complete(campaign: Campaign): Promise<boolean> {
-    const [, count] = await this.dataSource.query(
-      `UPDATE campaign SET status = 'completed', completed_at = now(), updated_at = now() WHERE id = $1 AND status IN ('running', 'queued')`,
-      [campaign.id],
-    );
-    if (count === 1) this.logger.info({ campaignId: campaign.id }, 'campaign completed');
-    return count === 1;
+    const completed = await this.dataSource.transaction(async (manager) => {
+      const [, count] = await manager.query(
+        `UPDATE campaign SET status = 'completed', completed_at = now(), updated_at = now() WHERE id = $1 AND status IN ('running', 'queued')`,
+        [campaign.id],
+      );
+      if (count === 1) await writeCompleted(manager, campaign);
+      return count === 1;
+    });
+    if (completed) this.logger.info({ campaignId: campaign.id }, 'campaign completed');
+    return completed;
   }
 
   /** Null: the campaign stopped running meanwhile. */

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { decodeCursor, encodeCursor, type Page, pageLimit } from '../../common/pagination';
+import { SEND_OUTCOME_UNKNOWN } from '../communications/outbound/send-outcome.store';
 import { REPLY_WINDOW } from './campaign-ab-test.service';
 import type { ListRecipientsQueryDto } from './dto/campaign.dto';
 
@@ -108,7 +109,8 @@ function tally(rows: CountRow[]): CampaignCounts {
     else if (r.status === 'skipped') c.skipped += add(c.skippedByReason, r.code, r.n);
     else if (r.status === 'expired') c.expired += r.n;
     else if (r.status === 'cancelled') c.cancelled += r.n;
-    else if (r.status === 'failed' || r.messageStatus === 'failed') c.failed += add(c.failedByCode, r.code, r.n);
+    // A send failed as unknown that its status webhook resolved after the campaign's last settle counts as sent.
+    else if ((r.status === 'failed' && !(sent && r.code === SEND_OUTCOME_UNKNOWN)) || r.messageStatus === 'failed') c.failed += add(c.failedByCode, r.code, r.n);
     else if (sent) c.sent += r.n;
     else c.sending += r.n;
     if (sent && ['delivered', 'read', 'played'].includes(r.messageStatus!)) c.delivered += r.n;

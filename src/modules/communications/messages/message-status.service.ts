@@ -8,6 +8,10 @@ import { writeEvents } from '../../../database/outbox';
 import type { NewEvent } from '../../../domain/events/event-catalogue';
 import { shouldApplyStatus } from './status-rank';
 
+/** Our error code for a send whose call got no answer (kept here: the outbound module depends on this one, not back). */
+const SEND_OUTCOME_UNKNOWN = 'SEND_OUTCOME_UNKNOWN';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export interface StatusUpdate {
   whatsappAccountId: string;
   providerMessageId: string;
@@ -72,6 +76,8 @@ export class MessageStatusService {
       lock: { mode: 'pessimistic_write' },
     });
     if (!message) {
+      const adopted = await this.adoptUnanswered(manager, update);
+      if (adopted) return this.applyToMessage(manager, adopted, update);
       await manager
         .createQueryBuilder()
         .insert()
@@ -82,6 +88,36 @@ export class MessageStatusService {
       return { outcome: 'parked' };
     }
     return this.applyToMessage(manager, message, update);
+  }
+
+  /**
+   * A status for an unknown provider id that names one of our sends whose call got no answer (still `sending`, or
+   * failed SEND_OUTCOME_UNKNOWN): Meta accepted it. The message takes the provider id and becomes `sent` (with its
+   * message.status event); the caller then applies the status itself.
+   */
+  private async adoptUnanswered(manager: EntityManager, update: StatusUpdate): Promise<Message | null> {
+    const messageId = update.bizOpaqueCallbackData;
+    if (!messageId || !UUID.test(messageId)) return null;
+    const [adopted] = await manager.query(
+      `WITH adopted AS (
+         UPDATE message SET provider_message_id = $3, status = 'sent', sent_at = COALESCE(sent_at, $4), failed_at = NULL, errors = NULL,
+                error_code = NULL, error_title = NULL, error_message = NULL, updated_at = now()
+          WHERE id = $1 AND whatsapp_account_id = $2 AND direction = 'outbound' AND provider_message_id IS NULL
+            AND (status = 'sending' OR (status = 'failed' AND error_code = $5))
+          RETURNING id, organization_id, conversation_id, contact_id),
+       outbox AS (
+         INSERT INTO outbox_event (organization_id, type, conversation_id, data)
+         SELECT organization_id, 'message.status', conversation_id, jsonb_build_object('messageId', id, 'conversationId', conversation_id, 'status', 'sent', 'error', NULL) FROM adopted),
+       contacts AS (
+         UPDATE contact c SET last_outbound_at = GREATEST(COALESCE(c.last_outbound_at, now()), now()) FROM adopted a WHERE c.id = a.contact_id)
+       SELECT id FROM adopted`,
+      [messageId, update.whatsappAccountId, update.providerMessageId, update.status === MessageStatus.Sent ? update.occurredAt : new Date(), SEND_OUTCOME_UNKNOWN],
+    );
+    if (!adopted) return null;
+    return manager.getRepository(Message).findOneOrFail({
+      where: { id: messageId },
+      select: { id: true, organizationId: true, conversationId: true, status: true, sentAt: true, deliveredAt: true, readAt: true, failedAt: true, direction: true },
+    });
   }
 
   /**

@@ -20,6 +20,7 @@ import { AppConfig } from '../../../config/app-config';
  * waits at most BULK_MAX_AHEAD_MS behind the bulk slots already booked.
  */
 const ACQUIRE = `
+if KEYS[4] and redis.call('EXISTS', KEYS[4]) == 1 then return {3, 0} end
 local pair = redis.call('GET', KEYS[3])
 if pair then return {2, pair} end
 local t = redis.call('TIME')
@@ -115,7 +116,10 @@ export interface Admission {
  * `booked`: a slot is `waitMs` from now (sleep, then send). `refused`: come back in `waitMs`.
  * `pair`: the recipient is paused (131056) until `pairUntil` (epoch ms); no slot was taken.
  */
-export type Acquired = { outcome: 'booked' | 'refused'; waitMs: number } | { outcome: 'pair'; pairUntil: number };
+export type Acquired = { outcome: 'booked' | 'refused'; waitMs: number } | { outcome: 'pair'; pairUntil: number } | { outcome: 'held' };
+
+/** A cancelled campaign's hold outlives its last queued send by far; a paused one's lasts until resume. */
+const CANCELLED_HOLD_MS = 24 * 3600_000;
 
 /** Milliseconds between two sends of an account limited to `limitPerSecond`. */
 export function paceIntervalMs(limitPerSecond: number): number {
@@ -133,11 +137,16 @@ export class AccountRateLimiter {
     this.prefix = `${config.QUEUE_PREFIX}:outbound`;
   }
 
-  /** One round trip: the recipient's pair pause, then the account's pace. */
-  async acquire(accountId: string, limitPerSecond: number, traffic: TrafficClass, phone: string): Promise<Acquired> {
+  /**
+   * One round trip: the campaign's hold (paused or cancelled: `held`, no slot taken), the recipient's pair pause,
+   * then the account's pace.
+   */
+  async acquire(accountId: string, limitPerSecond: number, traffic: TrafficClass, phone: string, campaignId: string | null = null): Promise<Acquired> {
     const maxAhead = traffic === 'bulk' ? BULK_MAX_AHEAD_MS : PRIORITY_MAX_AHEAD_MS;
     const keys = [`${this.prefix}:tat:${accountId}`, `${this.prefix}:retry:${traffic}:${accountId}`, this.pairKey(accountId, phone)];
-    const [code, value] = (await this.redis.eval(ACQUIRE, 3, ...keys, paceIntervalMs(limitPerSecond), maxAhead)) as [number, number | string];
+    if (campaignId) keys.push(this.holdKey(campaignId));
+    const [code, value] = (await this.redis.eval(ACQUIRE, keys.length, ...keys, paceIntervalMs(limitPerSecond), maxAhead)) as [number, number | string];
+    if (code === 3) return { outcome: 'held' };
     if (code === 2) return { outcome: 'pair', pairUntil: Number(value) };
     return { outcome: code === 1 ? 'booked' : 'refused', waitMs: Math.max(0, Number(value)) };
   }
@@ -182,6 +191,23 @@ export class AccountRateLimiter {
     const until = Date.now() + waitMs;
     await this.redis.set(this.pairKey(accountId, phone), String(until), 'PX', waitMs);
     return until;
+  }
+
+  /**
+   * Pause and cancel hold the campaign's sends at once, before their transaction withdraws the queued messages
+   * (which may wait for a claim in progress or a busy database): a send not yet past its budget check waits.
+   */
+  async holdCampaign(campaignId: string, reason: 'paused' | 'cancelled'): Promise<void> {
+    if (reason === 'cancelled') await this.redis.set(this.holdKey(campaignId), reason, 'PX', CANCELLED_HOLD_MS);
+    else await this.redis.set(this.holdKey(campaignId), reason);
+  }
+
+  async releaseCampaign(campaignId: string): Promise<void> {
+    await this.redis.del(this.holdKey(campaignId));
+  }
+
+  private holdKey(campaignId: string): string {
+    return `${this.prefix}:campaign-hold:${campaignId}`;
   }
 
   private windowKey(accountId: string): string {

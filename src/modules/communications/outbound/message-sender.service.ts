@@ -5,7 +5,6 @@ import { type Job, UnrecoverableError } from 'bullmq';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { ROOT_LOGGER } from '../../../common/logging/logging.module';
-import { AppConfig } from '../../../config/app-config';
 import { delayJob } from '../../../queues/worker/delay-job';
 import { WhatsappProviderError } from '../../whatsapp/provider/provider-errors';
 import { type ProviderHandle, WhatsappProviders } from '../../whatsapp/whatsapp-providers.service';
@@ -18,6 +17,8 @@ import { RealtimePublisher } from '../../realtime/realtime.publisher';
 import { failureFields, MAX_ATTEMPTS, retryDelayMs, SendOutcomeStore, type SendRow, UNKNOWN_OUTCOME } from './send-outcome.store';
 
 const HANDLE_TTL_MS = 5000;
+/** A send of a paused campaign looks again this often (it is usually withdrawn by then). */
+const CAMPAIGN_HELD_RECHECK_MS = 1000;
 /** Meta: the number's messages per second were exceeded; every send of the number backs off, not just this one. */
 const THROUGHPUT_LIMIT_CODE = 130429;
 const NO_ANSWER_KINDS = ['network', 'timeout', 'unknown'];
@@ -55,7 +56,6 @@ export class MessageSender implements OnModuleDestroy {
     private readonly statuses: MessageStatusService,
     private readonly limiter: AccountRateLimiter,
     private readonly metrics: OutboundMetrics,
-    private readonly config: AppConfig,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
     private readonly realtime: RealtimePublisher,
   ) {}
@@ -67,10 +67,9 @@ export class MessageSender implements OnModuleDestroy {
   async handle(job: Job<{ messageId: string }>, token?: string): Promise<SendJobResult> {
     const row = await this.store.load(job.data.messageId);
     if (!row) return { outcome: 'skipped', status: 'missing' };
-    // Found `sending`: a worker died during the provider call. Adopt the provider id if Meta reported one, else fail it as unknown.
+    // Found `sending`: a worker died during the provider call. Unknown outcome, unless Meta already reported the send.
     if (row.status === 'sending') {
-      if (await this.adoptAcceptedSend(row, false)) return { outcome: 'reconciled', status: 'sent' };
-      return { outcome: 'reconciled', status: await this.store.reconcile(row.id) };
+      return { outcome: 'reconciled', status: await this.store.failUnknown(row) };
     }
     if (row.status !== 'queued') return { outcome: 'skipped', status: row.status };
     if (row.sendAt && row.sendAt.getTime() > Date.now() + 50) return this.delay(job, token, row.sendAt.getTime());
@@ -125,7 +124,12 @@ export class MessageSender implements OnModuleDestroy {
    */
   private async waitForBudget(job: Job, token: string | undefined, row: SendRow): Promise<void> {
     const traffic = row.priority >= PRIORITY_BULK ? 'bulk' : 'priority';
-    const budget = await this.limiter.acquire(row.whatsappAccountId, row.rateLimitPerSecond, traffic, row.phoneE164);
+    const budget = await this.limiter.acquire(row.whatsappAccountId, row.rateLimitPerSecond, traffic, row.phoneE164, row.campaignId);
+    if (budget.outcome === 'held') {
+      // Its campaign is pausing or cancelled: the pause withdraws this message, a resume lets it go.
+      this.metrics.rateLimitWaits.inc({ account: row.whatsappAccountId, limit: 'campaign_held' });
+      return this.delay(job, token, Date.now() + CAMPAIGN_HELD_RECHECK_MS);
+    }
     if (budget.outcome === 'pair') {
       this.metrics.rateLimitWaits.inc({ account: row.whatsappAccountId, limit: 'pair' });
       return this.delay(job, token, Math.max(budget.pairUntil, Date.now() + 1) + Math.floor(Math.random() * 250));
@@ -159,27 +163,33 @@ export class MessageSender implements OnModuleDestroy {
     return { outcome: 'sent' };
   }
 
-  /** `unanswered`: Meta's answer is unknown and the send may have been accepted (`mayHaveBeenAccepted`). */
-  private async onFailure(job: Job, token: string | undefined, row: SendRow, error: unknown): Promise<never> {
+  /**
+   * A call that may have reached Meta (`mayHaveBeenAccepted`) is never sent again automatically: the Cloud API has no
+   * idempotency key, so a second call is a second message. It fails as SEND_OUTCOME_UNKNOWN until a status webhook
+   * carrying our message id (biz_opaque_callback_data) resolves it; only errors that prove no send may retry.
+   */
+  private async onFailure(job: Job, token: string | undefined, row: SendRow, error: unknown): Promise<SendJobResult> {
     const providerError = error instanceof WhatsappProviderError ? error : null;
     const fields = failureFields(error);
-    const unanswered = providerError !== null && mayHaveBeenAccepted(providerError);
-    const canRetry = providerError?.retryable === true && row.attempts < MAX_ATTEMPTS;
-    // Never two: a call that may have reached Meta is not resent by a stopping worker, nor after the last attempt.
-    if (unanswered && (this.stopping || !canRetry)) {
-      await this.store.markFailed(row, { ...UNKNOWN_OUTCOME, errorMessage: `${UNKNOWN_OUTCOME.errorMessage} (${fields.errorCode})` });
-      this.metrics.sends.inc({ account: row.whatsappAccountId, outcome: 'unknown' });
-      throw new UnrecoverableError(`SEND_OUTCOME_UNKNOWN: ${this.stopping ? 'worker stopping during the provider call' : 'no answer to the last attempt'}`);
+    if (providerError !== null && mayHaveBeenAccepted(providerError)) {
+      const outcome = await this.store.failUnknown(row, `${UNKNOWN_OUTCOME.errorMessage} (${fields.errorCode})`);
+      this.metrics.sends.inc({ account: row.whatsappAccountId, outcome: outcome === 'sent' ? 'adopted' : 'unknown' });
+      // `sent`: its status webhook had already arrived. `unchanged`: one arrived during the call and resolved the row.
+      if (outcome !== 'failed') {
+        if (outcome === 'sent') await this.announce(row, 'sent');
+        return { outcome: 'reconciled', status: outcome };
+      }
+      await this.announce(row, 'failed');
+      this.logger.warn({ messageId: row.id, attempt: row.attempts, code: fields.errorCode, stopping: this.stopping }, 'send outcome unknown: not resent');
+      throw new UnrecoverableError(`SEND_OUTCOME_UNKNOWN: ${this.stopping ? 'worker stopping during the provider call' : 'no answer from the provider'}`);
     }
-    if (providerError && canRetry) {
+    if (providerError?.retryable === true && row.attempts < MAX_ATTEMPTS) {
       let at = Date.now() + retryDelayMs(providerError, row.attempts);
       if (providerError.kind === 'pair_rate_limited') at = await this.limiter.blockPair(row.whatsappAccountId, row.phoneE164, providerError.retryAfterMs);
       if (providerError.providerCode === THROUGHPUT_LIMIT_CODE) await this.limiter.slowDown(row.whatsappAccountId);
-      // Time for the status webhook of an accepted send to arrive: the retry then adopts it (adoptAcceptedSend).
-      if (unanswered) at = Math.max(at, Date.now() + this.config.OUTBOUND_UNANSWERED_RETRY_MS);
       await this.store.requeue(row.id, fields);
       this.metrics.sends.inc({ account: row.whatsappAccountId, outcome: 'retry' });
-      this.logger.info({ messageId: row.id, attempt: row.attempts, code: fields.errorCode, unanswered, retryInMs: at - Date.now() }, 'send retry scheduled');
+      this.logger.info({ messageId: row.id, attempt: row.attempts, code: fields.errorCode, retryInMs: at - Date.now() }, 'send retry scheduled');
       return this.delay(job, token, at);
     }
     await this.store.markFailed(row, fields);

@@ -26,7 +26,7 @@ export const SEND_OUTCOME_UNKNOWN = 'SEND_OUTCOME_UNKNOWN';
 export const UNKNOWN_OUTCOME = {
   errorCode: SEND_OUTCOME_UNKNOWN,
   errorTitle: 'Send outcome unknown',
-  errorMessage: 'The provider may have accepted this message but its answer never came (the worker stopped, or the last attempt got no answer); not resent automatically to avoid a duplicate. Use POST /messages/:id/retry to send again.',
+  errorMessage: 'The provider may have accepted this message but its answer never came (no answer, a connection lost after the request was written, or the worker stopped during the call); not resent automatically to avoid a duplicate. A later status webhook for it resolves it; POST /messages/:id/retry sends again.',
 };
 
 export interface SendRow {
@@ -235,11 +235,25 @@ export class SendOutcomeStore implements OnModuleDestroy {
   }
 
   /**
-   * A row left `sending` whose provider id nobody reported (the sender adopts one from a parked status first).
-   * Never resent blindly: `failed` with SEND_OUTCOME_UNKNOWN; a retry is an operator's call.
+   * A call that may have reached the provider but got no answer: `failed` with SEND_OUTCOME_UNKNOWN, never resent
+   * automatically. A status webhook naming the message (biz_opaque_callback_data) resolves it later
+   * (MessageStatusService); one that arrived before this is adopted here, after the row left `sending`, so a status
+   * racing with this step is caught by one side or the other.
    */
-  async reconcile(messageId: string): Promise<string> {
-    const failed = await this.markFailed({ id: messageId, campaignId: null }, UNKNOWN_OUTCOME);
+  async failUnknown(row: Pick<SendRow, 'id' | 'campaignId' | 'whatsappAccountId'>, errorMessage = UNKNOWN_OUTCOME.errorMessage): Promise<'sent' | 'failed' | 'unchanged'> {
+    const failed = await this.markFailed(row, { ...UNKNOWN_OUTCOME, errorMessage });
+    const providerMessageId = await this.statuses.providerIdFromParked(row.whatsappAccountId, row.id);
+    if (providerMessageId) {
+      await this.markSent(row, providerMessageId);
+      return 'sent';
+    }
     return failed ? 'failed' : 'unchanged';
+  }
+
+  /** A row left `sending` (its worker died during the call): as `failUnknown`. */
+  async reconcile(messageId: string): Promise<string> {
+    const [row] = await this.dataSource.query(`SELECT whatsapp_account_id AS "whatsappAccountId" FROM message WHERE id = $1`, [messageId]);
+    if (!row) return 'unchanged';
+    return this.failUnknown({ id: messageId, campaignId: null, whatsappAccountId: row.whatsappAccountId });
   }
 }

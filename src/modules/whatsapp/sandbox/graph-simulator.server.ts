@@ -52,6 +52,10 @@ async function serve(simulator: GraphSimulator, req: http.IncomingMessage, res: 
       rawBody,
     });
     if (res.destroyed) return;
+    if (response.reset) {
+      req.socket.resetAndDestroy();
+      return;
+    }
     const isBinary = Buffer.isBuffer(response.body);
     const payload = isBinary ? (response.body as Buffer) : Buffer.from(JSON.stringify(response.body ?? null));
     res.writeHead(response.status, {

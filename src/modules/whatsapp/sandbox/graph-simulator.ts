@@ -114,6 +114,11 @@ export class GraphSimulator {
       await this.sleep(fault.delayMs ?? 30_000);
       return dispatch();
     }
+    if (fault.kind === 'acceptThenReset') {
+      const accepted = dispatch();
+      if (fault.delayMs) await this.sleep(fault.delayMs);
+      return { ...accepted, reset: true };
+    }
     if (fault.delayMs) await this.sleep(fault.delayMs);
     if (fault.kind === 'gateway504') {
       dispatch();
@@ -252,7 +257,7 @@ export class GraphSimulator {
   }
 }
 
-function faultResponse(kind: Exclude<FaultKind, 'timeout' | 'gateway504'>): SimulatorResponse {
+function faultResponse(kind: Exclude<FaultKind, 'timeout' | 'gateway504' | 'acceptThenReset'>): SimulatorResponse {
   switch (kind) {
     case 'http500':
       return graphError(500, 131000, 'Something went wrong', 'Internal error. Please retry.');

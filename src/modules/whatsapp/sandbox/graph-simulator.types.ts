@@ -23,6 +23,8 @@ export interface SimulatorResponse {
   /** JSON-serialisable, or a Buffer for media downloads. */
   body: unknown;
   headers?: Record<string, string>;
+  /** Reset the connection instead of answering (the request was processed). */
+  reset?: boolean;
 }
 
 export type FaultKind =
@@ -37,7 +39,9 @@ export type FaultKind =
   | 'marketing131049'
   | 'kapso409'
   /** The send is accepted (statuses follow), but a gateway in front answers 504 with no Graph error. */
-  | 'gateway504';
+  | 'gateway504'
+  /** The send is accepted (statuses follow), then the connection is reset without an answer (after `delayMs`, if given). */
+  | 'acceptThenReset';
 
 export interface FaultSpec {
   match?: { to?: string; phoneNumberId?: string; path?: string };
