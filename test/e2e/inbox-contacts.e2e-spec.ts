@@ -151,7 +151,7 @@ describe('Inbox contacts and message search API', () => {
       await http(app).delete(`/api/v1/contacts/${s.contact.id}`).set('Authorization', `Bearer ${agentToken}`).expect(403);
 
       const response = await http(app).delete(`/api/v1/contacts/${s.contact.id}`).set(auth(a)).expect(200);
-      expect(response.body).toEqual({ removed: { messages: 2, conversations: 1, notes: 1, media: 1, campaignRecipients: 1, webhookEvents: 0, analytics: 0, outboxEvents: 0 } });
+      expect(response.body).toEqual({ removed: { messages: 2, conversations: 1, notes: 1, media: 1, campaignRecipients: 1, webhookEvents: 0, analytics: 0, outboxEvents: 0, chatwootInboundEvents: 0 } });
       expect(existsSync(join(mediaDir, 'org', 'foto.jpg'))).toBe(false);
       await http(app).get(`/api/v1/contacts/${s.contact.id}`).set(auth(a)).expect(404);
 
