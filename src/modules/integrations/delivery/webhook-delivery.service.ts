@@ -147,10 +147,13 @@ export class WebhookDeliveryService implements BeforeApplicationShutdown, OnAppl
           if (queue.length > keep) {
             const spill = queue.splice(keep);
             this.waitingCount -= spill.length;
-            for (const delivery of spill) {
+            // Each comes back about when its turn would have come (not all at once, to find the endpoint still busy).
+            const slotMs = this.slotMs(endpointId);
+            const from = this.busyUntil(endpointId);
+            spill.forEach((delivery, i) => {
               this.direct.delete(delivery.id);
-              spilled.push({ id: delivery.id, at: this.busyUntil(endpointId) });
-            }
+              spilled.push({ id: delivery.id, at: from + (keep + i) * slotMs });
+            });
           }
           continue;
         }
@@ -211,6 +214,11 @@ export class WebhookDeliveryService implements BeforeApplicationShutdown, OnAppl
     return Date.now() + wait + Math.random() * wait;
   }
 
+  /** How often one of the endpoint's slots frees up: an attempt's duration shared by its concurrent attempts. */
+  private slotMs(endpointId: string): number {
+    return Math.max(this.turnMs(endpointId), 1) / this.config.WEBHOOK_ENDPOINT_CONCURRENCY;
+  }
+
   /** About how long an attempt at this endpoint takes now: the last one's duration, or longer if none finished since. */
   private turnMs(endpointId: string): number {
     const since = this.inFlight.has(endpointId) ? Date.now() - (this.progressAt.get(endpointId) ?? Date.now()) : 0;
@@ -234,7 +242,11 @@ export class WebhookDeliveryService implements BeforeApplicationShutdown, OnAppl
     // (Nothing is awaited between this check and counting the attempt in, so the fast path's pump sees it.)
     const inFlight = this.inFlight.get(delivery.endpointId) ?? 0;
     if (!admitted) {
-      if (inFlight >= this.config.WEBHOOK_ENDPOINT_CONCURRENCY) return { kind: 'later', at: this.busyUntil(delivery.endpointId) };
+      if (inFlight >= this.config.WEBHOOK_ENDPOINT_CONCURRENCY) {
+        // Behind what the fast path holds for this endpoint: come back after those, not to find it busy again.
+        const ahead = this.waiting.get(delivery.endpointId)?.length ?? 0;
+        return { kind: 'later', at: this.busyUntil(delivery.endpointId) + ahead * this.slotMs(delivery.endpointId) };
+      }
       const now = Date.now();
       const due = this.takeRate(delivery, now);
       if (due > now) return { kind: 'later', at: due };
