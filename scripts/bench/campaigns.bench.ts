@@ -2,7 +2,8 @@
  * Campaigns benchmark: one campaign of existing contacts (a label) and CSV rows at a 1,000/s account limit into the
  * Graph simulator on loopback (its own process, posting sent/delivered/read status webhooks back: Meta's ≈3× volume).
  * This process serves the API and runs the inbound and maintenance queues; two child processes are send workers, a
- * third runs the campaign runner. Mid-run the campaign is paused and resumed, and one send worker is killed with SIGKILL.
+ * third runs the campaign runner. Mid-run the campaign is paused and resumed, and one send worker is killed with SIGKILL
+ * (then restarted, as a supervisor would).
  * Prints sent/s (steady, before the pause and after the resume) against the limit, the busiest 1-second window, the
  * tier cap, duplicates by recipient, and the time from the pause request to the last send. Stops by itself.
  * Usage: npm run bench:campaigns [-- --count 100000 --limit 1000 --no-statuses --sim-port 8331 --app-port 8332]
@@ -144,6 +145,9 @@ async function main(): Promise<void> {
     workers[0].kill('SIGKILL');
     const killedAt = Date.now();
     say(`paused at ${atPause.length} sends, killed a send worker at ${mine().length}`);
+    // Restarted as a supervisor (systemd, Docker's restart policy) would: what it had claimed must not go out twice.
+    workers[0] = (await forkChild('outbound-worker.child.ts', workerEnv)).child;
+    say(`send worker restarted at ${mine().length} sends`);
     for (;;) {
       const [row] = await app.dataSource.query(`SELECT status FROM campaign WHERE id = $1`, [id]);
       if (row.status === 'completed' || Date.now() - start > DEADLINE_MS) break;
