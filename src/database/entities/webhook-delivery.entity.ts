@@ -6,6 +6,7 @@ import { WebhookDeliveryStatus } from './enums';
 @Entity('webhook_delivery')
 @Index('idx_webhook_delivery_endpoint', ['endpointId', 'createdAt'])
 @Index('idx_webhook_delivery_pending', ['nextAttemptAt'], { where: "status = 'pending'" })
+@Index('idx_webhook_delivery_ordered', ['endpointId', 'conversationId', 'eventSeq'], { where: "status = 'pending' AND conversation_id IS NOT NULL" })
 export class WebhookDelivery extends BaseEntity {
   @Column({ type: 'uuid' })
   organizationId: string;
@@ -39,4 +40,12 @@ export class WebhookDelivery extends BaseEntity {
 
   @Column({ type: 'timestamptz', nullable: true })
   deliveredAt: Date | null;
+
+  /** Set only for an ordered endpoint's delivery of a conversation's event: the order it waits its turn in. */
+  @Column({ type: 'uuid', nullable: true })
+  conversationId: string | null;
+
+  /** The event's outbox `seq` (with `conversationId`). */
+  @Column({ type: 'bigint', nullable: true })
+  eventSeq: string | null;
 }

@@ -38,6 +38,10 @@ export class WebhookEndpoint extends BaseEntity {
   @Column({ type: 'integer', nullable: true })
   maxPerSecond: number | null;
 
+  /** Events of one conversation are delivered in order: each waits until the one before has been delivered or died. */
+  @Column({ type: 'boolean', default: false })
+  ordered: boolean;
+
   /** First failure since the last success: an endpoint failing for WEBHOOK_DISABLE_AFTER_MS is disabled. */
   @Column({ type: 'timestamptz', nullable: true })
   failingSince: Date | null;

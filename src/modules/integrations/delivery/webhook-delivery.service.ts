@@ -10,10 +10,12 @@ import { AppConfig } from '../../../config/app-config';
 import type { EventEnvelope, EventType } from '../../../domain/events/event-catalogue';
 import type { JobPayload } from '../../../queues/job-payloads';
 import { JobName } from '../../../queues/job-names';
+import { jobIdFor } from '../../../queues/job-options';
 import { JobProducer } from '../../../queues/job-producer.service';
+import { QueueName } from '../../../queues/queue-names';
 import { delayJob } from '../../../queues/worker/delay-job';
 import { IntegrationsMetrics } from '../integrations-metrics.service';
-import { type DeliveryOutcome, type DeliveryToSend, disableEndpoint, loadDeliveries, markDeliveries } from './delivery-store';
+import { type DeliveryOutcome, type DeliveryToSend, disableEndpoint, loadDeliveries, holdIfBlocked, markDeliveries, nextInOrder } from './delivery-store';
 import { decideAttempt, parseSchedule } from './retry-policy';
 import { urlRefusal } from './url-guard';
 import { type HttpAttempt, WebhookHttpClient } from './webhook-http.client';
@@ -28,6 +30,17 @@ const SHUTDOWN_WAIT_MS = 2000;
 const BACKLOG_LIMIT = 2000;
 /** How long a delivery may wait in this process for its busy endpoint; beyond that it is queued for later. */
 const MAX_LOCAL_WAIT_MS = 5000;
+/**
+ * An ordered delivery held behind an earlier one looks again this long after that one is next due. Its predecessor's
+ * completion wakes it sooner; this bounds the wait when that wake-up is missed (a race, a crash) or has no sender
+ * (the earlier event was still being fanned out by another worker).
+ */
+const ORDER_RECHECK_MS = 1000;
+/** ...but never holds longer than this between looks (a missed wake-up behind a predecessor due in hours). */
+const ORDER_MAX_HOLD_MS = 300_000;
+/** A wake-up finding its delivery mid-check (about to be held) tries again this often, a few times. */
+const WAKE_RETRY_MS = 25;
+const WAKE_TRIES = 8;
 
 export type DeliveryResult = 'delivered' | 'retrying' | 'dead' | 'skipped';
 
@@ -236,6 +249,7 @@ export class WebhookDeliveryService implements BeforeApplicationShutdown, OnAppl
     if (!delivery || delivery.status !== 'pending') return { kind: 'done', result: 'skipped' };
     if (!delivery.enabled) {
       await this.record(delivery, 'dead', { status: null, latencyMs: 0, error: 'endpoint disabled' }, null);
+      await this.releaseNext(delivery);
       return { kind: 'done', result: 'dead' };
     }
     // One slow or hanging receiver may hold only its share of this worker's slots: the rest wait, uncounted.
@@ -255,6 +269,13 @@ export class WebhookDeliveryService implements BeforeApplicationShutdown, OnAppl
     if (inFlight === 0) this.progressAt.set(delivery.endpointId, Date.now());
     let attempt: HttpAttempt;
     try {
+      // Decided in PostgreSQL, so it holds across workers; counted in flight meanwhile, so the pump keeps to the
+      // endpoint's concurrency. Unordered endpoints never get here (no query on their path).
+      if (isOrdered(delivery)) {
+        const turn = await holdIfBlocked(this.dataSource, delivery, ORDER_RECHECK_MS, ORDER_MAX_HOLD_MS);
+        if (turn === 'settled') return { kind: 'done', result: 'skipped' };
+        if (turn !== 'go') return { kind: 'later', at: turn.heldUntil };
+      }
       attempt = await this.attempt(delivery);
     } finally {
       const left = (this.inFlight.get(delivery.endpointId) ?? 1) - 1;
@@ -272,17 +293,55 @@ export class WebhookDeliveryService implements BeforeApplicationShutdown, OnAppl
       case 'delivered':
         await this.record(delivery, 'delivered', attempt, null);
         this.metrics.eventToDeliverySeconds.observe((Date.now() - new Date(delivery.eventCreatedAt).getTime()) / 1000);
+        await this.releaseNext(delivery);
         return { kind: 'done', result: 'delivered' };
       case 'gone':
         await this.record(delivery, 'dead', attempt, null);
         await this.disable(delivery.endpointId, 'the receiver answered 410 Gone');
+        await this.releaseNext(delivery);
         return { kind: 'done', result: 'dead' };
       case 'dead':
         await this.record(delivery, 'dead', attempt, null);
+        await this.releaseNext(delivery);
         return { kind: 'done', result: 'dead' };
       case 'retry':
         await this.record(delivery, 'pending', attempt, new Date(decision.at));
         return { kind: 'later', at: decision.at };
+    }
+  }
+
+  /**
+   * An ordered delivery is done (delivered or dead): the next one of its conversation, held until now, goes at once
+   * wherever it waits (its delayed job is promoted). Best effort: a missed wake-up costs ORDER_RECHECK_MS.
+   */
+  private async releaseNext(delivery: DeliveryToSend): Promise<void> {
+    if (!isOrdered(delivery)) return;
+    const failed = (error: unknown) =>
+      this.logger.warn({ deliveryId: delivery.id, err: { message: (error as Error).message } }, 'ordered webhook delivery: waking the next failed; it looks again shortly');
+    try {
+      const next = await nextInOrder(this.dataSource, delivery);
+      // Not awaited: a wake-up that has to wait for its job must not keep this delivery's slot.
+      if (next) void this.wake(next).catch(failed);
+    } catch (error) {
+      failed(error);
+    }
+  }
+
+  /**
+   * Runs a held delivery's delayed job now. One not delayed yet (a job still checking, here or in another worker; a
+   * fast-path delivery about to be queued) is looked at again a few times. No job is ever added here: one still in
+   * some worker's fast path goes on by itself there, and a lost one is the sweep's (a second copy could race it).
+   */
+  private async wake(deliveryId: string): Promise<void> {
+    const queue = this.jobs.queue(QueueName.Integrations);
+    for (let tries = 0; tries < WAKE_TRIES && !this.stopping; tries += 1) {
+      if (!this.direct.has(deliveryId)) {
+        const job = await queue.getJob(jobIdFor(JobName.DeliverWebhook, deliveryId));
+        const state = job ? await job.getState() : 'missing';
+        if (state === 'delayed') return void (await job!.promote().catch(() => undefined));
+        if (state !== 'active' && state !== 'missing') return;
+      }
+      await new Promise((done) => setTimeout(done, WAKE_RETRY_MS));
     }
   }
 
@@ -346,6 +405,11 @@ export class WebhookDeliveryService implements BeforeApplicationShutdown, OnAppl
     this.metrics.disabledEndpoints.inc();
     this.logger.warn({ endpointId, reason }, 'webhook endpoint disabled');
   }
+}
+
+/** An ordered endpoint's delivery of a conversation's event: it waits for the earlier ones of that conversation. */
+function isOrdered(delivery: DeliveryToSend): delivery is DeliveryToSend & { conversationId: string; eventSeq: string } {
+  return delivery.ordered && delivery.conversationId !== null && delivery.eventSeq !== null;
 }
 
 export function envelopeOf(delivery: Pick<DeliveryToSend, 'eventId' | 'eventType' | 'eventCreatedAt' | 'organizationId' | 'data'>): EventEnvelope {

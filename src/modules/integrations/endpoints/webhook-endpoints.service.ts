@@ -20,6 +20,7 @@ export interface EndpointView {
   description: string | null;
   enabled: boolean;
   maxPerSecond: number | null;
+  ordered: boolean;
   disabledReason: string | null;
   failingSince: Date | null;
   secretRotatedOverlapUntil: Date | null;
@@ -49,7 +50,7 @@ export class WebhookEndpointsService {
     // A ws(s) endpoint's cursor starts in the same transaction: it gets every event committed after the endpoint.
     const saved = await this.dataSource.transaction(async (manager) => {
       const endpoint = await manager.save(
-        manager.create(WebhookEndpoint, { organizationId, url: dto.url, events, description: dto.description ?? null, maxPerSecond: dto.maxPerSecond ?? null, secretEncrypted: encryptSecret(secret, this.config.encryptionKey) }),
+        manager.create(WebhookEndpoint, { organizationId, url: dto.url, events, description: dto.description ?? null, maxPerSecond: dto.maxPerSecond ?? null, ordered: dto.ordered ?? false, secretEncrypted: encryptSecret(secret, this.config.encryptionKey) }),
       );
       if (isWebsocketUrl(endpoint.url)) await startCursor(manager, endpoint.id);
       return endpoint;
@@ -73,6 +74,7 @@ export class WebhookEndpointsService {
       ...(dto.events !== undefined ? { events: assertEvents(dto.events) } : {}),
       ...(dto.description !== undefined ? { description: dto.description } : {}),
       ...(dto.maxPerSecond !== undefined ? { maxPerSecond: dto.maxPerSecond } : {}),
+      ...(dto.ordered !== undefined ? { ordered: dto.ordered } : {}),
     });
     return toView(
       await this.dataSource.transaction(async (manager) => {
@@ -134,6 +136,7 @@ function toView(endpoint: WebhookEndpoint): EndpointView {
     description: endpoint.description,
     enabled: endpoint.enabled,
     maxPerSecond: endpoint.maxPerSecond,
+    ordered: endpoint.ordered,
     disabledReason: endpoint.disabledReason,
     failingSince: endpoint.failingSince,
     secretRotatedOverlapUntil: overlap,

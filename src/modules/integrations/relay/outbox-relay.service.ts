@@ -22,7 +22,8 @@ const SWEEP_EVERY_MS = 10_000;
  * (SKIP LOCKED, so several workers share the work), creates their deliveries and marks them dispatched. Deliveries
  * are attempted (or enqueued) after the commit; a delivery whose job never made it (Redis down, a crash in between) is
  * re-enqueued by the sweep below, with the same job id. ws(s) endpoints get no deliveries: they read the outbox
- * themselves (websocket/). Events Chatwoot mirrors become chatwoot_sync_event rows in the same statement.
+ * themselves (websocket/). An ordered endpoint's deliveries of a conversation's events carry its id and the event's
+ * seq (the order they wait their turn in). Events Chatwoot mirrors become chatwoot_sync_event rows in the same statement.
  */
 const FAN_OUT = new PreparedStatement(
   'outbox-fan-out',
@@ -30,8 +31,10 @@ const FAN_OUT = new PreparedStatement(
      SELECT seq, id, organization_id, type, conversation_id, data, created_at FROM outbox_event WHERE dispatched_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED),
    marked AS (UPDATE outbox_event o SET dispatched_at = now() FROM batch b WHERE o.seq = b.seq),
    deliveries AS (
-     INSERT INTO webhook_delivery (organization_id, endpoint_id, event_id, event_type, next_attempt_at)
-     SELECT b.organization_id, e.id, b.id, b.type, now() FROM batch b
+     INSERT INTO webhook_delivery (organization_id, endpoint_id, event_id, event_type, next_attempt_at, conversation_id, event_seq)
+     SELECT b.organization_id, e.id, b.id, b.type, now(),
+            CASE WHEN e.ordered THEN b.conversation_id END, CASE WHEN e.ordered AND b.conversation_id IS NOT NULL THEN b.seq END
+       FROM batch b
        JOIN webhook_endpoint e ON e.organization_id = b.organization_id AND e.enabled AND (b.type = ANY(e.events) OR '*' = ANY(e.events)) AND e.url !~* '^wss?://'
       ORDER BY b.seq, e.id
      RETURNING id),

@@ -7,6 +7,7 @@ export class WebhookEndpointDto {
   @ApiProperty({ type: String, nullable: true, example: 'CRM sync' }) description: string | null;
   @ApiProperty() enabled: boolean;
   @ApiProperty({ type: Number, nullable: true, description: 'Attempts per second at most, per worker process (null: the server default)' }) maxPerSecond: number | null;
+  @ApiProperty({ description: "Events of one conversation are delivered in order (the next waits for the previous to be delivered or die)" }) ordered: boolean;
   @ApiProperty({ type: String, nullable: true, description: 'Why it was disabled (e.g. failing for too long)' }) disabledReason: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) failingSince: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'Until then the previous secret signs too' }) secretRotatedOverlapUntil: string | null;

@@ -1,5 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsISO8601, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsISO8601, IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+
+const ORDERED_DESCRIPTION =
+  "Events of one conversation are delivered in order: each is attempted only once the conversation's previous event to this endpoint has been delivered or died (events without a conversation are never held; applies to events fanned out after the change)";
 
 export class CreateWebhookEndpointDto {
   @ApiProperty({ example: 'https://hooks.example.com/conversa', description: 'http(s) (signed POSTs) or ws(s) (the same signed envelopes as WebSocket frames, one connection kept open); private, loopback and link-local addresses are refused' })
@@ -32,6 +35,12 @@ export class CreateWebhookEndpointDto {
   @Min(1)
   @Max(10000)
   maxPerSecond?: number | null;
+
+  @ApiPropertyOptional({ type: Boolean, default: false, description: ORDERED_DESCRIPTION })
+  // Absent leaves it as it is; null is refused (there is no "server default" to fall back to).
+  @ValidateIf((_, value) => value !== undefined)
+  @IsBoolean()
+  ordered?: boolean;
 }
 
 export class UpdateWebhookEndpointDto {
@@ -61,6 +70,12 @@ export class UpdateWebhookEndpointDto {
   @Min(1)
   @Max(10000)
   maxPerSecond?: number | null;
+
+  @ApiPropertyOptional({ type: Boolean, default: false, description: ORDERED_DESCRIPTION })
+  // Absent leaves it as it is; null is refused (there is no "server default" to fall back to).
+  @ValidateIf((_, value) => value !== undefined)
+  @IsBoolean()
+  ordered?: boolean;
 }
 
 export class ReplayDto {
