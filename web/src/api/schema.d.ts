@@ -5745,6 +5745,13 @@ export interface components {
             description?: string;
             /** @description Your own `whsec_…` secret (base64 of 24–64 bytes); one is generated when absent. Shown once. */
             secret?: string;
+            /**
+             * @description Attempts per second at most, per worker process (null: the server default, WEBHOOK_ENDPOINT_MAX_PER_SECOND)
+             * @example 50
+             */
+            maxPerSecond?: number | null;
+            /** @description Events of one conversation are delivered in order: each is attempted only once the conversation's previous event to this endpoint has been delivered or died (events without a conversation are never held; applies to events fanned out after the change) Default false. */
+            ordered?: boolean;
         };
         WebhookEndpointWithSecretDto: {
             /** Format: uuid */
@@ -5761,6 +5768,10 @@ export interface components {
             /** @example CRM sync */
             description: string | null;
             enabled: boolean;
+            /** @description Attempts per second at most, per worker process (null: the server default) */
+            maxPerSecond: number | null;
+            /** @description Events of one conversation are delivered in order (the next waits for the previous to be delivered or die) */
+            ordered: boolean;
             /** @description Why it was disabled (e.g. failing for too long) */
             disabledReason: string | null;
             /** Format: date-time */
@@ -5795,6 +5806,10 @@ export interface components {
             /** @example CRM sync */
             description: string | null;
             enabled: boolean;
+            /** @description Attempts per second at most, per worker process (null: the server default) */
+            maxPerSecond: number | null;
+            /** @description Events of one conversation are delivered in order (the next waits for the previous to be delivered or die) */
+            ordered: boolean;
             /** @description Why it was disabled (e.g. failing for too long) */
             disabledReason: string | null;
             /** Format: date-time */
@@ -5813,6 +5828,13 @@ export interface components {
             url?: string;
             events?: string[];
             description?: string;
+            /**
+             * @description Attempts per second at most, per worker process (null: the server default, WEBHOOK_ENDPOINT_MAX_PER_SECOND)
+             * @example 50
+             */
+            maxPerSecond?: number | null;
+            /** @description Events of one conversation are delivered in order: each is attempted only once the conversation's previous event to this endpoint has been delivered or died (events without a conversation are never held; applies to events fanned out after the change) Default false. */
+            ordered?: boolean;
         };
         TestDeliveryDto: {
             /** Format: uuid */

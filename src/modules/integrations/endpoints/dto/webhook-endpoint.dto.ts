@@ -36,7 +36,7 @@ export class CreateWebhookEndpointDto {
   @Max(10000)
   maxPerSecond?: number | null;
 
-  @ApiPropertyOptional({ type: Boolean, default: false, description: ORDERED_DESCRIPTION })
+  @ApiPropertyOptional({ type: Boolean, description: `${ORDERED_DESCRIPTION} Default false.` })
   // Absent leaves it as it is; null is refused (there is no "server default" to fall back to).
   @ValidateIf((_, value) => value !== undefined)
   @IsBoolean()
@@ -71,7 +71,7 @@ export class UpdateWebhookEndpointDto {
   @Max(10000)
   maxPerSecond?: number | null;
 
-  @ApiPropertyOptional({ type: Boolean, default: false, description: ORDERED_DESCRIPTION })
+  @ApiPropertyOptional({ type: Boolean, description: `${ORDERED_DESCRIPTION} Default false.` })
   // Absent leaves it as it is; null is refused (there is no "server default" to fall back to).
   @ValidateIf((_, value) => value !== undefined)
   @IsBoolean()
