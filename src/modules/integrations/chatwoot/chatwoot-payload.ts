@@ -18,6 +18,15 @@ const asId = (value: unknown): number | null => {
 /** `conversa:<id>` is the `source_id` the sync gives every message it writes in Chatwoot. */
 export const CONVERSA_SOURCE_PREFIX = 'conversa:';
 
+/** Chatwoot's message id → the send's idempotency key: a reply delivered five times is sent once. */
+export const agentReplyKey = (integrationId: string, remoteMessageId: number) => `chatwoot:${integrationId}:${remoteMessageId}`;
+
+/** The Chatwoot message an outbound message was sent for, when its idempotency key is this integration's agent reply key. */
+export function agentReplyIdOf(idempotencyKey: string | null, integrationId: string): number | null {
+  const prefix = `chatwoot:${integrationId}:`;
+  return idempotencyKey?.startsWith(prefix) ? asId(idempotencyKey.slice(prefix.length)) : null;
+}
+
 /**
  * A `message_created` that a person wrote for the customer, or why it is not one: private notes, incoming
  * messages, bots' and Conversa's own messages (echoes) are not sent to WhatsApp.
