@@ -270,6 +270,15 @@ describe('Chatwoot both ways (integrations)', () => {
     expect(toggles(c)).toBe(togglesOpen + 1);
     expect(await conversationRow(c)).toMatchObject({ status: 'closed' });
     expect(await inboundOutcomes(c, 'conversation_status_changed')).toEqual(['closed,bot_resumed', 'unchanged', 'unchanged']);
+
+    // A label added in Chatwoot before the close, its conversation_updated (status `open` in the snapshot) delivered
+    // late: the label is taken, the status is not (it would reopen the conversation both sides just closed).
+    const late = { event: 'conversation_updated', id: remote.id, inbox_id: remote.inbox_id, status: 'open', custom_attributes: remote.custom_attributes, labels: ['vip'] };
+    expect(await c.chatwoot.deliver({ ...late, meta: { assignee: null }, changed_attributes: [{ label_list: { previous_value: [], current_value: ['vip'] } }] })).toBe(200);
+    await quiet(c);
+    expect(await inboundOutcomes(c, 'conversation_updated')).toEqual(['labels']);
+    expect(await conversationRow(c)).toMatchObject({ status: 'closed' });
+    expect(remote).toMatchObject({ status: 'resolved', labels: ['vip'] });
     expectNoDuplicates(c);
   });
 

@@ -39,6 +39,14 @@ describe('conversationChangeOf', () => {
     });
     expect(conversationChangeOf({ status: 'open' })).toBeNull();
   });
+
+  it('takes no status from a conversation_updated whose changed_attributes do not name it (a snapshot, maybe stale)', () => {
+    const updated = { event: 'conversation_updated', id: 12, status: 'open', labels: ['vip'] };
+    expect(conversationChangeOf({ ...updated, changed_attributes: [{ label_list: { current_value: ['vip'] } }] })).toMatchObject({ status: null, labels: ['vip'] });
+    expect(conversationChangeOf({ ...updated, changed_attributes: [{ status: { previous_value: 'resolved', current_value: 'open' } }] })).toMatchObject({ status: 'open' });
+    expect(conversationChangeOf(updated)).toMatchObject({ status: 'open' });
+    expect(conversationChangeOf({ ...updated, event: 'conversation_status_changed', changed_attributes: [] })).toMatchObject({ status: 'open' });
+  });
 });
 
 describe('agentReplyIdOf', () => {

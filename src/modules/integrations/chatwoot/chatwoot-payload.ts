@@ -57,16 +57,22 @@ export interface ConversationChange {
   assigneeEmail: string | null;
 }
 
-/** `conversation_status_changed` / `conversation_updated`: the conversation is the payload itself. */
+/**
+ * `conversation_status_changed` / `conversation_updated`: the conversation is the payload itself. A
+ * `conversation_updated` whose `changed_attributes` do not name the status (labels, attributes, the assignee) carries
+ * no status: its status is only a snapshot, and one delivered late would undo a close or reopen made since.
+ */
 export function conversationChangeOf(payload: Payload): ConversationChange | null {
   const remoteConversationId = asId(payload.id);
   if (!remoteConversationId) return null;
+  const changed = payload.changed_attributes;
+  const statusUnchanged = payload.event === 'conversation_updated' && Array.isArray(changed) && !changed.some((c) => asRecord(c)?.status !== undefined);
   const attributes = asRecord(payload.custom_attributes);
   const assignee = asRecord(asRecord(payload.meta)?.assignee);
   return {
     remoteConversationId,
     conversaConversationId: typeof attributes?.conversa_conversation_id === 'string' ? attributes.conversa_conversation_id : null,
-    status: typeof payload.status === 'string' ? payload.status : null,
+    status: typeof payload.status === 'string' && !statusUnchanged ? payload.status : null,
     labels: Array.isArray(payload.labels) ? payload.labels.filter((l): l is string => typeof l === 'string' && l.length > 0 && l.length <= 100) : null,
     assigneeEmail: typeof assignee?.email === 'string' ? assignee.email : null,
   };
