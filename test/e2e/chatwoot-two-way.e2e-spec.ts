@@ -282,6 +282,30 @@ describe('Chatwoot both ways (integrations)', () => {
     expectNoDuplicates(c);
   });
 
+  it('a database error while syncing is retried like an outage: everything reaches Chatwoot once', async () => {
+    const c = await connect('56970000005');
+    // The first link the sync writes for this integration fails (a database error after Chatwoot created the contact).
+    await app.dataSource.query(`
+      CREATE SEQUENCE cw_two_way_link_attempts;
+      CREATE OR REPLACE FUNCTION cw_two_way_refuse_first_link() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.integration_id = '${c.integrationId}' AND nextval('cw_two_way_link_attempts') = 1 THEN RAISE EXCEPTION 'database error (test)'; END IF;
+        RETURN NEW;
+      END $$;
+      CREATE TRIGGER cw_two_way_refuse_first_link BEFORE INSERT ON chatwoot_link FOR EACH ROW EXECUTE FUNCTION cw_two_way_refuse_first_link();`);
+    try {
+      await customerSays(c, { text: 'Hola, quiero cotizar un seguro' });
+    } finally {
+      await app.dataSource.query(`DROP TRIGGER cw_two_way_refuse_first_link ON chatwoot_link; DROP FUNCTION cw_two_way_refuse_first_link(); DROP SEQUENCE cw_two_way_link_attempts;`);
+    }
+    const statuses = await query<{ status: string; attempts: number }>(`SELECT status, attempts FROM chatwoot_sync_event WHERE integration_id = $1 ORDER BY event_seq`, [c.integrationId]);
+    expect(statuses.every((s) => s.status === 'synced')).toBe(true);
+    expect(statuses[0].attempts).toBe(2);
+    const [{ n }] = await query<{ n: number }>(`SELECT count(*)::int AS n FROM message WHERE organization_id = $1`, [c.tenant.organization.id]);
+    expect([c.chatwoot.contacts.length, c.chatwoot.conversations.length, c.chatwoot.messages.length]).toEqual([1, 1, n]);
+    expectNoDuplicates(c);
+  });
+
   it('an agent reply whose worker died after sending, before linking it, is linked by the sync, not copied into Chatwoot a second time', async () => {
     const c = await connect('56970000004');
     await customerSays(c, { text: 'Hola, quiero cotizar un seguro' });

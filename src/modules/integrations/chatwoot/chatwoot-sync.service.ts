@@ -149,7 +149,8 @@ export class ChatwootSyncService {
     try {
       await this.apply(ctx);
     } catch (error) {
-      const permanent = !(error instanceof ChatwootCallError && error.retryable);
+      // Only Chatwoot's refusals are permanent: a database error or a crash bug retries like a 5xx.
+      const permanent = error instanceof ChatwootCallError && !error.retryable;
       const final = permanent || (job !== null && job.attemptsMade + 1 >= (job.opts.attempts ?? 1));
       await markSyncWork(ctx.scope.db, ctx.work.id, final ? 'failed' : 'pending', (error as Error).message);
       this.logger.warn({ syncEventId: ctx.work.id, err: { message: (error as Error).message } }, 'chatwoot sync attempt failed');
