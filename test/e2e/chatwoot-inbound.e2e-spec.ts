@@ -71,8 +71,8 @@ describe('Chatwoot → Conversa (integrations)', () => {
       async () => {
         // Every message has its sync event (the outbox fan-out runs after the commit), and all (conversation changes too) are applied.
         const [row] = await app.dataSource.query(
-          `SELECT count(*) FILTER (WHERE event_type IN ('message.received', 'message.created'))::int AS n,
-                  count(*) FILTER (WHERE status <> 'synced')::int AS waiting, (SELECT count(*)::int FROM message WHERE organization_id = $1) AS messages
+          `SELECT count(*) FILTER (WHERE event_type IN ('message.received', 'message.created'))::int AS n, count(*) FILTER (WHERE status <> 'synced')::int AS waiting,
+                  (SELECT count(*)::int FROM message WHERE organization_id = $1) AS messages
              FROM chatwoot_sync_event WHERE organization_id = $1`,
           [tenant.organization.id],
         );

@@ -26,6 +26,8 @@ export class FakeChatwootWithWebhooks extends FakeChatwoot {
   target?: WebhookTarget;
   /** Echo `message_created` for messages created through the API, as Chatwoot does. */
   echo = true;
+  /** Also send `conversation_status_changed` when a status is changed through the API (`toggle_status`) and differs, as Chatwoot does. */
+  echoStatusChanges = false;
   private readonly pending = new Set<Promise<unknown>>();
   private clock = 0;
 
@@ -43,7 +45,7 @@ export class FakeChatwootWithWebhooks extends FakeChatwoot {
     const conversation = this.conversationById(conversationId);
     const previous = conversation.status;
     conversation.status = status;
-    const body = { event: 'conversation_status_changed', ...this.conversationData(conversation), changed_attributes: [{ status: { previous_value: previous, current_value: status } }] };
+    const body = this.statusChangedEvent(conversation, previous);
     await this.deliver(body);
     return body;
   }
@@ -92,7 +94,12 @@ export class FakeChatwootWithWebhooks extends FakeChatwoot {
     if (method === 'GET' && inbox && Number(inbox[1]) === this.accountId) {
       return Number(inbox[2]) === this.inboxId ? [200, { id: this.inboxId, name: 'WhatsApp (Conversa)', channel_type: 'Channel::Api' }] : [404, { error: 'Resource could not be found' }];
     }
-    return super.route(method, path, query, body);
+    const toggled = method === 'POST' ? path.match(/\/conversations\/(\d+)\/toggle_status$/) : null;
+    const conversation = toggled ? this.conversations.find((c) => c.id === Number(toggled[1])) : undefined;
+    const previous = conversation?.status;
+    const answer = super.route(method, path, query, body);
+    if (conversation && this.echoStatusChanges && this.target && answer[0] === 200 && conversation.status !== previous) this.track(this.deliver(this.statusChangedEvent(conversation, previous!)));
+    return answer;
   }
 
   protected override createMessage(conversationId: number, body: Record<string, unknown>): [number, unknown] {
@@ -111,6 +118,10 @@ export class FakeChatwootWithWebhooks extends FakeChatwoot {
     const conversation = this.conversations.find((c) => c.id === id);
     if (!conversation) throw new Error(`no conversation ${id}`);
     return conversation;
+  }
+
+  private statusChangedEvent(conversation: Conversation, previous: string): Record<string, unknown> {
+    return { event: 'conversation_status_changed', ...this.conversationData(conversation), changed_attributes: [{ status: { previous_value: previous, current_value: conversation.status } }] };
   }
 
   private conversationData(c: Conversation): Record<string, unknown> {

@@ -71,7 +71,8 @@ export interface EventData {
   'message.created': { message: MessagePublic };
   'message.status': { messageId: string; conversationId: string; status: string; error: { code: string | null; title: string | null; message: string | null } | null };
   'conversation.created': { conversationId: string; conversation: ConversationPublic };
-  'conversation.updated': { conversationId: string; change: ConversationChange; conversation: ConversationPublic };
+  /** `reason`: on a bot's `handoff`, why it handed over (`customer_request`, `unsure_streak`, `flow_completed:<flowId>`). */
+  'conversation.updated': { conversationId: string; change: ConversationChange; conversation: ConversationPublic; reason?: string };
   'contact.created': { contactId: string; contact: ContactPublic };
   'contact.updated': { contactId: string; contact: ContactPublic };
   'contact.opted_out': { contactId: string; source: string };

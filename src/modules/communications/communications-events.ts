@@ -14,13 +14,14 @@ export function conversationPublicSql(c: string): string {
 
 /**
  * An INSERT of one `conversation.created` (no `change`) or `conversation.updated` per row of `source`.
- * `change` is a SQL expression giving the reason (a quoted literal for a fixed one); `where` filters the rows.
+ * `change` is a SQL expression giving the reason (a quoted literal for a fixed one); `where` filters the rows;
+ * `extra` a jsonb expression merged into the event's data.
  */
-export function conversationEventsSql(source: string, type: 'conversation.created' | 'conversation.updated', options: { change?: string; where?: string } = {}): string {
+export function conversationEventsSql(source: string, type: 'conversation.created' | 'conversation.updated', options: { change?: string; where?: string; extra?: string } = {}): string {
   const change = type === 'conversation.updated' ? `'change', ${options.change ?? 'NULL'}, ` : '';
   return `INSERT INTO outbox_event (organization_id, type, conversation_id, data)
     SELECT ${source}.organization_id, '${type}', ${source}.id,
-           jsonb_build_object('conversationId', ${source}.id, ${change}'conversation', ${conversationPublicSql(source)})
+           jsonb_build_object('conversationId', ${source}.id, ${change}'conversation', ${conversationPublicSql(source)})${options.extra ? ` || ${options.extra}` : ''}
       FROM ${source}${options.where ? ` WHERE ${options.where}` : ''}`;
 }
 

@@ -22,6 +22,12 @@ const object = (properties: Record<string, unknown>): Schema => ({
   required: Object.keys(properties),
 });
 
+/** Adds properties that are not always present. */
+const optional = (schema: Schema, properties: Record<string, unknown>): Schema => ({
+  ...schema,
+  properties: { ...(schema.properties as Record<string, unknown>), ...properties },
+});
+
 const MESSAGE = object({
   id: uuid,
   conversationId: uuid,
@@ -68,11 +74,20 @@ const DATA: Record<(typeof EVENT_TYPES)[number], Schema> = {
     conversationId: uuid,
     conversation: CONVERSATION,
   }),
-  "conversation.updated": object({
-    conversationId: uuid,
-    change: str,
-    conversation: CONVERSATION,
-  }),
+  "conversation.updated": optional(
+    object({
+      conversationId: uuid,
+      change: str,
+      conversation: CONVERSATION,
+    }),
+    {
+      reason: {
+        type: "string",
+        description:
+          "On a bot's `handoff`: why it handed over (`customer_request`, `unsure_streak`, `flow_completed:<flowId>`)",
+      },
+    },
+  ),
   "contact.created": object({ contactId: uuid }),
   "contact.updated": object({ contactId: uuid }),
   "contact.opted_out": object({ contactId: uuid, source: str }),

@@ -90,6 +90,7 @@ export class AgentRunStore {
           botState: effects.botState ?? conversation.botState ?? {},
           addLabels: effects.addLabels,
           handoff: Boolean(effects.handoff),
+          handoffReason: effects.handoff?.reason,
           ...(effects.interest ? { interest: { value: effects.interest, messageIds: burst.map((message) => message.id) } } : {}),
         },
         db,

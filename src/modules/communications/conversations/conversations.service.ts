@@ -16,9 +16,14 @@ export interface AgentEffects {
   addLabels?: string[];
   /** Pauses the bot and flags the conversation for a person. */
   handoff: boolean;
+  /** Why (e.g. `customer_request`): carried by the `handoff` event, so integrations can tell the agents. */
+  handoffReason?: string;
   /** An interest classification of the burst: set on those inbound messages and on the contact. */
   interest?: { value: string; messageIds: string[] };
 }
+
+/** The handoff event's `reason` ($5), when the agent gave one. */
+const HANDOFF_REASON = `CASE WHEN reasons.change = 'handoff' AND $5::text IS NOT NULL THEN jsonb_build_object('reason', $5::text) ELSE '{}'::jsonb END`;
 
 /** Owns conversation rows: one per (account, contact), reopened when the customer writes again. */
 @Injectable()
@@ -95,8 +100,8 @@ export class ConversationsService {
            (${changeLiteral('labels')}, NOT (labels @> old_labels AND old_labels @> labels)),
            (${changeLiteral('flow_state')}, (bot_state -> 'flow' ->> 'flowId', bot_state -> 'flow' ->> 'current') IS DISTINCT FROM (old_flow_id, old_flow_state))
          ) AS r(change, happened) WHERE r.happened)
-       ${conversationEventsSql('reasons', 'conversation.updated', { change: 'reasons.change' })}`,
-      [effects.conversationId, JSON.stringify(effects.botState), effects.addLabels ?? [], effects.handoff],
+       ${conversationEventsSql('reasons', 'conversation.updated', { change: 'reasons.change', extra: HANDOFF_REASON })}`,
+      [effects.conversationId, JSON.stringify(effects.botState), effects.addLabels ?? [], effects.handoff, effects.handoffReason ?? null],
     );
     if (!effects.interest) return;
     await manager.query(`UPDATE message SET interest = $2 WHERE id = ANY($1::uuid[])`, [effects.interest.messageIds, effects.interest.value]);

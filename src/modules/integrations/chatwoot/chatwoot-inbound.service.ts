@@ -15,11 +15,8 @@ import { SendMessageService } from '../../communications/outbound/send-message.s
 import { ChatwootApiClient, ChatwootCallError } from './chatwoot-api.client';
 import { withChatwootConversationLock } from './chatwoot-lock';
 import { conversationOf, findLocal, type InboundWork, loadInboundWork, markInbound, userByEmail } from './chatwoot-inbound.store';
-import { type AgentReply, agentReplyOf, conversationChangeOf } from './chatwoot-payload';
+import { type AgentReply, agentReplyKey, agentReplyOf, conversationChangeOf } from './chatwoot-payload';
 import { saveLink } from './chatwoot-store';
-
-/** Chatwoot's message id → the send's idempotency key: a reply delivered five times is sent once. */
-export const agentReplyKey = (integrationId: string, remoteMessageId: number) => `chatwoot:${integrationId}:${remoteMessageId}`;
 
 const WINDOW_NOTE =
   'Not sent to WhatsApp: the 24-hour customer service window is closed, so only an approved template can reach this customer. ' +

@@ -1,4 +1,4 @@
-import { agentReplyOf, conversationChangeOf } from './chatwoot-payload';
+import { agentReplyIdOf, agentReplyKey, agentReplyOf, conversationChangeOf } from './chatwoot-payload';
 
 const reply = (overrides: Record<string, unknown> = {}) => ({
   event: 'message_created',
@@ -38,5 +38,29 @@ describe('conversationChangeOf', () => {
       assigneeEmail: 'ana@x.cl',
     });
     expect(conversationChangeOf({ status: 'open' })).toBeNull();
+  });
+
+  it('takes no status from a conversation_updated whose changed_attributes do not name it (a snapshot, maybe stale)', () => {
+    const updated = { event: 'conversation_updated', id: 12, status: 'open', labels: ['vip'] };
+    expect(conversationChangeOf({ ...updated, changed_attributes: [{ label_list: { current_value: ['vip'] } }] })).toMatchObject({ status: null, labels: ['vip'] });
+    expect(conversationChangeOf({ ...updated, changed_attributes: [{ status: { previous_value: 'resolved', current_value: 'open' } }] })).toMatchObject({ status: 'open' });
+    expect(conversationChangeOf(updated)).toMatchObject({ status: 'open' });
+    expect(conversationChangeOf({ ...updated, event: 'conversation_status_changed', changed_attributes: [] })).toMatchObject({ status: 'open' });
+  });
+});
+
+describe('agentReplyIdOf', () => {
+  const integrationId = '5b1f3c2e-0000-4000-8000-000000000001';
+
+  it("reads the Chatwoot message id back from this integration's agent reply key", () => {
+    expect(agentReplyIdOf(agentReplyKey(integrationId, 4711), integrationId)).toBe(4711);
+  });
+
+  it('is null for other keys: none, an API caller\'s, another integration\'s, a malformed one', () => {
+    expect(agentReplyIdOf(null, integrationId)).toBeNull();
+    expect(agentReplyIdOf('order-123', integrationId)).toBeNull();
+    expect(agentReplyIdOf(agentReplyKey('6c2a4d3f-0000-4000-8000-000000000002', 4711), integrationId)).toBeNull();
+    expect(agentReplyIdOf(`chatwoot:${integrationId}:abc`, integrationId)).toBeNull();
+    expect(agentReplyIdOf(`chatwoot:${integrationId}:0`, integrationId)).toBeNull();
   });
 });

@@ -18,6 +18,15 @@ const asId = (value: unknown): number | null => {
 /** `conversa:<id>` is the `source_id` the sync gives every message it writes in Chatwoot. */
 export const CONVERSA_SOURCE_PREFIX = 'conversa:';
 
+/** Chatwoot's message id → the send's idempotency key: a reply delivered five times is sent once. */
+export const agentReplyKey = (integrationId: string, remoteMessageId: number) => `chatwoot:${integrationId}:${remoteMessageId}`;
+
+/** The Chatwoot message an outbound message was sent for, when its idempotency key is this integration's agent reply key. */
+export function agentReplyIdOf(idempotencyKey: string | null, integrationId: string): number | null {
+  const prefix = `chatwoot:${integrationId}:`;
+  return idempotencyKey?.startsWith(prefix) ? asId(idempotencyKey.slice(prefix.length)) : null;
+}
+
 /**
  * A `message_created` that a person wrote for the customer, or why it is not one: private notes, incoming
  * messages, bots' and Conversa's own messages (echoes) are not sent to WhatsApp.
@@ -48,16 +57,22 @@ export interface ConversationChange {
   assigneeEmail: string | null;
 }
 
-/** `conversation_status_changed` / `conversation_updated`: the conversation is the payload itself. */
+/**
+ * `conversation_status_changed` / `conversation_updated`: the conversation is the payload itself. A
+ * `conversation_updated` whose `changed_attributes` do not name the status (labels, attributes, the assignee) carries
+ * no status: its status is only a snapshot, and one delivered late would undo a close or reopen made since.
+ */
 export function conversationChangeOf(payload: Payload): ConversationChange | null {
   const remoteConversationId = asId(payload.id);
   if (!remoteConversationId) return null;
+  const changed = payload.changed_attributes;
+  const statusUnchanged = payload.event === 'conversation_updated' && Array.isArray(changed) && !changed.some((c) => asRecord(c)?.status !== undefined);
   const attributes = asRecord(payload.custom_attributes);
   const assignee = asRecord(asRecord(payload.meta)?.assignee);
   return {
     remoteConversationId,
     conversaConversationId: typeof attributes?.conversa_conversation_id === 'string' ? attributes.conversa_conversation_id : null,
-    status: typeof payload.status === 'string' ? payload.status : null,
+    status: typeof payload.status === 'string' && !statusUnchanged ? payload.status : null,
     labels: Array.isArray(payload.labels) ? payload.labels.filter((l): l is string => typeof l === 'string' && l.length > 0 && l.length <= 100) : null,
     assigneeEmail: typeof assignee?.email === 'string' ? assignee.email : null,
   };

@@ -131,6 +131,12 @@ export async function loadMessages(db: Queryable, organizationId: string, conver
   return db.query(`SELECT id, direction, type, text FROM message WHERE organization_id = $1 AND conversation_id = $2 ORDER BY occurred_at, created_at`, [organizationId, conversationId]);
 }
 
+/** The key a message was sent with (an agent's Chatwoot reply carries `chatwoot:<integration>:<message id>`). */
+export async function loadIdempotencyKey(db: Queryable, organizationId: string, messageId: string): Promise<string | null> {
+  const [row] = await db.query(`SELECT idempotency_key AS key FROM message WHERE organization_id = $1 AND id = $2`, [organizationId, messageId]);
+  return row?.key ?? null;
+}
+
 /** Which of `localIds` the id map already links. */
 export async function linkedIds(db: Queryable, integrationId: string, kind: LinkKind, localIds: string[]): Promise<Map<string, Link>> {
   if (localIds.length === 0) return new Map();

@@ -21,6 +21,7 @@ import {
   loadContact,
   loadConversation,
   loadFlowState,
+  loadIdempotencyKey,
   loadIntegration,
   loadMediaOf,
   loadMessages,
@@ -33,6 +34,8 @@ import {
   type Queryable,
   type SyncWork,
 } from './chatwoot-store';
+import { handoffNoteOf } from './chatwoot-handoff-note';
+import { agentReplyIdOf } from './chatwoot-payload';
 
 /** Where a sync writes: one integration's Chatwoot account and inbox. `retrying`: an earlier attempt may have written already. */
 export interface SyncScope {
@@ -146,7 +149,8 @@ export class ChatwootSyncService {
     try {
       await this.apply(ctx);
     } catch (error) {
-      const permanent = !(error instanceof ChatwootCallError && error.retryable);
+      // Only Chatwoot's refusals are permanent: a database error or a crash bug retries like a 5xx.
+      const permanent = error instanceof ChatwootCallError && !error.retryable;
       const final = permanent || (job !== null && job.attemptsMade + 1 >= (job.opts.attempts ?? 1));
       await markSyncWork(ctx.scope.db, ctx.work.id, final ? 'failed' : 'pending', (error as Error).message);
       this.logger.warn({ syncEventId: ctx.work.id, err: { message: (error as Error).message } }, 'chatwoot sync attempt failed');
@@ -189,8 +193,7 @@ export class ChatwootSyncService {
       case 'handoff': {
         await scope.api.toggleStatus(remoteId, 'open');
         await scope.api.assign(remoteId, null);
-        const reason = (data as { reason?: unknown }).reason;
-        await this.ensureNote(ctx, remoteId, typeof reason === 'string' && reason ? `handed over: ${reason}` : 'handed over');
+        await this.ensureNote(ctx, remoteId, handoffNoteOf(data.reason));
         return;
       }
       case 'closed':
@@ -284,6 +287,7 @@ export class ChatwootSyncService {
   private async ensureMessage(scope: SyncScope, remoteConversationId: number, message: LocalMessage, earlier: Map<string, number>): Promise<void> {
     const { integrationId } = scope;
     if (await findLink(scope.db, integrationId, 'message', message.id)) return;
+    if (message.direction === 'outbound' && (await this.linkAgentReply(scope, remoteConversationId, message.id))) return;
     const sourceId = sourceIdOf(message.id);
     const known = earlier.get(sourceId);
     const attachment = known ? undefined : await this.attachmentOf(scope, message);
@@ -303,6 +307,19 @@ export class ChatwootSyncService {
         )
       ).id;
     await saveLink(scope.db, integrationId, 'message', message.id, { remoteId, sourceId });
+  }
+
+  /**
+   * An agent's Chatwoot reply that Conversa sent but never linked (its worker died in between) is already in
+   * Chatwoot: it is linked to the agent's message there, not written a second time.
+   */
+  private async linkAgentReply(scope: SyncScope, remoteConversationId: number, messageId: string): Promise<boolean> {
+    const remoteId = agentReplyIdOf(await loadIdempotencyKey(scope.db, scope.organizationId, messageId), scope.integrationId);
+    if (!remoteId) return false;
+    // Only where it still is: a conversation made again in Chatwoot (the old one deleted) gets the reply as a message of its own.
+    if (!(await scope.api.allMessages(remoteConversationId)).some((m) => m.id === remoteId)) return false;
+    await saveLink(scope.db, scope.integrationId, 'message', messageId, { remoteId, sourceId: null });
+    return true;
   }
 
   /**
