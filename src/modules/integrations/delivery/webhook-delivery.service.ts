@@ -30,6 +30,10 @@ const SHUTDOWN_WAIT_MS = 2000;
 const BACKLOG_LIMIT = 2000;
 /** How long a delivery may wait in this process for its busy endpoint; beyond that it is queued for later. */
 const MAX_LOCAL_WAIT_MS = 5000;
+/** No attempt of a busy endpoint finished for this long: it is stalled (a hanging receiver), whatever attempts took. */
+const STALL_MS = 1000;
+/** Weight of the latest attempt in an endpoint's smoothed attempt duration. */
+const ATTEMPT_MS_WEIGHT = 0.05;
 /**
  * An ordered delivery held behind an earlier one looks again this long after that one is next due. Its predecessor's
  * completion wakes it sooner; this bounds the wait when that wake-up is missed (a race, a crash) or has no sender
@@ -59,7 +63,7 @@ export class WebhookDeliveryService implements BeforeApplicationShutdown, OnAppl
   private readonly schedule: number[];
   /** Attempts in progress per endpoint in this process. */
   private readonly inFlight = new Map<string, number>();
-  /** Per endpoint: a recent attempt's duration (ms), so a busy endpoint's deliveries wait about as long as a slot takes. */
+  /** Per endpoint: attempts' smoothed duration (ms), so a busy endpoint's deliveries wait about as long as a slot takes. */
   private readonly attemptMs = new Map<string, number>();
   /** Per endpoint with attempts in progress: when one last finished (or the first started). */
   private readonly progressAt = new Map<string, number>();
@@ -108,7 +112,9 @@ export class WebhookDeliveryService implements BeforeApplicationShutdown, OnAppl
   async handle(job: Job<JobPayload<JobName.DeliverWebhook>>, token?: string): Promise<DeliveryResult> {
     // The fast path holds it and schedules what follows itself.
     if (this.direct.has(job.data.deliveryId)) return 'skipped';
-    const step = await this.deliver(await this.loads.submit(job.data.deliveryId));
+    const delivery = await this.loads.submit(job.data.deliveryId);
+    if (delivery && this.adopt(delivery)) return 'skipped';
+    const step = await this.deliver(delivery);
     // BullMQ counts no attempt for a delayed job: its own attempts stay for crashes only.
     return step.kind === 'later' ? delayJob(job, token, step.at) : step.result;
   }
@@ -145,6 +151,26 @@ export class WebhookDeliveryService implements BeforeApplicationShutdown, OnAppl
   }
 
   /**
+   * A queued delivery whose endpoint is busy with a short waiting line in this process joins that line instead of
+   * going back to the queue to find the endpoint busy again (each round trip costs more than the attempt). Like every
+   * fast-path delivery it stays pending in PostgreSQL until attempted: the sweep has it if this process dies.
+   */
+  private adopt(delivery: DeliveryToSend): boolean {
+    const queue = this.waiting.get(delivery.endpointId);
+    if (!queue || delivery.status !== 'pending' || this.stopping || this.waitingCount >= BACKLOG_LIMIT) return false;
+    if (queue.length >= this.localKeep(delivery.endpointId)) return false;
+    this.direct.add(delivery.id);
+    queue.push(delivery);
+    this.waitingCount += 1;
+    return true;
+  }
+
+  /** How many deliveries a busy endpoint may keep waiting in this process: what it gets through in MAX_LOCAL_WAIT_MS. */
+  private localKeep(endpointId: string): number {
+    return Math.max(1, Math.floor(MAX_LOCAL_WAIT_MS / Math.max(this.turnMs(endpointId), 1))) * this.config.WEBHOOK_ENDPOINT_CONCURRENCY;
+  }
+
+  /**
    * Starts what may start: one delivery per endpoint with room per turn, until the slots or the candidates run out.
    * A busy endpoint keeps waiting here only what it should get through within MAX_LOCAL_WAIT_MS; the rest is queued.
    */
@@ -156,11 +182,11 @@ export class WebhookDeliveryService implements BeforeApplicationShutdown, OnAppl
       for (const [endpointId, queue] of this.waiting) {
         if (this.running >= this.config.WEBHOOK_DELIVERY_CONCURRENCY) break;
         if ((this.inFlight.get(endpointId) ?? 0) >= this.config.WEBHOOK_ENDPOINT_CONCURRENCY) {
-          const keep = Math.max(1, Math.floor(MAX_LOCAL_WAIT_MS / Math.max(this.turnMs(endpointId), 1))) * this.config.WEBHOOK_ENDPOINT_CONCURRENCY;
+          const keep = this.localKeep(endpointId);
           if (queue.length > keep) {
             const spill = queue.splice(keep);
             this.waitingCount -= spill.length;
-            // Each comes back about when its turn would have come (not all at once, to find the endpoint still busy).
+            // Spread, not all at once: each is adopted back into the line (see adopt) as it shortens, instead of bouncing.
             const slotMs = this.slotMs(endpointId);
             const from = this.busyUntil(endpointId);
             spill.forEach((delivery, i) => {
@@ -235,7 +261,8 @@ export class WebhookDeliveryService implements BeforeApplicationShutdown, OnAppl
   /** About how long an attempt at this endpoint takes now: the last one's duration, or longer if none finished since. */
   private turnMs(endpointId: string): number {
     const since = this.inFlight.has(endpointId) ? Date.now() - (this.progressAt.get(endpointId) ?? Date.now()) : 0;
-    return Math.max(this.attemptMs.get(endpointId) ?? 0, since);
+    // A pause of this process (GC, a burst of work) also stops progress for a moment: only a longer one is a stall.
+    return Math.max(this.attemptMs.get(endpointId) ?? 0, since >= STALL_MS ? since : 0);
   }
 
   private async enqueue(ids: string[], delayMs: number): Promise<void> {
@@ -285,7 +312,9 @@ export class WebhookDeliveryService implements BeforeApplicationShutdown, OnAppl
       // A queued attempt freed a slot the fast path's deliveries of this endpoint may be waiting for.
       if (!admitted && this.waiting.has(delivery.endpointId)) queueMicrotask(() => this.pump());
     }
-    this.attemptMs.set(delivery.endpointId, attempt.latencyMs);
+    // Smoothed: one slow attempt among many quick ones must not send the endpoint's waiting line to the queue.
+    const previousMs = this.attemptMs.get(delivery.endpointId);
+    this.attemptMs.set(delivery.endpointId, previousMs === undefined ? attempt.latencyMs : previousMs + (attempt.latencyMs - previousMs) * ATTEMPT_MS_WEIGHT);
     const attemptsMade = delivery.attempts + 1;
     const decision = decideAttempt(attempt, attemptsMade, this.schedule);
     this.metrics.attemptSeconds.observe(attempt.latencyMs / 1000);
