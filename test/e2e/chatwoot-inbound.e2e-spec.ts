@@ -92,9 +92,15 @@ describe('Chatwoot → Conversa (integrations)', () => {
     await postMeta(app, metaMessagesPayload({ phoneNumberId: c.tenant.account.phoneNumberId, messages: [{ from: phone, text: 'Quiero cotizar un seguro' }] })).expect(200);
     await waitFor(async () => (await app.dataSource.query(`SELECT 1 FROM agent_run r JOIN message m ON m.id = r.message_id WHERE m.organization_id = $1`, [c.tenant.organization.id])).length > 0, 30_000, 'bot answer');
     await syncedToChatwoot(c.tenant);
-    // The bot's replies have reached the simulator (none is still waiting to be sent).
+    // The bot's replies exist and have reached the simulator (none is still waiting to be sent).
     await waitFor(
-      async () => (await app.dataSource.query(`SELECT 1 FROM message WHERE organization_id = $1 AND direction = 'outbound' AND provider_message_id IS NULL`, [c.tenant.organization.id])).length === 0,
+      async () => {
+        const [row] = await app.dataSource.query(
+          `SELECT count(*)::int AS replies, count(*) FILTER (WHERE provider_message_id IS NULL)::int AS unsent FROM message WHERE organization_id = $1 AND direction = 'outbound'`,
+          [c.tenant.organization.id],
+        );
+        return row.replies > 0 && row.unsent === 0;
+      },
       20_000,
       'bot replies sent',
     );

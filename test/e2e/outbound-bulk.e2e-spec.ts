@@ -11,11 +11,19 @@ import type { OutboxEntry } from '../../src/modules/whatsapp/sandbox/graph-simul
 import { startGraphSimulatorServer, type GraphSimulatorServer } from '../../src/modules/whatsapp/sandbox/graph-simulator.server';
 
 /** Most sends in any sliding 1-second window, from the simulator's receive times. */
+/**
+ * The most sends the simulator received within any one second. The simulator runs in this test's own process, so a
+ * receipt time carries that process's event-loop delay: sends spaced by the limiter at a second's edge can be
+ * stamped a few ms closer together. Windows are shortened by that allowance here; the benchmark, with the simulator
+ * in a process of its own, checks whole seconds.
+ */
+const RECEIPT_JITTER_MS = 20;
+
 function maxPerSecond(entries: OutboxEntry[]): number {
   const times = entries.map((e) => e.receivedAt.getTime()).sort((a, b) => a - b);
   let max = 0;
   for (let i = 0, j = 0; i < times.length; i++) {
-    while (times[i] - times[j] >= 1000) j++;
+    while (times[i] - times[j] >= 1000 - RECEIPT_JITTER_MS) j++;
     max = Math.max(max, i - j + 1);
   }
   return max;

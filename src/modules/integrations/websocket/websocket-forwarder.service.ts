@@ -16,6 +16,8 @@ const DISCOVERY_MS = 1_000;
 const BATCH = 200;
 const BACKOFF_BASE_MS = 250;
 const BACKOFF_MAX_MS = 30_000;
+/** How long shutdown waits for the discovery in progress and the lock connection to close. */
+const SHUTDOWN_WAIT_MS = 2_000;
 /** The advisory-lock namespace (first key) of ws endpoint ownership; the second key is hashtext(endpoint id). */
 const LOCK_SPACE = 0x7773;
 
@@ -48,8 +50,22 @@ export class WebsocketForwarderService implements OnApplicationBootstrap, Before
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    await this.running;
-    await this.releaseAll();
+    const released = (async () => {
+      await this.running;
+      await this.releaseAll();
+    })();
+    // PostgreSQL may be unreachable (its queries then hang): shutdown never waits on it longer than this. Dropping
+    // the lock connection's socket gives its locks back as surely as closing it.
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((done) => (timer = setTimeout(() => done('late'), SHUTDOWN_WAIT_MS)));
+    if ((await Promise.race([released, late])) === 'late') this.dropLockConnection();
+    clearTimeout(timer);
+  }
+
+  private dropLockConnection(): void {
+    const client = this.lockClient as (Client & { connection?: { stream?: { destroy(): void } } }) | undefined;
+    this.lockClient = undefined;
+    client?.connection?.stream?.destroy();
   }
 
   /** Endpoint ids this process forwards to (tests). */
@@ -106,7 +122,7 @@ export class WebsocketForwarderService implements OnApplicationBootstrap, Before
 
   private async lockConnection(): Promise<Client> {
     if (this.lockClient) return this.lockClient;
-    const client = new Client({ connectionString: this.config.DATABASE_URL, keepAlive: true, query_timeout: 10_000, application_name: 'conversa-websocket-locks' });
+    const client = new Client({ connectionString: this.config.DATABASE_URL, keepAlive: true, connectionTimeoutMillis: 5_000, query_timeout: 10_000, application_name: 'conversa-websocket-locks' });
     client.on('error', (error) => {
       this.logger.warn({ err: { message: error.message } }, 'websocket forwarding lock connection lost');
       if (this.lockClient === client) void this.releaseAll();
