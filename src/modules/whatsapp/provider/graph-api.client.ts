@@ -37,6 +37,12 @@ export interface GraphApiClientOptions {
 const DEFAULT_TIMEOUT_MS = 10_000;
 /** Above any sensible OUTBOUND_CONCURRENCY: a send that passed the rate check must not then queue for a socket. */
 const MAX_SOCKETS = 512;
+/**
+ * An idle kept-alive connection is dropped after this, before a server's own idle timeout (Node's default is 5 s)
+ * closes it: a send written on a connection the server is closing at that moment fails with a reset after the
+ * write, which cannot be told apart from a send Meta took, so it would fail SEND_OUTCOME_UNKNOWN and never go out.
+ */
+const IDLE_SOCKET_TIMEOUT_MS = 4000;
 
 /**
  * One Graph API implementation for every provider that speaks Meta's shapes (Meta, Kapso's proxy,
@@ -44,8 +50,8 @@ const MAX_SOCKETS = 512;
  */
 export class GraphApiClient implements WhatsappProviderPort {
   private readonly http: AxiosInstance;
-  private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS });
-  private readonly httpsAgent = new https.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS });
+  private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS, timeout: IDLE_SOCKET_TIMEOUT_MS });
+  private readonly httpsAgent = new https.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS, timeout: IDLE_SOCKET_TIMEOUT_MS });
   private readonly timeoutMs: number;
 
   constructor(private readonly options: GraphApiClientOptions) {
