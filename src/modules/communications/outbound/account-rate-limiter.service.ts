@@ -7,7 +7,9 @@ import { AppConfig } from '../../../config/app-config';
 /**
  * Per-account send pacing in Redis, shared by every worker replica (server clock, one atomic script).
  * GCRA with reservations: each send takes the next slot (`tat`, then `tat += interval`), so sends are
- * evenly spaced and never bunch up after an idle spell. A caller gets a slot only when it is at most
+ * evenly spaced. A slot left unused (its send reached the worker late) may still be taken up to CATCH_UP_MS
+ * later, at once: a paced stream of sends whose arrival jitters keeps its rate instead of losing every gap for
+ * good, while the send window (ADMIT) still holds every second to the limit. A caller gets a slot only when it is at most
  * `maxAhead` ms away (it then sleeps until it); otherwise it is refused and told when to come back,
  * refused callers being spread one interval apart (`retry` cursor) so a backlog returns at the
  * allowed rate instead of stampeding.
@@ -27,10 +29,10 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
 local interval = tonumber(ARGV[1])
 local maxAhead = tonumber(ARGV[2])
-local slot = math.max(now, tonumber(redis.call('GET', KEYS[1]) or '0'))
+local slot = math.max(now - tonumber(ARGV[3]), tonumber(redis.call('GET', KEYS[1]) or '0'))
 if slot - now <= maxAhead then
-  redis.call('SET', KEYS[1], string.format('%.3f', slot + interval), 'PX', math.ceil(slot + interval - now) + 1000)
-  return {1, math.floor(slot - now)}
+  redis.call('SET', KEYS[1], string.format('%.3f', slot + interval), 'PX', math.max(1, math.ceil(slot + interval - now)) + 1000)
+  return {1, math.max(0, math.floor(slot - now))}
 end
 local back = math.max(slot - maxAhead, tonumber(redis.call('GET', KEYS[2]) or '0'))
 redis.call('SET', KEYS[2], string.format('%.3f', back + interval), 'PX', math.ceil(back + interval - now) + 1000)
@@ -48,22 +50,30 @@ return math.floor(start - now)
 `;
 
 /**
- * Sliding-window log of provider calls (member = message id, score = time): admits a call while fewer than
- * `limit` were admitted in the last `window` ms ({1, now}), else answers how long until the oldest leaves the
- * window ({0, ms}).
+ * Sliding-window log of provider calls (member = message id, score = when the call may leave): each caller is given
+ * the earliest time, not before the last one given (first come, first served), at which fewer than `limit` calls fall
+ * in the `window` ms up to it, and its entry is written at that time. Any `window` ms then hold at most `limit`
+ * calls by construction, and every caller sleeps once instead of polling: {time given, ms from now}. A caller asking
+ * again (it woke too late to use its time) gives up its earlier entry.
  */
 const ADMIT = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
 local window = tonumber(ARGV[1])
+local limit = tonumber(ARGV[2])
+redis.call('ZREM', KEYS[1], ARGV[3])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', string.format('%.3f', now - window))
-if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[2]) then
-  redis.call('ZADD', KEYS[1], string.format('%.3f', now), ARGV[3])
-  redis.call('PEXPIRE', KEYS[1], math.ceil(window) + 1000)
-  return {1, string.format('%.3f', now)}
+local at = now
+local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+if last[2] then at = math.max(at, tonumber(last[2])) end
+local n = redis.call('ZCARD', KEYS[1])
+if n >= limit then
+  local nth = redis.call('ZRANGE', KEYS[1], n - limit, n - limit, 'WITHSCORES')
+  at = math.max(at, tonumber(nth[2]) + window)
 end
-local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-return {0, math.max(1, math.ceil(tonumber(oldest[2]) + window - now))}
+redis.call('ZADD', KEYS[1], string.format('%.3f', at), ARGV[3])
+redis.call('PEXPIRE', KEYS[1], math.ceil(at - now + window) + 1000)
+return {string.format('%.3f', at), string.format('%.3f', at - now)}
 `;
 
 /** Moves a call's entry in the window log to a later time (re-adding it if it already left the window). */
@@ -92,8 +102,8 @@ export const THROUGHPUT_PAUSE_MS = 1000;
  * happen (LATE_DISPATCH_MS). Pacing is a little slower still (PACE_MARGIN_MS), so that the
  * window only holds back the sends that bunched up, not every send.
  */
-export const JITTER_MARGIN_MS = 30;
-export const PACE_MARGIN_MS = 30;
+export const JITTER_MARGIN_MS = 25;
+export const PACE_MARGIN_MS = 25;
 /**
  * A call written out later than this after its window check was asked (a slow check, a busy event loop, a
  * garbage collection) has its window entry moved to when it really left, so the calls admitted after it still
@@ -101,12 +111,21 @@ export const PACE_MARGIN_MS = 30;
  * provider) must fit in JITTER_MARGIN_MS.
  */
 export const LATE_DISPATCH_MS = 5;
+/**
+ * A call that wakes later than this after its time in the send window takes a new time instead (its place has passed):
+ * up to here, the late call is counted when it leaves (LATE_DISPATCH_MS) and the rest of JITTER_MARGIN_MS covers it.
+ */
+export const REWAKE_LATE_MS = 20;
 export const BULK_MAX_AHEAD_MS = 100;
+/** Bulk jobs reach a worker this much before their pacing slot, which they then book and wait for: a job fetched a little late still finds its slot. */
+export const FANOUT_LEAD_MS = 50;
+/** How far back an unused pacing slot can still be taken (a burst of at most CATCH_UP_MS × rate sends). */
+export const CATCH_UP_MS = 50;
 export const PRIORITY_MAX_AHEAD_MS = 1000;
 
 export type TrafficClass = 'bulk' | 'priority';
 
-/** A window check that let a call through: when it was asked (`performance.now()`) and when Redis admitted it (Redis clock, epoch ms). */
+/** A call's place in the send window: when it is due to leave, on this process's clock (`performance.now()`) and on Redis's (epoch ms). */
 export interface Admission {
   askedAt: number;
   admittedAt: number;
@@ -145,17 +164,21 @@ export class AccountRateLimiter {
     const maxAhead = traffic === 'bulk' ? BULK_MAX_AHEAD_MS : PRIORITY_MAX_AHEAD_MS;
     const keys = [`${this.prefix}:tat:${accountId}`, `${this.prefix}:retry:${traffic}:${accountId}`, this.pairKey(accountId, phone)];
     if (campaignId) keys.push(this.holdKey(campaignId));
-    const [code, value] = (await this.redis.eval(ACQUIRE, keys.length, ...keys, paceIntervalMs(limitPerSecond), maxAhead)) as [number, number | string];
+    const [code, value] = (await this.redis.eval(ACQUIRE, keys.length, ...keys, paceIntervalMs(limitPerSecond), maxAhead, CATCH_UP_MS)) as [number, number | string];
     if (code === 3) return { outcome: 'held' };
     if (code === 2) return { outcome: 'pair', pairUntil: Number(value) };
     return { outcome: code === 1 ? 'booked' : 'refused', waitMs: Math.max(0, Number(value)) };
   }
 
-  /** Just before a provider call: an Admission = go now, else wait `waitMs` and ask again. At most `limit` calls per 1,000 + JITTER_MARGIN_MS ms. */
-  async admit(accountId: string, limitPerSecond: number, messageId: string): Promise<Admission | { waitMs: number }> {
+  /**
+   * Just before a provider call: when it may leave (at most `limit` calls per 1,000 + JITTER_MARGIN_MS ms). The
+   * caller sleeps `waitMs`, then sends; `askedAt` is when it is due to leave (`performance.now()` clock).
+   */
+  async admit(accountId: string, limitPerSecond: number, messageId: string): Promise<Admission & { waitMs: number }> {
     const askedAt = performance.now();
-    const [admitted, value] = (await this.redis.eval(ADMIT, 1, this.windowKey(accountId), 1000 + JITTER_MARGIN_MS, Math.max(1, limitPerSecond), messageId)) as [number, number | string];
-    return admitted === 1 ? { askedAt, admittedAt: Number(value) } : { waitMs: Number(value) };
+    const [at, wait] = (await this.redis.eval(ADMIT, 1, this.windowKey(accountId), 1000 + JITTER_MARGIN_MS, Math.max(1, limitPerSecond), messageId)) as [string, string];
+    const waitMs = Math.max(0, Number(wait));
+    return { askedAt: askedAt + waitMs, admittedAt: Number(at), waitMs };
   }
 
   /**
@@ -174,7 +197,7 @@ export class AccountRateLimiter {
   async reserveBulk(accountId: string, limitPerSecond: number, n: number): Promise<number[]> {
     const interval = paceIntervalMs(limitPerSecond);
     const start = Number(await this.redis.eval(RESERVE, 1, `${this.prefix}:pace:bulk-fanout:${accountId}`, n, interval));
-    return Array.from({ length: n }, (_, i) => Math.max(0, Math.floor(start + i * interval)));
+    return Array.from({ length: n }, (_, i) => Math.max(0, Math.floor(start + i * interval - FANOUT_LEAD_MS)));
   }
 
   /** 130429: the whole number waits THROUGHPUT_PAUSE_MS (replies and transactional sends too), then paces as before. */

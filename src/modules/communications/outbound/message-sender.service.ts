@@ -1,4 +1,5 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type Job, UnrecoverableError } from 'bullmq';
@@ -9,7 +10,7 @@ import { delayJob } from '../../../queues/worker/delay-job';
 import { WhatsappProviderError } from '../../whatsapp/provider/provider-errors';
 import { type ProviderHandle, WhatsappProviders } from '../../whatsapp/whatsapp-providers.service';
 import { MessageStatusService } from '../messages/message-status.service';
-import { AccountRateLimiter, type Admission } from './account-rate-limiter.service';
+import { AccountRateLimiter, type Admission, REWAKE_LATE_MS } from './account-rate-limiter.service';
 import { outboundFromRow } from './outbound-content.restore';
 import { OutboundMetrics } from './outbound-metrics.service';
 import { PRIORITY_BULK } from './outbound-queue.service';
@@ -99,14 +100,17 @@ export class MessageSender implements OnModuleDestroy {
   /**
    * The last check before the provider call: at most `limit` calls in any window of 1,000 ms (+ margin). The
    * paced slot alone cannot promise that: a job that reaches this point late (a busy event loop, a slow claim)
-   * would go out together with the jobs of the following slots. The row is already `sending`; no call yet.
+   * would go out together with the jobs of the following slots. A call that wakes too late for its place in the
+   * window (a stalled event loop would release many at once) takes a new place. The row is already `sending`.
    */
   private async passSendWindow(row: SendRow): Promise<Admission> {
     for (;;) {
-      const answer = await this.limiter.admit(row.whatsappAccountId, row.rateLimitPerSecond, row.id);
-      if ('admittedAt' in answer) return answer;
-      this.metrics.rateLimitWaits.inc({ account: row.whatsappAccountId, limit: 'window' });
-      await sleep(answer.waitMs);
+      const admission = await this.limiter.admit(row.whatsappAccountId, row.rateLimitPerSecond, row.id);
+      if (admission.waitMs > 0) {
+        this.metrics.rateLimitWaits.inc({ account: row.whatsappAccountId, limit: 'window' });
+        await sleep(admission.waitMs);
+      }
+      if (performance.now() - admission.askedAt <= REWAKE_LATE_MS) return admission;
     }
   }
 
@@ -220,3 +224,4 @@ export class MessageSender implements OnModuleDestroy {
 function seconds(started: bigint): number {
   return Number(process.hrtime.bigint() - started) / 1e9;
 }
+
