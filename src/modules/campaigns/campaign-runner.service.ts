@@ -13,6 +13,7 @@ import type { TemplateCache } from '../communications/outbound/message-composer.
 import { OutboundQueue, PRIORITY_BULK } from '../communications/outbound/outbound-queue.service';
 import { CampaignAbTest } from './campaign-ab-test.service';
 import { CampaignClock } from './campaign-clock';
+import { CampaignTierReach } from './campaign-tier-reach';
 import { writeCompleted, writeProgressIfDue } from './campaign-events';
 import { type ClaimedRecipient, CampaignRecipientsStore } from './campaign-recipients.store';
 
@@ -27,8 +28,18 @@ const IDLE_POLL_MS = 2000;
 const IN_FLIGHT_POLL_MS = 500;
 /** Recipients already `sent` are re-checked for a late failure (async status) at most this often. */
 const FULL_SETTLE_MS = 10_000;
+/** While a campaign sends, its recipients are settled and its progress written at most this often. */
+const HOUSEKEEPING_MS = 1000;
+/** …and for a large campaign, whose counts take long to read, less often: at most 1/HOUSEKEEPING_SHARE of the time. */
+const HOUSEKEEPING_SHARE = 5;
 /** A campaign whose last unanswered send (SEND_OUTCOME_UNKNOWN) is younger than this waits for its status before completing. */
 const UNKNOWN_GRACE_MS = 10_000;
+
+interface Housekeeping {
+  running: Promise<void> | null;
+  at: number;
+  tookMs: number;
+}
 
 interface AccountLimits {
   rate: number;
@@ -46,6 +57,8 @@ type Sleep = (at: number) => Promise<never>;
  */
 @Injectable()
 export class CampaignRunner {
+  private readonly housekeeping = new Map<string, Housekeeping>();
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly store: CampaignRecipientsStore,
@@ -53,12 +66,20 @@ export class CampaignRunner {
     private readonly queue: OutboundQueue,
     private readonly limiter: AccountRateLimiter,
     private readonly abTest: CampaignAbTest,
+    private readonly tierReach: CampaignTierReach,
     private readonly clock: CampaignClock,
     private readonly config: AppConfig,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {}
 
   async run(campaignId: string, sleep: Sleep): Promise<{ outcome: string }> {
+    const result = await this.runUntilSleepOrEnd(campaignId, sleep);
+    await this.waitForHousekeeping(campaignId);
+    this.housekeeping.delete(campaignId);
+    return result;
+  }
+
+  private async runUntilSleepOrEnd(campaignId: string, sleep: Sleep): Promise<{ outcome: string }> {
     const templates: TemplateCache = new Map();
     let settledAt = 0;
     for (;;) {
@@ -83,19 +104,48 @@ export class CampaignRunner {
   private async step(campaign: Campaign, templates: TemplateCache, full: boolean): Promise<number | 'done' | null> {
     const now = this.clock.now();
     const expiresAt = campaign.schedule?.expiresAt ? new Date(campaign.schedule.expiresAt as string) : null;
-    await this.store.settle(campaign.id, { now, baseDelayMs: this.config.CAMPAIGN_MARKETING_RETRY_MS, maxAttempts: this.config.CAMPAIGN_MARKETING_MAX_ATTEMPTS, expiresAt }, full);
     if (expiresAt && now >= expiresAt) await this.store.expire(campaign.id);
     await this.abTest.decideIfDue(campaign, now);
-    await this.dataSource.transaction((manager) => writeProgressIfDue(manager, campaign.id));
     const account = await this.account(campaign.whatsappAccountId);
     const batch = await this.claimBatch(campaign, account, templates, now);
     if (batch === null) return Date.now();
-    if (batch.jobs > 0) {
+    if (batch.claimed > 0) {
+      this.housekeepBeside(campaign, now, full);
+      if (batch.jobs === 0) return null;
       const lastDelay = await this.enqueue(campaign, account, batch.jobIds);
       return lastDelay > AHEAD_MS ? Date.now() + lastDelay - LEAD_MS : null;
     }
-    if (batch.claimed > 0) return null;
+    await this.waitForHousekeeping(campaign.id);
+    await this.housekeep(campaign, now, full);
     return this.idle(campaign, full);
+  }
+
+  /**
+   * Settling recipients (and 131049 reschedules) and the progress event read the whole campaign: while it sends, they
+   * run beside the claims, one at a time and at most once a HOUSEKEEPING_MS (longer for a large campaign), instead of
+   * before every batch.
+   */
+  private housekeepBeside(campaign: Campaign, now: Date, full: boolean): void {
+    const last = this.housekeeping.get(campaign.id);
+    if (last && (last.running || Date.now() - last.at < Math.max(HOUSEKEEPING_MS, HOUSEKEEPING_SHARE * last.tookMs))) return;
+    const entry: Housekeeping = { running: null, at: Date.now(), tookMs: 0 };
+    entry.running = this.housekeep(campaign, now, full)
+      .catch((error: unknown) => this.logger.warn({ campaignId: campaign.id, err: { message: (error as Error).message } }, 'campaign housekeeping failed; retried with the next batch'))
+      .finally(() => {
+        entry.running = null;
+        entry.tookMs = Date.now() - entry.at;
+      });
+    this.housekeeping.set(campaign.id, entry);
+  }
+
+  private async waitForHousekeeping(campaignId: string): Promise<void> {
+    await this.housekeeping.get(campaignId)?.running;
+  }
+
+  private async housekeep(campaign: Campaign, now: Date, full: boolean): Promise<void> {
+    const expiresAt = campaign.schedule?.expiresAt ? new Date(campaign.schedule.expiresAt as string) : null;
+    await this.store.settle(campaign.id, { now, baseDelayMs: this.config.CAMPAIGN_MARKETING_RETRY_MS, maxAttempts: this.config.CAMPAIGN_MARKETING_MAX_ATTEMPTS, expiresAt }, full);
+    await this.dataSource.transaction((manager) => writeProgressIfDue(manager, campaign.id));
   }
 
   private async idle(campaign: Campaign, settledFully: boolean): Promise<number | 'done'> {
@@ -139,10 +189,11 @@ export class CampaignRunner {
       if (account.messagingLimit !== null) {
         // One claimer per account at a time while the tier is counted, so two campaigns cannot both take the last slots.
         await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`campaign-tier:${campaign.whatsappAccountId}`]);
-        limit = Math.min(limit, account.messagingLimit - (await this.store.reachedIn24h(manager, campaign.whatsappAccountId, now)));
+        limit = Math.min(limit, account.messagingLimit - (await this.tierReach.reached(manager, campaign.whatsappAccountId, now, account.messagingLimit, limit)));
         if (limit <= 0) return { claimed: 0, jobs: 0, jobIds: [] };
       }
       const taken = await this.store.claim(manager, campaign.id, { ...limits, limit });
+      if (account.messagingLimit !== null) await this.tierReach.add(campaign.whatsappAccountId, taken.length);
       if (taken.length === 0) return { claimed: 0, jobs: 0, jobIds: [] };
       // Rows another runner took meanwhile shift the claim past the peek: look those up here, give back what is still unknown.
       const unknown = taken.filter((r) => !contacts.has(r.phoneE164)).map((r) => r.phoneE164);

@@ -12,10 +12,11 @@ import { CampaignJobs } from './campaign-jobs.service';
 import { CampaignLifecycle } from './campaign-lifecycle.service';
 import { CampaignRecipientsStore } from './campaign-recipients.store';
 import { CampaignRunner } from './campaign-runner.service';
+import { CampaignTierReach } from './campaign-tier-reach';
 import { CampaignStats } from './campaign-stats.service';
 import { CampaignsService } from './campaigns.service';
 
-const SERVICES = [BulkSendService, CampaignAbTest, CampaignAudience, CampaignClock, CampaignJobs, CampaignLifecycle, CampaignRecipientsStore, CampaignRunner, CampaignStats, CampaignsService];
+const SERVICES = [BulkSendService, CampaignAbTest, CampaignAudience, CampaignClock, CampaignJobs, CampaignLifecycle, CampaignRecipientsStore, CampaignRunner, CampaignStats, CampaignsService, CampaignTierReach];
 
 /** Campaigns' services, shared by the API and worker modules (no controllers, no handlers). */
 @Module({

@@ -104,11 +104,19 @@ export class CampaignMessagesService {
         skipped.push({ recipientId: r.id, contactId: target.contactId, code: error.code, message: error.message });
       }
     }
-    if (rows.length > 0) await insertQueued(manager, batch, rows);
-    const messages: Array<{ id: string; key: string; status: string; conversationId: string; contactId: string; text: string | null }> = await manager.query(
-      `SELECT id, idempotency_key AS key, status, conversation_id AS "conversationId", contact_id AS "contactId", text FROM message WHERE organization_id = $1 AND idempotency_key = ANY($2::varchar[])`,
-      [batch.organizationId, rows.map((row) => row.idempotencyKey)],
-    );
+    const inserted = rows.length > 0 ? await insertQueued(manager, batch, rows) : [];
+    // Keys that already had a message (a batch claimed again after a crash) are looked up; usually there are none.
+    const insertedKeys = new Set(inserted.map((m) => m.key));
+    const existingKeys = rows.map((row) => row.idempotencyKey).filter((key) => !insertedKeys.has(key));
+    const existing: BatchMessage[] =
+      existingKeys.length === 0
+        ? []
+        : await manager.query(
+            `SELECT m.id, m.idempotency_key AS key, m.status, m.conversation_id AS "conversationId", m.contact_id AS "contactId", m.text
+               FROM unnest($2::varchar[]) AS k(key) JOIN message m ON m.organization_id = $1 AND m.idempotency_key = k.key`,
+            [batch.organizationId, existingKeys],
+          );
+    const messages = [...inserted, ...existing];
     await touchConversations(manager, messages);
     const byKey = new Map(messages.map((m) => [m.key, m]));
     const queued = recipients.flatMap((r) => {
@@ -179,7 +187,17 @@ function touchConversations(manager: EntityManager, messages: Array<{ conversati
  * One statement for a batch of queued campaign messages, with the columns `queuedColumns` gives a single send
  * (set-based: building a 500-row ORM insert cost more CPU than sending the messages).
  */
-function insertQueued(manager: EntityManager, batch: CampaignBatch, rows: QueuedRow[]): Promise<unknown> {
+interface BatchMessage {
+  id: string;
+  key: string;
+  status: string;
+  conversationId: string;
+  contactId: string;
+  text: string | null;
+}
+
+/** The messages inserted (a key that already had one is left out). */
+function insertQueued(manager: EntityManager, batch: CampaignBatch, rows: QueuedRow[]): Promise<BatchMessage[]> {
   const column = <T>(pick: (row: QueuedRow) => T) => rows.map(pick);
   const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
   return manager.query(
@@ -192,9 +210,11 @@ function insertQueued(manager: EntityManager, batch: CampaignBatch, rows: Queued
        FROM unnest($8::uuid[], $9::uuid[], $10::varchar[], $11::text[], $12::text[], $13::varchar[], $14::varchar[], $15::text[], $16::boolean[], $17::varchar[])
          AS r(conversation_id, contact_id, type, content, text, template_name, template_language, template_variables, is_fallback, idempotency_key)
      ON CONFLICT DO NOTHING
-     RETURNING *)
+     RETURNING *),
+   events AS (
      INSERT INTO outbox_event (organization_id, type, conversation_id, data)
-     SELECT organization_id, 'message.created', conversation_id, ${messagePublicSql('inserted')} FROM inserted`,
+     SELECT organization_id, 'message.created', conversation_id, ${messagePublicSql('inserted')} FROM inserted)
+   SELECT id, idempotency_key AS key, status, conversation_id AS "conversationId", contact_id AS "contactId", text FROM inserted`,
     [
       batch.organizationId,
       batch.whatsappAccountId,
