@@ -24,6 +24,10 @@ export interface CampaignState {
  * repeated or concurrent call changes nothing twice. Pause and cancel withdraw the messages not yet claimed by a
  * send worker in the same transaction: nothing of the campaign is sent after they answer but the calls already in flight.
  */
+/** How long pause and cancel wait for the campaign's provider calls in flight, and how often they look. */
+const SETTLE_MAX_MS = 1000;
+const SETTLE_POLL_MS = 20;
+
 @Injectable()
 export class CampaignLifecycle {
   constructor(
@@ -66,6 +70,7 @@ export class CampaignLifecycle {
         await this.store.release(manager, campaign, withdrawn, 'pending');
       }),
     );
+    await this.sendsSettled(id);
     return { id, status: CampaignStatus.Paused };
   }
 
@@ -90,7 +95,26 @@ export class CampaignLifecycle {
         await this.store.release(manager, campaign, withdrawn, 'cancelled');
       }),
     );
+    await this.sendsSettled(id);
     return { id, status: CampaignStatus.Cancelled };
+  }
+
+  /**
+   * Answers pause and cancel once no send of the campaign is still in a provider call (or about to make one), so that
+   * "paused" means no message goes out after it: at most SETTLE_MAX_MS, since a killed worker's `sending` row stays so
+   * until its job is reconciled.
+   */
+  private async sendsSettled(id: string): Promise<void> {
+    const until = Date.now() + SETTLE_MAX_MS;
+    while (Date.now() < until) {
+      const [row] = await this.dataSource.query(
+        `SELECT EXISTS (SELECT 1 FROM campaign_recipient cr JOIN message m ON m.id = cr.message_id
+                         WHERE cr.campaign_id = $1 AND cr.status = 'queued' AND m.status = 'sending') AS busy`,
+        [id],
+      );
+      if (!row.busy) return;
+      await new Promise((resolve) => setTimeout(resolve, SETTLE_POLL_MS));
+    }
   }
 
   /**
