@@ -10,10 +10,13 @@ export type SentRecord = [string, number, string, string];
 
 export type SimulatorChildMessage = { type: 'ready'; url: string } | { type: 'sent'; records: SentRecord[] };
 
-/** BENCH_SIM_PORT fixes the port; BENCH_STATUS_URL + BENCH_STATUS_SECRET turn on status webhooks (sent, delivered, read: 3 per send). */
+/**
+ * BENCH_SIM_PORT fixes the port; BENCH_STATUS_URL + BENCH_STATUS_SECRET turn on status webhooks (sent, delivered, read:
+ * 3 per send); BENCH_STATUS_BATCH_MS batches them as Meta does under volume (the statuses due within that many ms in one POST).
+ */
 function options() {
-  const { BENCH_SIM_PORT: port, BENCH_STATUS_URL: url, BENCH_STATUS_SECRET: appSecret } = process.env;
-  return { ...(port ? { port: Number(port) } : {}), ...(url && appSecret ? { statusWebhook: { url, appSecret } } : {}) };
+  const { BENCH_SIM_PORT: port, BENCH_STATUS_URL: url, BENCH_STATUS_SECRET: appSecret, BENCH_STATUS_BATCH_MS: batchMs } = process.env;
+  return { ...(port ? { port: Number(port) } : {}), ...(url && appSecret ? { statusWebhook: { url, appSecret, ...(batchMs ? { batchMs: Number(batchMs) } : {}) } } : {}) };
 }
 
 async function main(): Promise<void> {

@@ -132,6 +132,41 @@ describe('Webhook ingestion: durable, idempotent, complete', () => {
       expect(await messages().findOneByOrFail({ providerMessageId: failing })).toMatchObject({ status: 'failed', errorCode: '131047', errorTitle: 'Re-engagement message' });
     });
 
+    it('applies a batch of statuses (as Meta sends under volume) in full, with one event per change, and nothing twice when it comes again', async () => {
+      const stamp = Date.now();
+      const ids = Array.from({ length: 5 }, (_, i) => `wamid.batch-${stamp}-${i}`);
+      const sent = await Promise.all(ids.map((id) => outboundMessage(id)));
+      const unknown = `wamid.batch-unknown-${stamp}`;
+      const t = Math.floor(stamp / 1000);
+      const statuses = [
+        ...ids.flatMap((id) => [{ id, status: 'delivered', timestamp: t + 1 }, { id, status: 'read', timestamp: t + 2 }]),
+        // Out of order within the batch: a late `sent` after read, and a delivered twice.
+        { id: ids[0], status: 'sent', timestamp: t }, { id: ids[1], status: 'delivered', timestamp: t + 1 },
+        // A failure and a status for a message not known yet take the one-by-one path in the same batch.
+        { id: ids[4], status: 'failed', timestamp: t + 3, errors: [{ code: 131026, title: 'Message undeliverable' }] },
+        { id: unknown, status: 'delivered', timestamp: t + 1 },
+      ];
+      const body = metaMessagesPayload({ phoneNumberId: tenant.account.phoneNumberId, statuses });
+      const statusEvents = async () =>
+        (await app.dataSource.query(`SELECT data->>'messageId' AS id, data->>'status' AS status FROM outbox_event WHERE type = 'message.status' AND data->>'messageId' = ANY($1) ORDER BY seq`, [sent.map((m) => m.id)])) as Array<{ id: string; status: string }>;
+      await postMeta(app, body).expect(200);
+      await drainQueues(app);
+      for (const message of sent) {
+        const row = await messages().findOneByOrFail({ id: message.id });
+        expect(row.status).toBe('read');
+        expect(row.deliveredAt?.getTime()).toBe((t + 1) * 1000);
+        expect(row.readAt?.getTime()).toBe((t + 2) * 1000);
+      }
+      expect(await app.dataSource.getRepository(ParkedStatus).countBy({ providerMessageId: unknown })).toBe(1);
+      const first = await statusEvents();
+      // delivered then read for each message, in that order; the late sent, the repeat and the failure after read change nothing.
+      for (const message of sent) expect(first.filter((e) => e.id === message.id).map((e) => e.status)).toEqual(['delivered', 'read']);
+      // Meta redelivers the same batch (a new POST, so a new stored event): no status moves, no event is written.
+      await postMeta(app, body).expect(200);
+      await drainQueues(app);
+      expect(await statusEvents()).toEqual(first);
+    });
+
     it('parks a status for an unknown message and applies it when the message appears', async () => {
       const id = `wamid.early-${Date.now()}`;
       await postMeta(app, metaMessagesPayload({ phoneNumberId: tenant.account.phoneNumberId, statuses: [{ id, status: 'delivered' }] })).expect(200);

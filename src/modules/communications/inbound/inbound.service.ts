@@ -94,16 +94,26 @@ export class InboundService {
 
   private async applyStatus(event: StatusEvent, routeAccountId: string | null): Promise<void> {
     const account = await this.accountFor(event.phoneNumberId, this.dataSource.manager, routeAccountId);
-    const update: StatusUpdate = {
-      whatsappAccountId: account.id,
-      providerMessageId: event.providerMessageId,
-      status: event.status as MessageStatus,
-      occurredAt: event.timestamp,
-      errors: event.errors?.map((e) => ({ code: e.code, title: e.title, message: e.message, details: e.details })) ?? null,
-      bizOpaqueCallbackData: event.bizOpaqueCallbackData ?? null,
-    };
+    const update = statusUpdate(event, account.id);
     // An applied status reaches dashboards from the outbox relay (message.status), with its SSE id.
     if (!(await this.statuses.applyToKnown(update))) await this.inTransaction((m) => this.statuses.apply(update, m));
+  }
+
+  /**
+   * A batch of statuses (Meta sends up to 1,000 in one webhook under volume) in a few statements. True for each one
+   * done; the rest (unknown account or provider id, failures, a message changed meanwhile) go through `apply`.
+   */
+  async applyStatusesInBulk(events: StatusEvent[], routeAccountId: string | null): Promise<boolean[]> {
+    const accounts = new Map<string, string | null>();
+    for (const phoneNumberId of new Set(events.map((e) => e.phoneNumberId))) {
+      const account = await this.accountFor(phoneNumberId, this.dataSource.manager, routeAccountId).catch(() => null);
+      accounts.set(phoneNumberId, account?.id ?? null);
+    }
+    const known = events.map((event, index) => ({ event, index, accountId: accounts.get(event.phoneNumberId) ?? null })).filter((e) => e.accountId !== null);
+    const done = await this.statuses.applyKnownInBulk(known.map((e) => statusUpdate(e.event, e.accountId!)));
+    const result = events.map(() => false);
+    known.forEach((e, i) => (result[e.index] = done[i]));
+    return result;
   }
 
   private async applyUserPreference(event: UserPreferenceEvent, routeAccountId: string | null): Promise<void> {
@@ -147,4 +157,15 @@ export class InboundService {
   private inTransaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(work);
   }
+}
+
+function statusUpdate(event: StatusEvent, whatsappAccountId: string): StatusUpdate {
+  return {
+    whatsappAccountId,
+    providerMessageId: event.providerMessageId,
+    status: event.status as MessageStatus,
+    occurredAt: event.timestamp,
+    errors: event.errors?.map((e) => ({ code: e.code, title: e.title, message: e.message, details: e.details })) ?? null,
+    bizOpaqueCallbackData: event.bizOpaqueCallbackData ?? null,
+  };
 }

@@ -67,6 +67,77 @@ export class MessageStatusService {
     return applies ? { outcome: 'applied', message: { ...message, status: update.status } } : { outcome: 'ignored' };
   }
 
+  /**
+   * Many statuses at once (Meta batches them under volume), for messages already known by their provider id: one read,
+   * then one statement that writes every changed message (compare-and-set, as in `applyToKnown`) with its
+   * message.status events. Only sent/delivered/read/played without errors are taken. True for each update that is
+   * done (applied, or changing nothing); false where the general path must run: an unknown provider id, a failure, or
+   * a message changed meanwhile.
+   */
+  async applyKnownInBulk(updates: StatusUpdate[]): Promise<boolean[]> {
+    const done = updates.map(() => false);
+    const candidates = updates.map((u, i) => ({ u, i })).filter(({ u }) => BULK_STATUSES.has(u.status) && !u.errors?.length);
+    if (candidates.length === 0) return done;
+    const rows: BulkRow[] = await this.dataSource.query(
+      `SELECT m.id, m.organization_id AS "organizationId", m.conversation_id AS "conversationId", m.status, m.sent_at AS "sentAt",
+              m.delivered_at AS "deliveredAt", m.read_at AS "readAt", m.failed_at AS "failedAt", m.whatsapp_account_id AS "accountId",
+              m.provider_message_id AS "providerMessageId"
+         FROM unnest($1::uuid[], $2::varchar[]) AS k(account_id, provider_message_id)
+         JOIN message m ON m.whatsapp_account_id = k.account_id AND m.provider_message_id = k.provider_message_id`,
+      [candidates.map(({ u }) => u.whatsappAccountId), candidates.map(({ u }) => u.providerMessageId)],
+    );
+    const byProviderId = new Map(rows.map((r) => [`${r.accountId}:${r.providerMessageId}`, { read: { ...r }, now: r, indices: [] as number[] }]));
+    const events: Array<NewEvent<'message.status'>> = [];
+    for (const { u, i } of candidates) {
+      const tracked = byProviderId.get(`${u.whatsappAccountId}:${u.providerMessageId}`);
+      if (!tracked) continue;
+      const { patch, applies } = statusPatch(tracked.now, u);
+      Object.assign(tracked.now, patch);
+      if (applies) events.push(statusEvent(tracked.now, u));
+      tracked.indices.push(i);
+    }
+    const changes = [...byProviderId.values()].filter((t) => t.indices.length > 0 && changedColumns(t.read, t.now));
+    const written = new Set(changes.length > 0 ? await this.writeBulk(changes, events) : []);
+    for (const t of byProviderId.values()) {
+      if (t.indices.length === 0 || (changedColumns(t.read, t.now) && !written.has(t.now.id))) continue;
+      for (const i of t.indices) done[i] = true;
+    }
+    return done;
+  }
+
+  private async writeBulk(changes: Array<{ read: BulkRow; now: BulkRow }>, events: Array<NewEvent<'message.status'>>): Promise<string[]> {
+    const set = (column: 'sentAt' | 'deliveredAt' | 'readAt') => changes.map((c) => (c.read[column] === null && c.now[column] !== null ? c.now[column] : null));
+    const rows: Array<{ id: string }> = await this.dataSource.query(
+      `WITH v AS (SELECT * FROM unnest($1::uuid[], $2::message_status[], $3::message_status[], $4::timestamptz[], $5::timestamptz[], $6::timestamptz[])
+                    AS v(id, expected, next, sent_at, delivered_at, read_at)),
+            changed AS (
+              UPDATE message m SET status = v.next, sent_at = COALESCE(v.sent_at, m.sent_at), delivered_at = COALESCE(v.delivered_at, m.delivered_at),
+                     read_at = COALESCE(v.read_at, m.read_at), updated_at = now()
+                FROM v
+               WHERE m.id = v.id AND m.status = v.expected
+                 AND (v.sent_at IS NULL OR m.sent_at IS NULL) AND (v.delivered_at IS NULL OR m.delivered_at IS NULL) AND (v.read_at IS NULL OR m.read_at IS NULL)
+              RETURNING m.id),
+            e AS (SELECT * FROM unnest($7::uuid[], $8::uuid[], $9::uuid[], $10::jsonb[]) WITH ORDINALITY AS e(message_id, organization_id, conversation_id, data, ord)),
+            outbox AS (
+              INSERT INTO outbox_event (organization_id, type, conversation_id, data)
+              SELECT e.organization_id, 'message.status', e.conversation_id, e.data FROM e JOIN changed c ON c.id = e.message_id ORDER BY e.ord)
+       SELECT id FROM changed`,
+      [
+        changes.map((c) => c.now.id),
+        changes.map((c) => c.read.status),
+        changes.map((c) => c.now.status),
+        set('sentAt'),
+        set('deliveredAt'),
+        set('readAt'),
+        events.map((e) => e.data.messageId),
+        events.map((e) => e.organizationId),
+        events.map((e) => e.conversationId),
+        events.map((e) => JSON.stringify(e.data)),
+      ],
+    );
+    return rows.map((r) => r.id);
+  }
+
   async apply(update: StatusUpdate, manager?: EntityManager): Promise<StatusOutcome> {
     if (!manager) return this.dataSource.transaction((m) => this.apply(update, m));
     await lockProviderId(manager, update.whatsappAccountId, update.providerMessageId);
@@ -185,6 +256,18 @@ function statusEvent(message: Pick<Message, 'id' | 'organizationId' | 'conversat
       error: update.status === MessageStatus.Failed ? { code: first?.code !== undefined ? String(first.code) : null, title: first?.title ?? null, message: first?.details ?? first?.message ?? null } : null,
     },
   };
+}
+
+/** The statuses the bulk path applies; a failure (errors, terminal) takes the general path. */
+const BULK_STATUSES = new Set<MessageStatus>([MessageStatus.Sent, MessageStatus.Delivered, MessageStatus.Read, MessageStatus.Played]);
+
+interface BulkRow extends TrackedMessage {
+  accountId: string;
+  providerMessageId: string;
+}
+
+function changedColumns(read: TrackedMessage, now: TrackedMessage): boolean {
+  return read.status !== now.status || TIMESTAMP_COLUMNS.some((column) => read[column] !== now[column]);
 }
 
 type TrackedMessage = Pick<Message, 'id' | 'organizationId' | 'conversationId' | 'status' | 'sentAt' | 'deliveredAt' | 'readAt' | 'failedAt'>;

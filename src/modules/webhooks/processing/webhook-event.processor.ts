@@ -12,12 +12,15 @@ import { JobProducer } from '../../../queues/job-producer.service';
 import { InboundService, type ItemEffects, UnknownAccountError } from '../../communications/inbound/inbound.service';
 import { MetricsService } from '../../metrics/metrics.service';
 import { RealtimePublisher } from '../../realtime/realtime.publisher';
-import type { NormalizedItem } from '../../../domain/normalized-event.types';
+import type { NormalizedEvent, NormalizedItem } from '../../../domain/normalized-event.types';
 import { normalizeProviderPayload, phoneNumberIdsOf } from '../normalizer/provider-payload';
 import { parseRawBody } from '../normalizer/raw-body';
 import { ASYNC_COMMIT } from '../../../database/async-commit';
 import { PreparedStatement } from '../../../database/prepared-statement';
 import { isDataError } from '../../../database/sql-errors';
+
+/** A webhook with at least this many statuses applies those of known messages in bulk. */
+const BULK_STATUSES_FROM = 2;
 
 export type ProcessOutcome = 'processed' | 'failed' | 'skipped';
 
@@ -76,7 +79,9 @@ export class WebhookEventProcessor {
     const itemErrors: Array<{ path: string; error: string }> = [];
     let transientError: Error | null = null;
     let permanentError: Error | null = null;
+    const bulkDone = await this.applyStatusesInBulk(items, event);
     for (const [index, item] of orderForApplication(items).entries()) {
+      if (item.ok && bulkDone.has(item.event)) continue;
       if (!item.ok) {
         itemErrors.push({ path: item.path, error: item.error });
         this.processed.inc({ provider: event.provider, kind: 'unparseable', outcome: 'failed' });
@@ -105,6 +110,25 @@ export class WebhookEventProcessor {
     this.lag.observe({ provider: event.provider }, (Date.now() - event.receivedAt.getTime()) / 1000);
     if (itemErrors.length > 0) this.logger.warn({ webhookEventId, itemErrors: itemErrors.length, status }, 'webhook event had items that could not be applied');
     return status === WebhookEventStatus.Processed ? 'processed' : 'failed';
+  }
+
+  /**
+   * A webhook carrying many statuses (Meta batches them under volume) applies those of known messages together; the
+   * items done are skipped by the loop, which still applies everything else one by one. A failure here leaves them all
+   * to the loop.
+   */
+  private async applyStatusesInBulk(items: NormalizedItem[], event: WebhookEvent): Promise<Set<NormalizedEvent>> {
+    const statuses = items.flatMap((item) => (item.ok && item.event.kind === 'status' ? [item.event] : []));
+    if (statuses.length < BULK_STATUSES_FROM) return new Set();
+    try {
+      const done = await this.inbound.applyStatusesInBulk(statuses, event.whatsappAccountId);
+      const applied = statuses.filter((_, i) => done[i]);
+      if (applied.length > 0) this.processed.inc({ provider: event.provider, kind: 'status', outcome: 'applied' }, applied.length);
+      return new Set(applied);
+    } catch (error) {
+      this.logger.warn({ webhookEventId: event.id, err: { message: (error as Error).message } }, 'bulk status apply failed; applying one by one');
+      return new Set();
+    }
   }
 
   /** A processed event is skipped; `processing` is taken over (its worker died: BullMQ re-delivered the job). */

@@ -12,7 +12,7 @@ import {
 } from './graph-simulator.types';
 import { buildTemplateStatusWebhook, DEFAULT_BEHAVIOUR, type SandboxBehaviour, sandboxError } from './sandbox-behaviour';
 import { header, MEDIA_DOWNLOAD_PATH, SimulatorResources } from './simulator-resources';
-import { buildStatusWebhook, newWamid, postSignedWebhook, type BusinessNumber, type SimulatedStatus, type WebhookDelivery } from './simulator-webhooks';
+import { batchStatusWebhook, buildStatusWebhook, newWamid, postSignedWebhook, type BusinessNumber, type SimulatedStatus, type WebhookDelivery } from './simulator-webhooks';
 
 export interface GraphSimulatorOptions {
   /** Base of URLs the simulator hands out (media URLs, paging.next); else derived from the Host header. */
@@ -32,6 +32,9 @@ interface ActiveFault extends FaultSpec {
   remaining: number;
 }
 
+/** Meta's most updates in one webhook POST. */
+const MAX_STATUS_BATCH = 1000;
+
 const VERSION = /^v\d+\.\d+$/;
 const KAPSO_PREFIX = '/meta/whatsapp';
 
@@ -45,6 +48,7 @@ export class GraphSimulator {
   private faults: ActiveFault[] = [];
   private readonly behaviours = new Map<string, SandboxBehaviour>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly statusBatches = new Map<string, Array<Record<string, unknown>>>();
 
   constructor(private readonly options: GraphSimulatorOptions = {}) {
     this.resources = new SimulatorResources(options.mediaUrlTtlMs);
@@ -235,9 +239,29 @@ export class GraphSimulator {
       const error = status === 'failed' ? sandboxError(configured ?? 131026) : undefined;
       const payload = buildStatusWebhook({ business, messageId, recipientId: waId, status, bizOpaqueCallbackData: callbackData, error });
       this.later(delay, async () => {
+        if (hook.batchMs) return this.batchStatus(target, business, payload, hook.batchMs);
         this.webhookDeliveries.push(await postSignedWebhook(target.url, payload, target.appSecret));
       });
     }
+  }
+
+  private batchStatus(target: { url: string; appSecret: string }, business: BusinessNumber, payload: Record<string, unknown>, batchMs: number): void {
+    const key = `${target.url} ${business.phoneNumberId}`;
+    const batch = this.statusBatches.get(key);
+    if (batch) {
+      batch.push(payload);
+      if (batch.length >= MAX_STATUS_BATCH) this.flushStatuses(key, target, business);
+      return;
+    }
+    this.statusBatches.set(key, [payload]);
+    this.later(batchMs, async () => this.flushStatuses(key, target, business));
+  }
+
+  private async flushStatuses(key: string, target: { url: string; appSecret: string }, business: BusinessNumber): Promise<void> {
+    const payloads = this.statusBatches.get(key);
+    if (!payloads) return;
+    this.statusBatches.delete(key);
+    this.webhookDeliveries.push(await postSignedWebhook(target.url, batchStatusWebhook(business, payloads), target.appSecret));
   }
 
   private business(phoneNumberId: string): BusinessNumber {

@@ -61,6 +61,8 @@ export interface StatusWebhookOptions {
   /** Recipients (E.164 or digits) whose messages end `failed` with error 131026. */
   failNumbers?: string[];
   enabled?: boolean;
+  /** Batch as Meta does under volume: the statuses of a number due within this many ms go out in one POST (at most 1,000). */
+  batchMs?: number;
 }
 
 export interface OutboxEntry {

@@ -105,6 +105,20 @@ export function buildStatusWebhook(input: StatusWebhookInput): Record<string, un
   return envelope(input.business.wabaId, value);
 }
 
+/**
+ * Meta batches updates under volume (up to 1,000 in one POST): the status webhooks of one business number, due
+ * together, as one payload whose `statuses[]` holds them all in order.
+ */
+export function batchStatusWebhook(business: BusinessNumber, payloads: Array<Record<string, unknown>>): Record<string, unknown> {
+  const statuses = payloads.flatMap((p) => ((p.entry as Array<{ changes: Array<{ value: { statuses: unknown[] } }> }>)[0].changes[0].value.statuses));
+  const value = {
+    messaging_product: 'whatsapp',
+    metadata: { display_phone_number: business.displayPhoneNumber.replace(/^\+/, ''), phone_number_id: business.phoneNumberId },
+    statuses,
+  };
+  return envelope(business.wabaId, value);
+}
+
 export interface WebhookDelivery {
   url: string;
   body: string;
