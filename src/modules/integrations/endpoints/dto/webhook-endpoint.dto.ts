@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsISO8601, IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 
 const ORDERED_DESCRIPTION =
@@ -43,36 +43,9 @@ export class CreateWebhookEndpointDto {
   ordered?: boolean;
 }
 
-export class UpdateWebhookEndpointDto {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(2048)
-  url?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(32)
-  @IsString({ each: true })
-  events?: string[];
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
-  description?: string;
-
-  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 1, maximum: 10000, example: 50, description: 'Attempts per second at most, per worker process (null: the server default, WEBHOOK_ENDPOINT_MAX_PER_SECOND)' })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(10000)
-  maxPerSecond?: number | null;
-
-  @ApiPropertyOptional({ type: Boolean, description: `${ORDERED_DESCRIPTION} Default false.` })
-  // Absent leaves it as it is; null is refused (there is no "server default" to fall back to).
+/** Any field of the create body except the secret (rotated on its own route); `ordered` may be absent but never null. */
+export class UpdateWebhookEndpointDto extends PartialType(OmitType(CreateWebhookEndpointDto, ['secret', 'ordered'] as const)) {
+  @ApiPropertyOptional({ type: Boolean, description: ORDERED_DESCRIPTION })
   @ValidateIf((_, value) => value !== undefined)
   @IsBoolean()
   ordered?: boolean;
