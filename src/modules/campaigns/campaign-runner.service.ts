@@ -73,7 +73,13 @@ export class CampaignRunner {
   ) {}
 
   async run(campaignId: string, sleep: Sleep): Promise<{ outcome: string }> {
-    const result = await this.runUntilSleepOrEnd(campaignId, sleep);
+    // Housekeeping started beside the claims finishes before the job sleeps or ends: the next run, maybe in another
+    // process, never settles the same recipients at the same time.
+    const sleepAfterHousekeeping: Sleep = async (at) => {
+      await this.waitForHousekeeping(campaignId);
+      return sleep(at);
+    };
+    const result = await this.runUntilSleepOrEnd(campaignId, sleepAfterHousekeeping);
     await this.waitForHousekeeping(campaignId);
     this.housekeeping.delete(campaignId);
     return result;
