@@ -102,8 +102,8 @@ export const THROUGHPUT_PAUSE_MS = 1000;
  * happen (LATE_DISPATCH_MS). Pacing is a little slower still (PACE_MARGIN_MS), so that the
  * window only holds back the sends that bunched up, not every send.
  */
-export const JITTER_MARGIN_MS = 25;
-export const PACE_MARGIN_MS = 25;
+export const JITTER_MARGIN_MS = 30;
+export const PACE_MARGIN_MS = 30;
 /**
  * A call written out later than this after its window check was asked (a slow check, a busy event loop, a
  * garbage collection) has its window entry moved to when it really left, so the calls admitted after it still
@@ -115,7 +115,7 @@ export const LATE_DISPATCH_MS = 5;
  * A call that wakes later than this after its time in the send window takes a new time instead (its place has passed):
  * up to here, the late call is counted when it leaves (LATE_DISPATCH_MS) and the rest of JITTER_MARGIN_MS covers it.
  */
-export const REWAKE_LATE_MS = 20;
+export const REWAKE_LATE_MS = 10;
 export const BULK_MAX_AHEAD_MS = 100;
 /** Bulk jobs reach a worker this much before their pacing slot, which they then book and wait for: a job fetched a little late still finds its slot. */
 export const FANOUT_LEAD_MS = 50;
