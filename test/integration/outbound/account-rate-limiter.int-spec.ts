@@ -66,25 +66,6 @@ describe('AccountRateLimiter send window', () => {
     expect(await waitAfter(account, 2)).toBeGreaterThan(WINDOW_MS - 200);
   });
 
-  it('lets a call that woke late go now when no time is booked a window after its own, and not when one is', async () => {
-    const account = randomUUID();
-    const late = randomUUID();
-    const first = await admittedAs(account, 3, late);
-    await new Promise((resolve) => setTimeout(resolve, 30));
-    const moved = await limiter.wokeLate(account, late);
-    expect(moved?.admittedAt).toBeGreaterThan(first.admittedAt + 20);
-
-    const full = randomUUID();
-    const early = randomUUID();
-    await admittedAs(full, 2, early);
-    await admitted(full, 2);
-    // The window is full: the third call is booked one window after the first one's time.
-    expect(await waitAfter(full, 2)).toBeGreaterThan(WINDOW_MS - 200);
-    await new Promise((resolve) => setTimeout(resolve, 30));
-    // Moving the first call to now would put it in the same window as the third: it must ask again.
-    await expect(limiter.wokeLate(full, early)).resolves.toBeNull();
-  });
-
   it('leaves the entry of a call written out on time where it is', async () => {
     const account = randomUUID();
     const id = randomUUID();

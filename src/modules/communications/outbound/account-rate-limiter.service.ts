@@ -76,23 +76,6 @@ redis.call('PEXPIRE', KEYS[1], math.ceil(at - now + window) + 1000)
 return {string.format('%.3f', at), string.format('%.3f', at - now)}
 `;
 
-/**
- * A call that woke late moves its entry from its given time `t` to now, if that cannot crowd any window: every window
- * holding now also holds `t`, unless it ends at or after `t + window`, and no entry lies there (the new time); else 0.
- */
-const LATE_WAKE = `
-local old = redis.call('ZSCORE', KEYS[1], ARGV[1])
-if not old then return 0 end
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
-local window = tonumber(ARGV[2])
-old = tonumber(old)
-if now - old >= window then return 0 end
-if redis.call('ZCOUNT', KEYS[1], string.format('%.3f', old + window), string.format('(%.3f', now + window)) > 0 then return 0 end
-redis.call('ZADD', KEYS[1], string.format('%.3f', now), ARGV[1])
-return string.format('%.3f', now)
-`;
-
 /** Moves a call's entry in the window log to a later time (re-adding it if it already left the window). */
 const LATE = `
 redis.call('ZADD', KEYS[1], 'GT', ARGV[1], ARGV[2])
@@ -196,13 +179,6 @@ export class AccountRateLimiter {
     const [at, wait] = (await this.redis.eval(ADMIT, 1, this.windowKey(accountId), 1000 + JITTER_MARGIN_MS, Math.max(1, limitPerSecond), messageId)) as [string, string];
     const waitMs = Math.max(0, Number(wait));
     return { askedAt: askedAt + waitMs, admittedAt: Number(at), waitMs };
-  }
-
-  /** A call that woke late for its time in the send window: its new admission if it may go now (its entry moved), else null (ask again). */
-  async wokeLate(accountId: string, messageId: string): Promise<Admission | null> {
-    const askedAt = performance.now();
-    const at = (await this.redis.eval(LATE_WAKE, 1, this.windowKey(accountId), messageId, 1000 + JITTER_MARGIN_MS)) as string | number;
-    return at === 0 ? null : { askedAt, admittedAt: Number(at) };
   }
 
   /**

@@ -101,8 +101,7 @@ export class MessageSender implements OnModuleDestroy {
    * The last check before the provider call: at most `limit` calls in any window of 1,000 ms (+ margin). The
    * paced slot alone cannot promise that: a job that reaches this point late (a busy event loop, a slow claim)
    * would go out together with the jobs of the following slots. A call that wakes too late for its place in the
-   * window (a stalled event loop would release many at once) goes now only if that crowds no window, else takes a
-   * new place. The row is already `sending`.
+   * window (a stalled event loop would release many at once) takes a new place. The row is already `sending`.
    */
   private async passSendWindow(row: SendRow): Promise<Admission> {
     for (;;) {
@@ -112,9 +111,6 @@ export class MessageSender implements OnModuleDestroy {
         await sleep(admission.waitMs);
       }
       if (performance.now() - admission.askedAt <= REWAKE_LATE_MS) return admission;
-      // Its time has passed: going now is often still within the window (no time booked a window after it), else it asks again.
-      const now = await this.limiter.wokeLate(row.whatsappAccountId, row.id);
-      if (now) return now;
     }
   }
 
