@@ -109,7 +109,7 @@ export class CampaignRunner {
   /** One batch. Returns when to wake (epoch ms), null to go on at once, or 'done'. */
   private async step(campaign: Campaign, templates: TemplateCache, full: boolean): Promise<number | 'done' | null> {
     const now = this.clock.now();
-    const expiresAt = campaign.schedule?.expiresAt ? new Date(campaign.schedule.expiresAt as string) : null;
+    const expiresAt = expiryOf(campaign);
     if (expiresAt && now >= expiresAt) await this.store.expire(campaign.id);
     await this.abTest.decideIfDue(campaign, now);
     const account = await this.account(campaign.whatsappAccountId);
@@ -149,8 +149,8 @@ export class CampaignRunner {
   }
 
   private async housekeep(campaign: Campaign, now: Date, full: boolean): Promise<void> {
-    const expiresAt = campaign.schedule?.expiresAt ? new Date(campaign.schedule.expiresAt as string) : null;
-    await this.store.settle(campaign.id, { now, baseDelayMs: this.config.CAMPAIGN_MARKETING_RETRY_MS, maxAttempts: this.config.CAMPAIGN_MARKETING_MAX_ATTEMPTS, expiresAt }, full);
+    const retry = { now, baseDelayMs: this.config.CAMPAIGN_MARKETING_RETRY_MS, maxAttempts: this.config.CAMPAIGN_MARKETING_MAX_ATTEMPTS, expiresAt: expiryOf(campaign) };
+    await this.store.settle(campaign.id, retry, full);
     await this.dataSource.transaction((manager) => writeProgressIfDue(manager, campaign.id));
   }
 
@@ -237,6 +237,10 @@ export class CampaignRunner {
     );
     return row;
   }
+}
+
+function expiryOf(campaign: Campaign): Date | null {
+  return campaign.schedule?.expiresAt ? new Date(campaign.schedule.expiresAt as string) : null;
 }
 
 function batchOf(campaign: Campaign) {
