@@ -1,7 +1,8 @@
 import { MessageDirection, MessageStatus } from '../../src/database/entities/enums';
 import { Contact } from '../../src/database/entities/contact.entity';
 import { Conversation } from '../../src/database/entities/conversation.entity';
-import { Message } from '../../src/database/entities/message.entity';
+import { Message, type MessageError } from '../../src/database/entities/message.entity';
+import { MessageStatusService } from '../../src/modules/communications/messages/message-status.service';
 import { ParkedStatus } from '../../src/database/entities/parked-status.entity';
 import { WebhookEvent } from '../../src/database/entities/webhook-event.entity';
 import { createTenant, type Tenant } from '../factories/tenant.factory';
@@ -165,6 +166,26 @@ describe('Webhook ingestion: durable, idempotent, complete', () => {
       await postMeta(app, body).expect(200);
       await drainQueues(app);
       expect(await statusEvents()).toEqual(first);
+    });
+
+    it('tells which statuses the bulk path applied and leaves failures, unknown ids and changed messages to the one-by-one path', async () => {
+      const stamp = Date.now();
+      const fresh = await outboundMessage(`wamid.bulk-fresh-${stamp}`);
+      const read = await outboundMessage(`wamid.bulk-read-${stamp}`);
+      await messages().update({ id: read.id }, { status: MessageStatus.Read, readAt: new Date() });
+      const at = new Date();
+      const update = (providerMessageId: string, status: MessageStatus, errors: MessageError[] | null = null) =>
+        ({ whatsappAccountId: tenant.account.id, providerMessageId, status, occurredAt: at, errors });
+      const done = await app.get(MessageStatusService).applyKnownInBulk([
+        update(fresh.providerMessageId!, MessageStatus.Delivered),
+        update(read.providerMessageId!, MessageStatus.Delivered),
+        update(`wamid.bulk-unknown-${stamp}`, MessageStatus.Delivered),
+        update(fresh.providerMessageId!, MessageStatus.Failed, [{ code: 131026, title: 'Message undeliverable' }]),
+      ]);
+      // Applied; done though it changes only the timestamp of a message already read; unknown; a failure.
+      expect(done).toEqual([true, true, false, false]);
+      expect(await messages().findOneByOrFail({ id: fresh.id })).toMatchObject({ status: 'delivered', deliveredAt: at });
+      expect(await messages().findOneByOrFail({ id: read.id })).toMatchObject({ status: 'read', deliveredAt: at });
     });
 
     it('parks a status for an unknown message and applies it when the message appears', async () => {
