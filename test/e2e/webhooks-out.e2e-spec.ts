@@ -193,6 +193,11 @@ describe('Outbound webhooks (integrations)', () => {
     await inbound(tenant, 1);
     await waitFor(async () => (await eventIds(tenant)).length === 6);
     const inRange = (await eventIds(tenant)).slice(2, 5);
+    // Every event is relayed before the endpoint exists: one relayed later (a loaded machine) would reach it live too.
+    await waitFor(async () => {
+      const [row] = await app.dataSource.query(`SELECT count(*)::int AS n FROM outbox_event WHERE organization_id = $1 AND dispatched_at IS NULL`, [tenant.organization.id]);
+      return row.n === 0;
+    }, 10_000, 'events relayed');
 
     const rx = await receiver();
     const { id } = await endpoint(tenant, rx.url);
