@@ -10,6 +10,8 @@ export type BotState = JsonObject;
 @Index('uq_conversation_account_contact', ['whatsappAccountId', 'contactId'], { unique: true })
 @Index('idx_conversation_inbox', ['organizationId', 'lastMessageAt', 'id'])
 @Index('idx_conversation_contact', ['organizationId', 'contactId'])
+/** The unanswered-conversations sweep looks only at the last half hour of customer messages. */
+@Index('idx_conversation_last_inbound', ['lastInboundAt'])
 export class Conversation extends BaseEntity {
   @Column({ type: 'uuid' })
   organizationId: string;
