@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import { AnalyticsRollupService } from '../../src/modules/lifecycle/analytics/analytics-rollup.service';
 import { JobName } from '../../src/queues/job-names';
 import { JobProducer } from '../../src/queues/job-producer.service';
 import { createTenant, type Tenant } from '../factories/tenant.factory';
@@ -107,6 +108,19 @@ describe('Lifecycle: analytics reports over a hand-written conversation set', ()
     const bad = await http(app).get('/api/v1/analytics/overview?from=2030-02-01&to=2030-01-01').set(auth(a)).expect(400);
     expect(bad.body.code).toBe('INVALID_DATE_RANGE');
     expect((await http(app).get(`/api/v1/analytics/campaigns/${randomUUID()}`).set(auth(a)).expect(404)).body.code).toBe('CAMPAIGN_NOT_FOUND');
+  });
+
+  it('the rollup skips conversations that hold nothing but campaign sends, and takes them up once the customer writes', async () => {
+    const since = new Date(Date.now() - 1000);
+    const broadcastOnly = await seedConversation(app.dataSource, a);
+    const campaignSend = await insertMessage(app.dataSource, broadcastOnly.conversation, { text: 'Oferta', direction: 'outbound' });
+    await app.dataSource.query(`UPDATE message SET campaign_id = $2 WHERE id = $1`, [campaignSend, randomUUID()]);
+    await app.dataSource.query(`UPDATE conversation SET last_message_at = now(), updated_at = now() WHERE id = $1`, [broadcastOnly.conversation.id]);
+    const rollup = app.get(AnalyticsRollupService);
+    expect(await rollup.changedSince(since)).not.toContain(broadcastOnly.conversation.id);
+
+    await insertMessage(app.dataSource, broadcastOnly.conversation, { text: 'Me interesa' });
+    expect(await rollup.changedSince(since)).toContain(broadcastOnly.conversation.id);
   });
 
   it('closing and reopening from the API records the milestones the next rollup reads', async () => {

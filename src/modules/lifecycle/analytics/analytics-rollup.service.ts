@@ -53,16 +53,26 @@ export class AnalyticsRollupService {
   async rollupPending(): Promise<number> {
     const started = new Date(Date.now() - OVERLAP_MS);
     const since = new Date((await this.redis.get(this.watermarkKey)) ?? 0);
+    const ids = await this.changedSince(since);
+    await this.recomputeAll(ids);
+    await this.redis.set(this.watermarkKey, started.toISOString());
+    if (ids.length > 0) this.logger.info({ conversations: ids.length }, 'analytics cycles recomputed');
+    return ids.length;
+  }
+
+  /**
+   * Conversations whose cycles may have changed since `since`. One that holds nothing but campaign sends has no
+   * cycle (campaign sends are not replies), so a broadcast touching 100,000 conversations costs no recompute.
+   */
+  async changedSince(since: Date): Promise<string[]> {
     const rows = (await this.dataSource.query(
-      `SELECT id FROM conversation WHERE updated_at > $1 OR last_message_at > $1
+      `SELECT c.id FROM conversation c WHERE (c.updated_at > $1 OR c.last_message_at > $1)
+          AND (c.status = 'closed' OR EXISTS (SELECT 1 FROM message m WHERE m.conversation_id = c.id AND m.campaign_id IS NULL))
        UNION SELECT conversation_id FROM analytics_milestone WHERE created_at > $1
        UNION SELECT conversation_id FROM agent_run WHERE created_at > $1 AND outcome = 'handoff'`,
       [since],
     )) as Array<{ id: string }>;
-    await this.recomputeAll(rows.map((row) => row.id));
-    await this.redis.set(this.watermarkKey, started.toISOString());
-    if (rows.length > 0) this.logger.info({ conversations: rows.length }, 'analytics cycles recomputed');
-    return rows.length;
+    return rows.map((row) => row.id);
   }
 
   /** Every conversation of an organisation (backfill, benchmarks). */
