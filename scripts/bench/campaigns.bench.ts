@@ -10,6 +10,8 @@
  * (--no-statuses: the simulator posts no status webhooks, to separate the campaign engine from webhook ingest;
  * --status-batch-ms N: the statuses due within N ms share one webhook POST, as Meta batches under volume;
  * BENCH_CPU_PROF=<dir> writes a CPU profile of every child process there.)
+ * A server running with autovacuum off (a test machine's setting; PostgreSQL's default is on) gets the benchmark's own
+ * VACUUM (ANALYZE) of the tables it writes every VACUUM_EVERY_MS, as autovacuum would; --no-vacuum leaves it off.
  */
 import 'reflect-metadata';
 import { fork, type ChildProcess } from 'node:child_process';
@@ -36,6 +38,8 @@ const APP_PORT = arg('app-port', 8332);
 /** 0: one status per webhook POST; else the statuses due within this many ms share one POST, as Meta batches under volume. */
 const STATUS_BATCH_MS = arg('status-batch-ms', 0);
 const DEADLINE_MS = 15 * 60_000;
+const VACUUM_EVERY_MS = 15_000;
+const VACUUMED_TABLES = ['campaign_recipient', 'message', 'conversation', 'contact', 'outbox_event', 'webhook_event'];
 
 const say = (line: string) => writeSync(2, `${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -68,6 +72,34 @@ function steady(times: number[]): number | null {
   const to = Math.ceil(times.length * 0.9) - 1;
   const span = times[to] - times[from];
   return span > 0 ? Math.round(((to - from) / span) * 1000) : null;
+}
+
+/**
+ * Autovacuum's stand-in when the server has it off: without it the campaign's tables bloat with dead rows and the
+ * planner keeps the statistics of an empty table, which no deployment sees. Returns what it did, and a stop function.
+ */
+async function emulateAutovacuum(url: string): Promise<{ mode: string; stop: () => Promise<void> }> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  const [{ autovacuum }] = (await client.query('SHOW autovacuum')).rows;
+  if (autovacuum === 'on' || process.argv.includes('--no-vacuum')) {
+    await client.end();
+    return { mode: autovacuum === 'on' ? 'server autovacuum' : 'none (--no-vacuum)', stop: async () => {} };
+  }
+  // Throttled as autovacuum is by default (a manual VACUUM is not).
+  await client.query(`SET vacuum_cost_delay = '2ms'`);
+  let running: Promise<unknown> = Promise.resolve();
+  const timer = setInterval(() => {
+    running = running.then(() => client.query(`VACUUM (ANALYZE) ${VACUUMED_TABLES.join(', ')}`)).catch((error: Error) => say(`vacuum failed: ${error.message}`));
+  }, VACUUM_EVERY_MS);
+  return {
+    mode: `VACUUM (ANALYZE) every ${VACUUM_EVERY_MS / 1000} s by the benchmark (the server has autovacuum off)`,
+    stop: async () => {
+      clearInterval(timer);
+      await running;
+      await client.end();
+    },
+  };
 }
 
 function forkChild(file: string, env: Record<string, string>, onMessage: (m: unknown) => void = () => {}): Promise<{ child: ChildProcess; ready: unknown }> {
@@ -133,6 +165,7 @@ async function main(): Promise<void> {
   let runner: ChildProcess | undefined;
   let progress: NodeJS.Timeout | undefined;
   let app: TestApp | undefined;
+  let vacuum: Awaited<ReturnType<typeof emulateAutovacuum>> | undefined;
   try {
     app = await createTestApp({ databaseUrl: databaseUrl(name), queuePrefix, env: { ...env, PORT: String(APP_PORT), DB_MIGRATIONS_RUN: 'true', APP_ROLES: 'api,worker,scheduler', WORKER_QUEUES: 'inbound,agents,media,maintenance' } });
     const workerEnv = { ...env, DATABASE_URL: databaseUrl(name), QUEUE_PREFIX: queuePrefix, APP_ROLES: 'worker', WORKER_QUEUES: 'outbound' };
@@ -142,6 +175,7 @@ async function main(): Promise<void> {
     say(`setting up ${COUNT} recipients (half contacts with a label, half CSV)`);
     const { tenant, auth, id, total } = await setUp(app);
     const mine = () => sent.filter(([phoneNumberId]) => phoneNumberId === tenant.account.phoneNumberId);
+    vacuum = await emulateAutovacuum(databaseUrl(name));
     const start = Date.now();
     await http(app).post(`/api/v1/campaigns/${id}/start`).set('Authorization', auth).expect(200);
     progress = setInterval(() => say(`t=${((Date.now() - start) / 1000).toFixed(0)}s sent=${mine().length}`), 5000);
@@ -167,6 +201,7 @@ async function main(): Promise<void> {
       await sleep(500);
     }
     clearInterval(progress);
+    await vacuum.stop();
     await sleep(1500);
     const entries = mine();
     const times = entries.map(([, t]) => t).sort((a, b) => a - b);
@@ -182,7 +217,7 @@ async function main(): Promise<void> {
     const recipients = entries.map(([, , , to]) => to);
     const messageIds = entries.map(([, , messageId]) => messageId);
     console.log(JSON.stringify({
-      benchmark: 'campaigns', cpus: cpus().length, recipients: total, limitPerSecond: LIMIT, statusWebhooks: 'BENCH_STATUS_URL' in statuses, statusBatchMs: STATUS_BATCH_MS,
+      benchmark: 'campaigns', cpus: cpus().length, recipients: total, limitPerSecond: LIMIT, statusWebhooks: 'BENCH_STATUS_URL' in statuses, statusBatchMs: STATUS_BATCH_MS, vacuum: vacuum.mode,
       steadySentPerSecond: { beforePause: steady(before), afterResume: steady(after) },
       steadyVsLimit: { beforePause: Number(((steady(before) ?? 0) / LIMIT).toFixed(3)), afterResume: Number(((steady(after) ?? 0) / LIMIT).toFixed(3)) },
       busiestOneSecondWindow: busiestWindow(times),
@@ -201,6 +236,7 @@ async function main(): Promise<void> {
     process.exitCode = 1;
   } finally {
     clearInterval(progress);
+    await vacuum?.stop().catch(() => undefined);
     for (const worker of [...workers, runner]) await stop(worker).catch(() => undefined);
     await app?.app.close().catch(() => undefined);
     await stop(sim.child).catch(() => undefined);
