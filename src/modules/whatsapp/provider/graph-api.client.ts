@@ -5,6 +5,7 @@ import axios, { type AxiosInstance, type AxiosRequestConfig } from 'axios';
 import { buildMarkAsReadBody, buildMetaMessageBody } from './meta-request-builder';
 import type { OutboundMessage } from './outbound-message';
 import { validateOutboundMessage } from './outbound-message.validator';
+import { postJson } from './json-post';
 import { mapAxiosError, providerValidationError, WhatsappProviderError } from './provider-errors';
 import type {
   CreateTemplateInput,
@@ -66,7 +67,7 @@ export class GraphApiClient implements WhatsappProviderPort {
     });
   }
 
-  /** Sends are written through a transport that watches the write: a failure before it is marked `notSent`. */
+  /** Sends go through postJson, which reports the write: a failure before it is marked `notSent`. */
   async sendMessage(account: ProviderAccountContext, to: string, msg: OutboundMessage, options: SendOptions = {}): Promise<SendMessageResult> {
     const violations = validateOutboundMessage(to, msg);
     if (violations.length > 0) throw providerValidationError(violations);
@@ -75,21 +76,23 @@ export class GraphApiClient implements WhatsappProviderPort {
       written = true;
       options.onDispatched?.();
     };
-    const data = await this.request<SendResponse>(
-      account,
-      {
-        method: 'POST',
-        url: this.url(account, `${account.phoneNumberId}/messages`),
-        data: buildMetaMessageBody(to, msg),
-        transport: reportingWhenWritten(onWritten, this.timeoutMs),
-      },
-      () => !written,
-    );
+    const token = account.accessToken();
+    let data: SendResponse | undefined;
+    try {
+      data = await postJson<SendResponse | undefined>(this.url(account, `${account.phoneNumberId}/messages`), buildMetaMessageBody(to, msg), {
+        agent: { http: this.httpAgent, https: this.httpsAgent },
+        headers: this.authHeaders(token),
+        timeoutMs: this.timeoutMs,
+        onWritten,
+      });
+    } catch (error) {
+      throw mapAxiosError(error, { secrets: [token], notSent: !written });
+    }
     const message = data?.messages?.[0];
     if (!message?.id) throw unexpectedResponse('send response has no messages[0].id');
     return stripUndefined({
       providerMessageId: message.id,
-      waId: data.contacts?.[0]?.wa_id ?? to.replace(/^\+/, ''),
+      waId: data?.contacts?.[0]?.wa_id ?? to.replace(/^\+/, ''),
       messageStatus: message.message_status,
     }) as SendMessageResult;
   }
@@ -213,48 +216,28 @@ export class GraphApiClient implements WhatsappProviderPort {
     return { buffer, mimeType, sha256: createHash('sha256').update(buffer).digest('hex') };
   }
 
-  private async request<T>(account: ProviderAccountContext, config: AxiosRequestConfig, notSent?: () => boolean): Promise<T> {
-    return (await this.send<T>(account, config, notSent)).data;
+  private async request<T>(account: ProviderAccountContext, config: AxiosRequestConfig): Promise<T> {
+    return (await this.send<T>(account, config)).data;
   }
 
-  private async send<T>(account: ProviderAccountContext, config: AxiosRequestConfig, notSent?: () => boolean): Promise<{ data: T; headers: Record<string, unknown> }> {
+  private async send<T>(account: ProviderAccountContext, config: AxiosRequestConfig): Promise<{ data: T; headers: Record<string, unknown> }> {
     const token = account.accessToken();
-    const auth = this.options.auth === 'bearer' ? { Authorization: `Bearer ${token}` } : { 'X-API-Key': token };
     try {
-      const response = await this.http.request<T>({ ...config, headers: { ...config.headers, ...auth } });
+      const response = await this.http.request<T>({ ...config, headers: { ...config.headers, ...this.authHeaders(token) } });
       return { data: response.data, headers: response.headers as Record<string, unknown> };
     } catch (error) {
-      throw mapAxiosError(error, { secrets: [token], notSent: notSent?.() });
+      throw mapAxiosError(error, { secrets: [token] });
     }
+  }
+
+  private authHeaders(token: string): Record<string, string> {
+    return this.options.auth === 'bearer' ? { Authorization: `Bearer ${token}` } : { 'X-API-Key': token };
   }
 
   private url(account: ProviderAccountContext, path: string): string {
     const base = account.baseUrl ? `${trimSlash(account.baseUrl)}${this.options.pathPrefix ?? ''}` : trimSlash(this.options.baseUrl);
     return `${base}/${this.options.apiVersion}/${path}`;
   }
-}
-
-/**
- * Node's own http(s).request (what axios uses when redirects are off), reporting when the request has been
- * written out: `finish` fires once the body is handed to the socket. `timeout` is set before connecting, so
- * a hanging connect times out too (axios arms its own connect timer only for its native transports; it
- * listens for this request's `timeout` event). Waiting for a free socket is not timed: MAX_SOCKETS keeps
- * sends from queueing for one.
- */
-function reportingWhenWritten(onWritten: () => void, timeoutMs: number) {
-  return {
-    request(options: http.RequestOptions, onResponse: (response: http.IncomingMessage) => void): http.ClientRequest {
-      const request = (options.protocol === 'https:' ? https : http).request({ ...options, timeout: timeoutMs }, onResponse);
-      request.once('finish', () => {
-        try {
-          onWritten();
-        } catch {
-          // A listener that throws would take the process down; the send itself goes on.
-        }
-      });
-      return request;
-    },
-  };
 }
 
 interface SendResponse {
