@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { Inject, Injectable } from '@nestjs/common';
+import { defineLuaScript, type LuaScript } from '../../../common/redis/lua-script';
 import type { RedisClient } from '../../../common/redis/redis-client';
 import { REDIS } from '../../../common/redis/redis.module';
 import { AppConfig } from '../../../config/app-config';
@@ -148,12 +149,20 @@ export function paceIntervalMs(limitPerSecond: number): number {
 @Injectable()
 export class AccountRateLimiter {
   private readonly prefix: string;
+  private readonly scripts: Record<'acquire' | 'admit' | 'late' | 'reserve' | 'slowDown', LuaScript>;
 
   constructor(
     @Inject(REDIS) private readonly redis: RedisClient,
     config: AppConfig,
   ) {
     this.prefix = `${config.QUEUE_PREFIX}:outbound`;
+    this.scripts = {
+      acquire: defineLuaScript(redis, 'conversaPaceAcquire', ACQUIRE),
+      admit: defineLuaScript(redis, 'conversaWindowAdmit', ADMIT),
+      late: defineLuaScript(redis, 'conversaWindowLate', LATE),
+      reserve: defineLuaScript(redis, 'conversaPaceReserve', RESERVE),
+      slowDown: defineLuaScript(redis, 'conversaPaceSlowDown', SLOW_DOWN),
+    };
   }
 
   /**
@@ -164,7 +173,7 @@ export class AccountRateLimiter {
     const maxAhead = traffic === 'bulk' ? BULK_MAX_AHEAD_MS : PRIORITY_MAX_AHEAD_MS;
     const keys = [`${this.prefix}:tat:${accountId}`, `${this.prefix}:retry:${traffic}:${accountId}`, this.pairKey(accountId, phone)];
     if (campaignId) keys.push(this.holdKey(campaignId));
-    const [code, value] = (await this.redis.eval(ACQUIRE, keys.length, ...keys, paceIntervalMs(limitPerSecond), maxAhead, CATCH_UP_MS)) as [number, number | string];
+    const [code, value] = (await this.scripts.acquire(keys, [paceIntervalMs(limitPerSecond), maxAhead, CATCH_UP_MS])) as [number, number | string];
     if (code === 3) return { outcome: 'held' };
     if (code === 2) return { outcome: 'pair', pairUntil: Number(value) };
     return { outcome: code === 1 ? 'booked' : 'refused', waitMs: Math.max(0, Number(value)) };
@@ -176,7 +185,7 @@ export class AccountRateLimiter {
    */
   async admit(accountId: string, limitPerSecond: number, messageId: string): Promise<Admission & { waitMs: number }> {
     const askedAt = performance.now();
-    const [at, wait] = (await this.redis.eval(ADMIT, 1, this.windowKey(accountId), 1000 + JITTER_MARGIN_MS, Math.max(1, limitPerSecond), messageId)) as [string, string];
+    const [at, wait] = (await this.scripts.admit([this.windowKey(accountId)], [1000 + JITTER_MARGIN_MS, Math.max(1, limitPerSecond), messageId])) as [string, string];
     const waitMs = Math.max(0, Number(wait));
     return { askedAt: askedAt + waitMs, admittedAt: Number(at), waitMs };
   }
@@ -189,20 +198,20 @@ export class AccountRateLimiter {
   async recordDispatch(accountId: string, messageId: string, admission: Admission): Promise<boolean> {
     const lateMs = performance.now() - admission.askedAt;
     if (lateMs <= LATE_DISPATCH_MS) return false;
-    await this.redis.eval(LATE, 1, this.windowKey(accountId), (admission.admittedAt + lateMs).toFixed(3), messageId, 2000 + JITTER_MARGIN_MS);
+    await this.scripts.late([this.windowKey(accountId)], [(admission.admittedAt + lateMs).toFixed(3), messageId, 2000 + JITTER_MARGIN_MS]);
     return true;
   }
 
   /** Bulk fan-out: delays (ms from now) for `n` messages spread at the account's pace. */
   async reserveBulk(accountId: string, limitPerSecond: number, n: number): Promise<number[]> {
     const interval = paceIntervalMs(limitPerSecond);
-    const start = Number(await this.redis.eval(RESERVE, 1, `${this.prefix}:pace:bulk-fanout:${accountId}`, n, interval));
+    const start = Number(await this.scripts.reserve([`${this.prefix}:pace:bulk-fanout:${accountId}`], [n, interval]));
     return Array.from({ length: n }, (_, i) => Math.max(0, Math.floor(start + i * interval - FANOUT_LEAD_MS)));
   }
 
   /** 130429: the whole number waits THROUGHPUT_PAUSE_MS (replies and transactional sends too), then paces as before. */
   async slowDown(accountId: string, pauseMs = THROUGHPUT_PAUSE_MS): Promise<void> {
-    await this.redis.eval(SLOW_DOWN, 1, `${this.prefix}:tat:${accountId}`, pauseMs);
+    await this.scripts.slowDown([`${this.prefix}:tat:${accountId}`], [pauseMs]);
   }
 
   /** Meta's pair limit (131056): backs off only this recipient 4^n seconds (n = hits in the last 10 minutes), or the provider's hint if longer. */
