@@ -25,7 +25,8 @@ export interface JsonPostFailure extends Error {
  * itself. Everything else the client does goes through axios. No redirects are followed (a 3xx is a failure).
  */
 export function postJson<T>(url: string, body: unknown, options: JsonPostOptions): Promise<T> {
-  const payload = Buffer.from(JSON.stringify(body));
+  // A string body goes out in the same write as the headers (Node joins them); a Buffer would take a second one.
+  const payload = JSON.stringify(body);
   const target = new URL(url);
   const secure = target.protocol === 'https:';
   return new Promise<T>((resolve, reject) => {
@@ -42,7 +43,7 @@ export function postJson<T>(url: string, body: unknown, options: JsonPostOptions
       {
         method: 'POST',
         agent: secure ? options.agent.https : options.agent.http,
-        headers: { ...options.headers, 'Content-Type': 'application/json', Accept: 'application/json', 'Content-Length': String(payload.length) },
+        headers: { ...options.headers, 'Content-Type': 'application/json', Accept: 'application/json', 'Content-Length': String(Buffer.byteLength(payload)) },
       },
       (response) => {
         const chunks: Buffer[] = [];
