@@ -31,11 +31,12 @@ export function postJson<T>(url: string, body: unknown, options: JsonPostOptions
   const secure = target.protocol === 'https:';
   return new Promise<T>((resolve, reject) => {
     let settled = false;
-    const fail = (error: JsonPostFailure) => {
+    /** `answered`: the whole answer was read, so the kept-alive connection is still good; else it is dropped. */
+    const fail = (error: JsonPostFailure, answered = false) => {
       if (settled) return;
       settled = true;
       clearTimeout(deadline);
-      request.destroy();
+      if (!answered) request.destroy();
       reject(error);
     };
     const request = (secure ? https : http).request(
@@ -65,7 +66,7 @@ export function postJson<T>(url: string, body: unknown, options: JsonPostOptions
             resolve(data as T);
             return;
           }
-          fail(Object.assign(failure(`HTTP_${status}`, `Request failed with status code ${status}`), { response: { status, data, headers: response.headers } }));
+          fail(Object.assign(failure(`HTTP_${status}`, `Request failed with status code ${status}`), { response: { status, data, headers: response.headers } }), true);
         });
       },
     );
