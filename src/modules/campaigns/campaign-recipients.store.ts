@@ -173,8 +173,10 @@ export class CampaignRecipientsStore {
   async release(manager: EntityManager, campaign: Pick<Campaign, 'id'>, messageIds: string[], to: 'pending' | 'cancelled'): Promise<void> {
     if (messageIds.length > 0) {
       await manager.query(
+        // A withdrawn message was never tried, so its recipient is still `queued` (settling needs a sent or failed
+        // message): the status index then reads only the campaign's queued recipients, not all of them.
         `UPDATE campaign_recipient SET status = $3::campaign_recipient_status, message_id = NULL, attempts = greatest(attempts - 1, 0), claimed_at = NULL, updated_at = now()
-          WHERE campaign_id = $1 AND message_id = ANY($2::uuid[])`,
+          WHERE campaign_id = $1 AND status = 'queued' AND message_id = ANY($2::uuid[])`,
         [campaign.id, messageIds, to],
       );
     }

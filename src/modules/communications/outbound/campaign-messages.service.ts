@@ -10,6 +10,8 @@ import { type ComposedMessage, MessageComposer, type TemplateCache } from './mes
 import { PRIORITY_BULK, type SendJobSpec } from './outbound-queue.service';
 
 const YIELD_EVERY = 50;
+/** idx_message_unsent's predicate: every queued message satisfies it (no provider id, not failed). */
+const UNSENT = `direction = 'outbound' AND provider_message_id IS NULL AND failed_at IS NULL`;
 
 /** What a campaign asks of the send pipeline for one batch (ids, never the campaign row itself). */
 export interface CampaignBatch {
@@ -135,7 +137,9 @@ export class CampaignMessagesService {
    */
   async withdrawQueued(manager: EntityManager, organizationId: string, campaignId: string): Promise<string[]> {
     const [rows]: [Array<{ id: string }>, number] = await manager.query(
-      `DELETE FROM message WHERE organization_id = $1 AND campaign_id = $2 AND status = 'queued' AND attempts = 0 AND direction = 'outbound' RETURNING id`,
+      // The unsent-message predicate lets the partial index idx_message_unsent find them: with current statistics the
+      // planner otherwise read the whole (large, during a campaign) message table while the pause waited.
+      `DELETE FROM message WHERE organization_id = $1 AND campaign_id = $2 AND status = 'queued' AND attempts = 0 AND ${UNSENT} RETURNING id`,
       [organizationId, campaignId],
     );
     return rows.map((r) => r.id);
@@ -144,7 +148,7 @@ export class CampaignMessagesService {
   /** The campaign's messages waiting for a send worker (their jobs may have been lost with Redis). */
   async queuedIds(organizationId: string, campaignId: string): Promise<string[]> {
     const rows: Array<{ id: string }> = await this.dataSource.query(
-      `SELECT id FROM message WHERE status = 'queued' AND organization_id = $1 AND campaign_id = $2 AND direction = 'outbound' ORDER BY created_at, id`,
+      `SELECT id FROM message WHERE status = 'queued' AND organization_id = $1 AND campaign_id = $2 AND ${UNSENT} ORDER BY created_at, id`,
       [organizationId, campaignId],
     );
     return rows.map((r) => r.id);
