@@ -19,6 +19,13 @@ import { type ClaimedRecipient, CampaignRecipientsStore } from './campaign-recip
 
 /** Sends booked ahead before the runner sleeps, and how long before the last booked one it wakes. */
 const AHEAD_MS = 2000;
+/**
+ * Claimed messages not yet tried, in seconds of the account's rate, above which the runner claims no more: when the
+ * sends fall behind their booked slots (a saturated machine, a slow provider), claiming on at the booked pace only
+ * grows a backlog of jobs that bounce between their slot and the delayed set, and that a pause must withdraw.
+ */
+const MAX_BACKLOG_S = 2 * (AHEAD_MS / 1000);
+const BACKLOG_POLL_MS = 250;
 const LEAD_MS = 1000;
 const MAX_BATCH = 500;
 /** A paused campaign's runner checks back this often (resume also wakes it at once). */
@@ -113,6 +120,10 @@ export class CampaignRunner {
     if (expiresAt && now >= expiresAt) await this.store.expire(campaign.id);
     await this.abTest.decideIfDue(campaign, now);
     const account = await this.account(campaign.whatsappAccountId);
+    if (await this.behind(campaign, account)) {
+      this.housekeepBeside(campaign, now, full);
+      return Date.now() + BACKLOG_POLL_MS;
+    }
     const batch = await this.claimBatch(campaign, account, templates, now);
     if (batch === null) return Date.now();
     if (batch.claimed > 0) {
@@ -180,6 +191,12 @@ export class CampaignRunner {
     });
     if (completed) this.logger.info({ campaignId: campaign.id }, 'campaign completed');
     return completed;
+  }
+
+  /** Whether the sends are MAX_BACKLOG_S or more behind the claims. */
+  private async behind(campaign: Campaign, account: AccountLimits): Promise<boolean> {
+    const cap = Math.max(MAX_BATCH, Math.ceil(account.rate * MAX_BACKLOG_S));
+    return (await this.messages.untriedCount(campaign.organizationId, campaign.id, cap)) >= cap;
   }
 
   /** Null: the campaign stopped running meanwhile. */

@@ -145,6 +145,15 @@ export class CampaignMessagesService {
     return rows.map((r) => r.id);
   }
 
+  /** How many of the campaign's messages wait for their first send attempt, counted up to `upTo`. */
+  async untriedCount(organizationId: string, campaignId: string, upTo: number): Promise<number> {
+    const [row] = await this.dataSource.query(
+      `SELECT count(*)::int AS n FROM (SELECT 1 FROM message WHERE organization_id = $1 AND campaign_id = $2 AND status = 'queued' AND attempts = 0 AND ${UNSENT} LIMIT $3) AS waiting`,
+      [organizationId, campaignId, upTo],
+    );
+    return row.n;
+  }
+
   /** The campaign's messages waiting for a send worker (their jobs may have been lost with Redis). */
   async queuedIds(organizationId: string, campaignId: string): Promise<string[]> {
     const rows: Array<{ id: string }> = await this.dataSource.query(
