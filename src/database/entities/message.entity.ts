@@ -10,6 +10,9 @@ export interface MessageError {
   details?: string;
 }
 
+/** idx_message_unsent's predicate: a query that repeats it can read that (small) index instead of the table. */
+export const UNSENT_OUTBOUND = "direction = 'outbound' AND provider_message_id IS NULL AND failed_at IS NULL";
+
 @Entity('message')
 @Index('uq_message_provider_id', ['whatsappAccountId', 'providerMessageId'], { unique: true })
 @Index('uq_message_idempotency_key', ['organizationId', 'idempotencyKey'], { unique: true })
@@ -19,7 +22,7 @@ export interface MessageError {
 @Index('idx_message_external_ref', ['organizationId', 'externalRef'], { where: 'external_ref IS NOT NULL' })
 // Outbound rows not yet accepted by the provider (queued, sending), for the sweeper. Keyed off provider id and
 // failed_at rather than status, so a status change alone (claim, delivered, read) can be a HOT update.
-@Index('idx_message_unsent', ['createdAt'], { where: "direction = 'outbound' AND provider_message_id IS NULL AND failed_at IS NULL" })
+@Index('idx_message_unsent', ['createdAt'], { where: UNSENT_OUTBOUND })
 // Template sends of an organisation by time, for the templates report (a small share of all messages).
 @Index('idx_message_template_sends', ['organizationId', 'createdAt'], { where: "template_name IS NOT NULL AND direction = 'outbound'" })
 export class Message extends BaseEntity {

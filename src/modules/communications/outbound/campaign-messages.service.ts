@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { DomainError } from '../../../common/errors/domain-error';
+import { UNSENT_OUTBOUND } from '../../../database/entities/message.entity';
 import { messagePublicSql } from '../../../database/outbox';
 import { conversationEventsSql } from '../communications-events';
 import { ContactsService } from '../contacts/contacts.service';
@@ -10,8 +11,6 @@ import { type ComposedMessage, MessageComposer, type TemplateCache } from './mes
 import { PRIORITY_BULK, type SendJobSpec } from './outbound-queue.service';
 
 const YIELD_EVERY = 50;
-/** idx_message_unsent's predicate: every queued message satisfies it (no provider id, not failed). */
-const UNSENT = `direction = 'outbound' AND provider_message_id IS NULL AND failed_at IS NULL`;
 
 /** What a campaign asks of the send pipeline for one batch (ids, never the campaign row itself). */
 export interface CampaignBatch {
@@ -139,7 +138,7 @@ export class CampaignMessagesService {
     const [rows]: [Array<{ id: string }>, number] = await manager.query(
       // The unsent-message predicate lets the partial index idx_message_unsent find them: with current statistics the
       // planner otherwise read the whole (large, during a campaign) message table while the pause waited.
-      `DELETE FROM message WHERE organization_id = $1 AND campaign_id = $2 AND status = 'queued' AND attempts = 0 AND ${UNSENT} RETURNING id`,
+      `DELETE FROM message WHERE organization_id = $1 AND campaign_id = $2 AND status = 'queued' AND attempts = 0 AND ${UNSENT_OUTBOUND} RETURNING id`,
       [organizationId, campaignId],
     );
     return rows.map((r) => r.id);
@@ -148,7 +147,7 @@ export class CampaignMessagesService {
   /** How many of the campaign's messages wait for their first send attempt, counted up to `upTo`. */
   async untriedCount(organizationId: string, campaignId: string, upTo: number): Promise<number> {
     const [row] = await this.dataSource.query(
-      `SELECT count(*)::int AS n FROM (SELECT 1 FROM message WHERE organization_id = $1 AND campaign_id = $2 AND status = 'queued' AND attempts = 0 AND ${UNSENT} LIMIT $3) AS waiting`,
+      `SELECT count(*)::int AS n FROM (SELECT 1 FROM message WHERE organization_id = $1 AND campaign_id = $2 AND status = 'queued' AND attempts = 0 AND ${UNSENT_OUTBOUND} LIMIT $3) AS waiting`,
       [organizationId, campaignId, upTo],
     );
     return row.n;
@@ -157,7 +156,7 @@ export class CampaignMessagesService {
   /** The campaign's messages waiting for a send worker (their jobs may have been lost with Redis). */
   async queuedIds(organizationId: string, campaignId: string): Promise<string[]> {
     const rows: Array<{ id: string }> = await this.dataSource.query(
-      `SELECT id FROM message WHERE status = 'queued' AND organization_id = $1 AND campaign_id = $2 AND ${UNSENT} ORDER BY created_at, id`,
+      `SELECT id FROM message WHERE status = 'queued' AND organization_id = $1 AND campaign_id = $2 AND ${UNSENT_OUTBOUND} ORDER BY created_at, id`,
       [organizationId, campaignId],
     );
     return rows.map((r) => r.id);
