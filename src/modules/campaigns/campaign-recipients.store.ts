@@ -19,6 +19,11 @@ export interface ClaimLimits {
   window?: { start: string; end: string } | null;
 }
 
+export interface ClaimOutcome {
+  queued: Array<{ recipientId: string; messageId: string; contactId: string }>;
+  skipped: Array<{ recipientId: string; contactId: string | null; code: string; message: string }>;
+}
+
 export interface RetryPolicy {
   now: Date;
   baseDelayMs: number;
@@ -29,10 +34,7 @@ export interface RetryPolicy {
 /** The recipient's local time of day at $2, in its own zone or the account's ($4). */
 const LOCAL_TIME = `(($2::timestamptz AT TIME ZONE COALESCE(cr.timezone, $4::text))::time)`;
 
-/**
- * Pending recipients due now and inside their sending window, locked with SKIP LOCKED so concurrent runners
- * never take the same row; each claim counts an attempt and starts the 24-hour messaging-tier count.
- */
+/** Pending recipients due now and inside their sending window. */
 const DUE = `
   FROM campaign_recipient cr
  WHERE cr.campaign_id = $1 AND cr.status = 'pending' AND (cr.next_attempt_at IS NULL OR cr.next_attempt_at <= $2)
@@ -40,11 +42,21 @@ const DUE = `
                                  ELSE ${LOCAL_TIME} >= $5::time OR ${LOCAL_TIME} < $6::time END)
  ORDER BY cr.id LIMIT $3`;
 
-const CLAIM = `
-WITH picked AS (SELECT cr.id ${DUE} FOR UPDATE SKIP LOCKED)
-UPDATE campaign_recipient cr SET status = 'queued', attempts = cr.attempts + 1, claimed_at = $2, next_attempt_at = NULL, updated_at = now()
-  FROM picked WHERE cr.id = picked.id
-RETURNING cr.id, cr.phone_e164 AS "phoneE164", cr.content, cr.variant, cr.attempts`;
+/**
+ * Locked with SKIP LOCKED, so concurrent runners never take the same row; `attempts` is the attempt this claim makes.
+ * Only locked: the claim is written once, with its message (`record`), in the same transaction.
+ */
+const CLAIM = `SELECT cr.id, cr.phone_e164 AS "phoneE164", cr.content, cr.variant, cr.attempts + 1 AS attempts ${DUE} FOR UPDATE SKIP LOCKED`;
+
+/**
+ * The claim and its outcome in one write per recipient: an attempt counted, the 24-hour messaging-tier count started
+ * (`claimed_at`), and either the queued message or the reason it was skipped.
+ */
+const RECORD = `
+UPDATE campaign_recipient cr SET status = v.status::campaign_recipient_status, attempts = cr.attempts + 1, claimed_at = $1, next_attempt_at = NULL,
+       message_id = v.message_id, contact_id = v.contact_id, error_code = v.code, error_message = v.message, updated_at = now()
+  FROM unnest($2::uuid[], $3::text[], $4::uuid[], $5::uuid[], $6::varchar[], $7::text[]) AS v(id, status, message_id, contact_id, code, message)
+ WHERE cr.id = v.id`;
 
 /**
  * Recipients follow their message once it settled: sent, failed, or skipped for the codes that mean "not this person".
@@ -84,11 +96,10 @@ export const MARKETING_CAP_CODE = '131049';
 export class CampaignRecipientsStore {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
+  /** Locks the next due recipients for the caller's transaction; `record` writes what became of them. */
   async claim(manager: EntityManager, campaignId: string, limits: ClaimLimits): Promise<ClaimedRecipient[]> {
     const window = limits.window ?? null;
-    // UPDATE … RETURNING answers [rows, count] through TypeORM's driver.
-    const [rows] = await manager.query(CLAIM, [campaignId, limits.now, limits.limit, limits.accountTimezone, window?.start ?? null, window?.end ?? null]);
-    return rows;
+    return manager.query(CLAIM, [campaignId, limits.now, limits.limit, limits.accountTimezone, window?.start ?? null, window?.end ?? null]);
   }
 
   /** The phones the next claim will most likely take (no lock): their contacts are resolved before the claim's transaction. */
@@ -98,28 +109,26 @@ export class CampaignRecipientsStore {
     return rows.map((r) => r.phone);
   }
 
-  /** Gives claimed recipients back (their contact was not resolved in time): pending again, the attempt not counted. */
-  async unclaim(manager: EntityManager, ids: string[]): Promise<void> {
-    if (ids.length === 0) return;
-    await manager.query(`UPDATE campaign_recipient SET status = 'pending', attempts = attempts - 1, claimed_at = NULL, updated_at = now() WHERE id = ANY($1::uuid[])`, [ids]);
-  }
-
-  async link(manager: EntityManager, queued: Array<{ recipientId: string; messageId: string; contactId: string }>): Promise<void> {
-    if (queued.length === 0) return;
-    await manager.query(
-      `UPDATE campaign_recipient cr SET message_id = v.message_id, contact_id = v.contact_id, updated_at = now()
-         FROM unnest($1::uuid[], $2::uuid[], $3::uuid[]) AS v(id, message_id, contact_id) WHERE cr.id = v.id`,
-      [queued.map((q) => q.recipientId), queued.map((q) => q.messageId), queued.map((q) => q.contactId)],
-    );
-  }
-
-  async skip(manager: EntityManager, skipped: Array<{ recipientId: string; contactId: string | null; code: string; message: string }>): Promise<void> {
-    if (skipped.length === 0) return;
-    await manager.query(
-      `UPDATE campaign_recipient cr SET status = 'skipped', contact_id = v.contact_id, error_code = v.code, error_message = v.message, updated_at = now()
-         FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::text[]) AS v(id, contact_id, code, message) WHERE cr.id = v.id`,
-      [skipped.map((s) => s.recipientId), skipped.map((s) => s.contactId), skipped.map((s) => s.code), skipped.map((s) => s.message)],
-    );
+  /**
+   * Claimed recipients, in the claim's transaction: `queued` with their message, or `skipped` with the reason. A claimed
+   * recipient left out stays `pending`, its attempt not counted (its contact was not resolved in time).
+   */
+  async record(manager: EntityManager, claimedAt: Date, outcome: ClaimOutcome): Promise<void> {
+    const rows = [
+      ...outcome.queued.map((q) => ({ id: q.recipientId, status: 'queued', messageId: q.messageId, contactId: q.contactId, code: null, message: null })),
+      ...outcome.skipped.map((s) => ({ id: s.recipientId, status: 'skipped', messageId: null, contactId: s.contactId, code: s.code, message: s.message })),
+    ];
+    if (rows.length === 0) return;
+    const column = <T>(pick: (row: (typeof rows)[number]) => T) => rows.map(pick);
+    await manager.query(RECORD, [
+      claimedAt,
+      column((r) => r.id),
+      column((r) => r.status),
+      column((r) => r.messageId),
+      column((r) => r.contactId),
+      column((r) => r.code),
+      column((r) => r.message),
+    ]);
   }
 
   /** `full` also looks at recipients already `sent` whose message failed later (an async status). */

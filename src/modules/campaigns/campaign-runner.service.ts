@@ -38,7 +38,7 @@ const FULL_SETTLE_MS = 10_000;
 /** While a campaign sends, its recipients are settled and its progress written at most this often. */
 const HOUSEKEEPING_MS = 1000;
 /** …and for a large campaign, whose counts take long to read, less often: at most 1/HOUSEKEEPING_SHARE of the time. */
-const HOUSEKEEPING_SHARE = 5;
+const HOUSEKEEPING_SHARE = 20;
 /** A campaign whose last unanswered send (SEND_OUTCOME_UNKNOWN) is younger than this waits for its status before completing. */
 const UNKNOWN_GRACE_MS = 10_000;
 
@@ -218,15 +218,14 @@ export class CampaignRunner {
       const taken = await this.store.claim(manager, campaign.id, { ...limits, limit });
       if (account.messagingLimit !== null) await this.tierReach.add(campaign.whatsappAccountId, taken.length);
       if (taken.length === 0) return { claimed: 0, jobs: 0, jobIds: [] };
-      // Rows another runner took meanwhile shift the claim past the peek: look those up here, give back what is still unknown.
+      // Rows another runner took meanwhile shift the claim past the peek: look those up here; what is still unknown is
+      // left out of the record, so it stays pending.
       const unknown = taken.filter((r) => !contacts.has(r.phoneE164)).map((r) => r.phoneE164);
       for (const [phone, contact] of await this.messages.findContacts(campaign.organizationId, unknown, manager)) contacts.set(phone, contact);
-      await this.store.unclaim(manager, taken.filter((r) => !contacts.has(r.phoneE164)).map((r) => r.id));
       const claimed = taken.filter((r) => contacts.has(r.phoneE164));
       const mine = new Map(claimed.map((r) => [r.phoneE164, contacts.get(r.phoneE164)!]));
       const outcome = await this.messages.createBatch(manager, batchOf(campaign), claimed.map((r) => this.input(campaign, r)), mine, templates);
-      await this.store.link(manager, outcome.queued);
-      await this.store.skip(manager, outcome.skipped);
+      await this.store.record(manager, now, outcome);
       return { claimed: taken.length, jobs: outcome.jobs.length, jobIds: outcome.jobs.map((j) => j.id) };
     });
   }
