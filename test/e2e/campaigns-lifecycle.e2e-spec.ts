@@ -115,6 +115,36 @@ describe('Campaigns: lifecycle, exactly once across pause, restart and resume', 
       expect((await api(app, tenant).action(empty.body.id, 'start').expect(422)).body.code).toBe('CAMPAIGN_AUDIENCE_EMPTY');
     });
 
+    it('opens a conversation for a new number with the sent message as its last one, and brings an existing conversation up to date', async () => {
+      const [known, fresh] = phones(2, 27);
+      await insertContacts(app, tenant, [known], []);
+      const [{ id: existingId }] = await app.dataSource.query(
+        `INSERT INTO conversation (organization_id, whatsapp_account_id, contact_id, last_message_at, last_message_preview)
+         SELECT organization_id, $2, id, now() - interval '1 day', 'older' FROM contact WHERE organization_id = $1 AND phone_e164 = $3 RETURNING id`,
+        [tenant.organization.id, tenant.account.id, known],
+      );
+      const started = new Date();
+      const { body } = await templateCampaign([known, fresh]);
+      await api(app, tenant).action(body.id, 'start').expect(200);
+      await waitForStatus(app, tenant, body.id, 'completed');
+      const rows: Array<{ id: string; phone: string; preview: string; lastMessageAt: Date; text: string }> = await app.dataSource.query(
+        `SELECT c.id, k.phone_e164 AS phone, c.last_message_preview AS preview, c.last_message_at AS "lastMessageAt", m.text
+           FROM message m JOIN conversation c ON c.id = m.conversation_id JOIN contact k ON k.id = c.contact_id WHERE m.campaign_id = $1 ORDER BY k.phone_e164`,
+        [body.id],
+      );
+      expect(rows.map((r) => r.phone)).toEqual([known, fresh]);
+      expect(rows[0].id).toBe(existingId);
+      for (const row of rows) {
+        expect(row.preview).toBe(row.text);
+        expect(row.lastMessageAt.getTime()).toBeGreaterThanOrEqual(started.getTime() - 1000);
+      }
+      const created: Array<{ conversationId: string }> = await app.dataSource.query(
+        `SELECT conversation_id AS "conversationId" FROM outbox_event WHERE type = 'conversation.created' AND conversation_id = ANY($1::uuid[])`,
+        [rows.map((r) => r.id)],
+      );
+      expect(created).toEqual([{ conversationId: rows[1].id }]);
+    });
+
     it('cancel leaves every recipient not yet sent `cancelled` and sends nothing more', async () => {
       const { body } = await templateCampaign(phones(300, 21));
       await api(app, tenant).action(body.id, 'start').expect(200);

@@ -43,18 +43,19 @@ export interface BatchOutcome {
   jobs: SendJobSpec[];
 }
 
-interface Target {
-  contactId: string;
-  conversationId: string;
-  optedOut: boolean;
-  windowOpen: boolean;
+interface ExistingConversation {
+  id: string;
+  open: boolean;
 }
 
-interface QueuedRow {
-  conversationId: string;
+interface ComposedRow {
   contactId: string;
   composed: ComposedMessage;
   idempotencyKey: string;
+}
+
+interface QueuedRow extends ComposedRow {
+  conversationId: string;
 }
 
 /**
@@ -86,25 +87,31 @@ export class CampaignMessagesService {
 
   /** Inside the caller's transaction: composes, inserts the queued messages (once per key), returns what to enqueue. */
   async createBatch(manager: EntityManager, batch: CampaignBatch, recipients: CampaignRecipientInput[], contacts: Map<string, ResolvedContact>, templates: TemplateCache): Promise<BatchOutcome> {
-    const targets = await this.targets(manager, batch, contacts);
-    const rows: QueuedRow[] = [];
+    const conversations = await this.existingConversations(manager, batch, contacts);
+    const composed: ComposedRow[] = [];
     const skipped: BatchOutcome['skipped'] = [];
     for (const [i, r] of recipients.entries()) {
       // Composing is CPU work: yield now and then so booked send slots in this process fire on time.
       if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise(setImmediate);
-      const target = targets.get(r.phoneE164);
-      if (!target) {
+      const contact = contacts.get(r.phoneE164);
+      if (!contact) {
         skipped.push({ recipientId: r.id, contactId: null, code: 'CONTACT_NOT_RESOLVED', message: 'No contact row matches this phone number' });
         continue;
       }
+      const conversation = conversations.get(contact.id);
       try {
-        const composed = await this.composer.compose(batch.whatsappAccountId, r.dto, { phoneE164: r.phoneE164, optedOut: target.optedOut, windowOpen: target.windowOpen }, r.overrides ?? {}, templates);
-        rows.push({ conversationId: target.conversationId, contactId: target.contactId, composed, idempotencyKey: r.idempotencyKey });
+        const message = await this.composer.compose(batch.whatsappAccountId, r.dto, { phoneE164: r.phoneE164, optedOut: contact.optedOut, windowOpen: conversation?.open ?? false }, r.overrides ?? {}, templates);
+        composed.push({ contactId: contact.id, composed: message, idempotencyKey: r.idempotencyKey });
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
-        skipped.push({ recipientId: r.id, contactId: target.contactId, code: error.code, message: error.message });
+        skipped.push({ recipientId: r.id, contactId: contact.id, code: error.code, message: error.message });
       }
     }
+    const opened = await this.openConversations(manager, batch, composed.filter((row) => !conversations.has(row.contactId)));
+    const rows = composed.flatMap((row) => {
+      const conversationId = conversations.get(row.contactId)?.id ?? opened.get(row.contactId)?.id;
+      return conversationId ? [{ ...row, conversationId }] : [];
+    });
     const inserted = rows.length > 0 ? await insertQueued(manager, batch, rows) : [];
     // Keys that already had a message (a batch claimed again after a crash) are looked up; usually there are none.
     const insertedKeys = new Set(inserted.map((m) => m.key));
@@ -118,7 +125,9 @@ export class CampaignMessagesService {
             [batch.organizationId, existingKeys],
           );
     const messages = [...inserted, ...existing];
-    await touchConversations(manager, messages);
+    // Conversations opened by this batch already carry their message; the others are brought up to date.
+    const openedIds = new Set([...opened.values()].filter((c) => c.opened).map((c) => c.id));
+    await touchConversations(manager, inserted.filter((m) => !openedIds.has(m.conversationId)));
     const byKey = new Map(messages.map((m) => [m.key, m]));
     const queued = recipients.flatMap((r) => {
       const m = byKey.get(r.idempotencyKey);
@@ -162,33 +171,49 @@ export class CampaignMessagesService {
     return rows.map((r) => r.id);
   }
 
-  /** Set-based conversation upserts for a batch, keyed by recipient phone. */
-  private async targets(manager: EntityManager, batch: CampaignBatch, contacts: Map<string, ResolvedContact>): Promise<Map<string, Target>> {
+  /** The batch's contacts' conversations on this account that exist already, by contact, with whether their window is open. */
+  private async existingConversations(manager: EntityManager, batch: CampaignBatch, contacts: Map<string, ResolvedContact>): Promise<Map<string, ExistingConversation>> {
     const contactIds = [...new Set([...contacts.values()].map((c) => c.id))];
-    await manager.query(
-      `WITH created AS (
-         INSERT INTO conversation (organization_id, whatsapp_account_id, contact_id) SELECT $1, $2, c FROM unnest($3::uuid[]) AS c
-         ON CONFLICT (whatsapp_account_id, contact_id) DO NOTHING RETURNING *)
-       ${conversationEventsSql('created', 'conversation.created')}`,
-      [batch.organizationId, batch.whatsappAccountId, contactIds],
-    );
-    const conversations: Array<{ id: string; contactId: string; open: boolean }> = await manager.query(
+    if (contactIds.length === 0) return new Map();
+    const rows: Array<ExistingConversation & { contactId: string }> = await manager.query(
       `SELECT id, contact_id AS "contactId", COALESCE(window_expires_at > now(), false) AS open FROM conversation WHERE whatsapp_account_id = $1 AND contact_id = ANY($2::uuid[])`,
       [batch.whatsappAccountId, contactIds],
     );
-    const byContact = new Map(conversations.map((c) => [c.contactId, c]));
-    const targets = new Map<string, Target>();
-    for (const [phone, contact] of contacts) {
-      const conversation = byContact.get(contact.id);
-      // No conversation only if the contact vanished meanwhile: that recipient is skipped.
-      if (conversation) targets.set(phone, { contactId: contact.id, conversationId: conversation.id, optedOut: contact.optedOut, windowOpen: conversation.open });
-    }
-    return targets;
+    return new Map(rows.map((c) => [c.contactId, { id: c.id, open: c.open }]));
+  }
+
+  /**
+   * Conversations for contacts that have none yet, created with the message they are about to get as their last one
+   * (one write, not an insert and then an update of the same row), with their conversation.created events. A contact
+   * whose conversation another process created meanwhile gets that one (its window counted closed).
+   */
+  private async openConversations(manager: EntityManager, batch: CampaignBatch, rows: ComposedRow[]): Promise<Map<string, { id: string; opened: boolean }>> {
+    if (rows.length === 0) return new Map();
+    const preview = new Map(rows.map((row) => [row.contactId, row.composed.text]));
+    const created: Array<{ id: string; contactId: string }> = await manager.query(
+      `WITH created AS (
+         INSERT INTO conversation (organization_id, whatsapp_account_id, contact_id, last_message_at, last_message_preview)
+         SELECT $1, $2, v.contact_id, now(), left(v.preview, 200) FROM unnest($3::uuid[], $4::text[]) AS v(contact_id, preview)
+         ON CONFLICT (whatsapp_account_id, contact_id) DO NOTHING RETURNING *),
+       events AS (${conversationEventsSql('created', 'conversation.created')})
+       SELECT id, contact_id AS "contactId" FROM created`,
+      [batch.organizationId, batch.whatsappAccountId, [...preview.keys()], [...preview.values()]],
+    );
+    const opened = new Map(created.map((c) => [c.contactId, { id: c.id, opened: true }]));
+    const raced = [...preview.keys()].filter((contactId) => !opened.has(contactId));
+    if (raced.length === 0) return opened;
+    const others: Array<{ id: string; contactId: string }> = await manager.query(
+      `SELECT id, contact_id AS "contactId" FROM conversation WHERE whatsapp_account_id = $1 AND contact_id = ANY($2::uuid[])`,
+      [batch.whatsappAccountId, raced],
+    );
+    for (const c of others) opened.set(c.contactId, { id: c.id, opened: false });
+    return opened;
   }
 }
 
-function touchConversations(manager: EntityManager, messages: Array<{ conversationId: string; text: string | null }>): Promise<unknown> {
-  return manager.query(
+async function touchConversations(manager: EntityManager, messages: Array<{ conversationId: string; text: string | null }>): Promise<void> {
+  if (messages.length === 0) return;
+  await manager.query(
     `UPDATE conversation c SET last_message_at = GREATEST(COALESCE(c.last_message_at, now()), now()), last_message_preview = left(v.preview, 200), updated_at = now()
        FROM unnest($1::uuid[], $2::text[]) AS v(id, preview) WHERE c.id = v.id`,
     [messages.map((m) => m.conversationId), messages.map((m) => m.text)],
