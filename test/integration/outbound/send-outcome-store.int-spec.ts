@@ -103,6 +103,36 @@ describe('SendOutcomeStore (group commit)', () => {
     expect(left).toBe(0);
   });
 
+  it('applies two concurrent status batches for the same messages in bulk, each change once with its event', async () => {
+    const rows = await outboundRows(30, MessageStatus.Sending);
+    const stamp = Date.now();
+    const providerId = (i: number) => `wamid.bulk-${stamp}-${i}`;
+    await Promise.all(rows.map((r, i) => store.markSent(r, providerId(i))));
+    const batch = (status: MessageStatus) => rows.map((_, i) => ({ whatsappAccountId: tenant.account.id, providerMessageId: providerId(i), status, occurredAt: new Date() }));
+    // Each write is a compare-and-set on the status read: the batch that loses re-reads and writes again, in bulk.
+    const [delivered, read] = await Promise.all([statuses.applyKnownInBulk(batch(MessageStatus.Delivered)), statuses.applyKnownInBulk(batch(MessageStatus.Read))]);
+    expect(delivered.every(Boolean) && read.every(Boolean)).toBe(true);
+    for (const r of rows) expect(await reload(r.id)).toMatchObject({ status: 'read', deliveredAt: expect.any(Date), readAt: expect.any(Date) });
+    const events: Array<{ status: string; n: number }> = await app.dataSource.query(
+      `SELECT data->>'status' AS status, count(*)::int AS n FROM outbox_event WHERE type = 'message.status' AND data->>'messageId' = ANY($1::text[]) GROUP BY 1 ORDER BY 1`,
+      [rows.map((r) => r.id)],
+    );
+    // Delivered may arrive after read (then it only records its time): at most one event per status per message.
+    expect(events.find((e) => e.status === 'read')?.n).toBe(30);
+    expect(events.find((e) => e.status === 'sent')?.n).toBe(30);
+    expect(events.find((e) => e.status === 'delivered')?.n ?? 0).toBeLessThanOrEqual(30);
+  });
+
+  it('looks up a provider id again shortly when its send response is still being recorded', async () => {
+    const rows = await outboundRows(2, MessageStatus.Sending);
+    const stamp = Date.now();
+    await store.markSent(rows[0], `wamid.soon-${stamp}-0`);
+    const applying = statuses.applyKnownInBulk(rows.map((_, i) => ({ whatsappAccountId: tenant.account.id, providerMessageId: `wamid.soon-${stamp}-${i}`, status: MessageStatus.Delivered, occurredAt: new Date() })));
+    await store.markSent(rows[1], `wamid.soon-${stamp}-1`);
+    expect(await applying).toEqual([true, true]);
+    for (const r of rows) expect((await reload(r.id)).status).toBe('delivered');
+  });
+
   it('does not touch a row that is no longer sending', async () => {
     const [row] = await outboundRows(1, MessageStatus.Failed);
     await store.markSent(row, `wamid.late-${Date.now()}`);

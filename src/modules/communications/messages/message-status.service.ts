@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource, type EntityManager, type FindOptionsWhere, IsNull } from 'typeorm';
 import { MessageStatus } from '../../../database/entities/enums';
 import { type MessageError, Message } from '../../../database/entities/message.entity';
@@ -73,11 +74,30 @@ export class MessageStatusService {
    * message.status events. Only sent/delivered/read/played without errors are taken. True for each update that is
    * done (applied, or changing nothing); false where the general path must run: an unknown provider id, a failure, or
    * a message changed meanwhile.
+   * A message changed meanwhile (another webhook's statuses for it, applied concurrently) is read and written again at
+   * once; an unknown provider id is looked up once more after UNKNOWN_RETRY_MS (the send response that gives a message
+   * its provider id is usually being committed). One by one, each would cost a transaction of its own.
    */
   async applyKnownInBulk(updates: StatusUpdate[]): Promise<boolean[]> {
     const done = updates.map(() => false);
-    const candidates = updates.map((u, i) => ({ u, i })).filter(({ u }) => BULK_STATUSES.has(u.status) && !u.errors?.length);
-    if (candidates.length === 0) return done;
+    let pending = updates.map((u, i) => ({ u, i })).filter(({ u }) => BULK_STATUSES.has(u.status) && !u.errors?.length);
+    let unknownRetried = false;
+    for (let round = 0; round < BULK_ROUNDS && pending.length > 0; round++) {
+      const { finished, conflicted, unknown } = await this.applyBulkRound(pending);
+      for (const i of finished) done[i] = true;
+      const again = new Set(conflicted);
+      if (unknown.length > 0 && !unknownRetried && unknown.length < pending.length) {
+        unknownRetried = true;
+        await sleep(UNKNOWN_RETRY_MS);
+        for (const i of unknown) again.add(i);
+      }
+      pending = pending.filter(({ i }) => again.has(i));
+    }
+    return done;
+  }
+
+  /** One read and one write for `candidates`, by index: done, to try again (changed meanwhile), or no such message yet. */
+  private async applyBulkRound(candidates: Array<{ u: StatusUpdate; i: number }>): Promise<{ finished: number[]; conflicted: number[]; unknown: number[] }> {
     const rows: BulkRow[] = await this.dataSource.query(
       `SELECT m.id, m.organization_id AS "organizationId", m.conversation_id AS "conversationId", m.status, m.sent_at AS "sentAt",
               m.delivered_at AS "deliveredAt", m.read_at AS "readAt", m.failed_at AS "failedAt", m.whatsapp_account_id AS "accountId",
@@ -88,9 +108,13 @@ export class MessageStatusService {
     );
     const byProviderId = new Map(rows.map((r) => [`${r.accountId}:${r.providerMessageId}`, { read: { ...r }, now: r, indices: [] as number[] }]));
     const events: Array<NewEvent<'message.status'>> = [];
+    const unknown: number[] = [];
     for (const { u, i } of candidates) {
       const tracked = byProviderId.get(`${u.whatsappAccountId}:${u.providerMessageId}`);
-      if (!tracked) continue;
+      if (!tracked) {
+        unknown.push(i);
+        continue;
+      }
       const { patch, applies } = statusPatch(tracked.now, u);
       Object.assign(tracked.now, patch);
       if (applies) events.push(statusEvent(tracked.now, u));
@@ -98,11 +122,13 @@ export class MessageStatusService {
     }
     const changes = [...byProviderId.values()].filter((t) => t.indices.length > 0 && changedColumns(t.read, t.now));
     const written = new Set(changes.length > 0 ? await this.writeBulk(changes, events) : []);
+    const finished: number[] = [];
+    const conflicted: number[] = [];
     for (const t of byProviderId.values()) {
-      if (t.indices.length === 0 || (changedColumns(t.read, t.now) && !written.has(t.now.id))) continue;
-      for (const i of t.indices) done[i] = true;
+      const lost = changedColumns(t.read, t.now) && !written.has(t.now.id);
+      (lost ? conflicted : finished).push(...t.indices);
     }
-    return done;
+    return { finished, conflicted, unknown };
   }
 
   private async writeBulk(changes: Array<{ read: BulkRow; now: BulkRow }>, events: Array<NewEvent<'message.status'>>): Promise<string[]> {
@@ -259,6 +285,8 @@ function statusEvent(message: Pick<Message, 'id' | 'organizationId' | 'conversat
 }
 
 /** The statuses the bulk path applies; a failure (errors, terminal) takes the general path. */
+const BULK_ROUNDS = 3;
+const UNKNOWN_RETRY_MS = 100;
 const BULK_STATUSES = new Set<MessageStatus>([MessageStatus.Sent, MessageStatus.Delivered, MessageStatus.Read, MessageStatus.Played]);
 
 interface BulkRow extends TrackedMessage {
