@@ -30,6 +30,15 @@ async function startReceiver(): Promise<{ url: string; received: Received[]; clo
 
 describe(GraphSimulator.name, () => {
   describe('handle', () => {
+    it('keeps at most historyLimit entries of each history, dropping the oldest (a sandbox runs as long as the app)', async () => {
+      const sim = new GraphSimulator({ historyLimit: 10 });
+      for (let i = 0; i < 25; i++) await send(sim, { messaging_product: 'whatsapp', to: '+56912345678', type: 'text', text: { body: `m${i}` } });
+      expect(sim.outbox.length).toBeLessThanOrEqual(10);
+      expect(sim.requestLog.length).toBeLessThanOrEqual(10);
+      expect(sim.outbox.at(-1)?.body).toMatchObject({ text: { body: 'm24' } });
+      expect(sim.outbox[0].body).toMatchObject({ text: { body: `m${25 - sim.outbox.length}` } });
+    });
+
     it('answers a Meta-shaped 401 with code 190 when the bearer token is missing', async () => {
       const sim = new GraphSimulator();
       const response = await send(sim, { messaging_product: 'whatsapp', to: '+56912345678', type: 'text', text: { body: 'x' } }, {});

@@ -26,7 +26,14 @@ export interface GraphSimulatorOptions {
   businessNumbers?: BusinessNumber[];
   /** How long a template submitted by a sandbox account waits for its review (approval or rejection). */
   templateReviewMs?: number;
+  /**
+   * How many entries each history (outbox, read receipts, request log) keeps, the oldest dropped first; webhook
+   * deliveries, which keep their bodies, keep a tenth. A sandbox runs for as long as the app does.
+   */
+  historyLimit?: number;
 }
+
+const DEFAULT_HISTORY_LIMIT = 50_000;
 
 interface ActiveFault extends FaultSpec {
   remaining: number;
@@ -90,6 +97,16 @@ export class GraphSimulator {
     this.clearFaults();
   }
 
+  /** Appends to a history, dropping its oldest tenth once it is over the limit (amortised: no shift per entry). */
+  private remember<T>(history: T[], entry: T, limit = this.options.historyLimit ?? DEFAULT_HISTORY_LIMIT): void {
+    history.push(entry);
+    if (history.length > limit) history.splice(0, history.length - limit + Math.ceil(limit / 10));
+  }
+
+  private rememberDelivery(delivery: WebhookDelivery): void {
+    this.remember(this.webhookDeliveries, delivery, Math.ceil((this.options.historyLimit ?? DEFAULT_HISTORY_LIMIT) / 10));
+  }
+
   /** Cancels pending timers (delayed answers, scheduled status webhooks). */
   dispose(): void {
     for (const timer of this.timers) clearTimeout(timer);
@@ -99,7 +116,7 @@ export class GraphSimulator {
   async handle(input: SimulatorRequest): Promise<SimulatorResponse> {
     const req = normalise(input);
     const response = await this.route(req);
-    this.requestLog.push({ method: req.method, path: req.path, status: response.status, at: new Date() });
+    this.remember(this.requestLog, { method: req.method, path: req.path, status: response.status, at: new Date() });
     return response;
   }
 
@@ -161,7 +178,7 @@ export class GraphSimulator {
       if (template.status !== 'PENDING') return;
       template.status = outcome;
       const payload = buildTemplateStatusWebhook(wabaId, template, outcome === 'REJECTED' ? reason : null);
-      this.webhookDeliveries.push(await postSignedWebhook(caller.statusWebhook.url, payload, caller.statusWebhook.appSecret));
+      this.rememberDelivery(await postSignedWebhook(caller.statusWebhook.url, payload, caller.statusWebhook.appSecret));
     });
     return response;
   }
@@ -179,7 +196,7 @@ export class GraphSimulator {
     const to = String(b.to);
     const waId = simulatedWaId(to);
     const id = newWamid(waId);
-    this.outbox.push({ id, phoneNumberId, body: b, receivedAt: new Date() });
+    this.remember(this.outbox, { id, phoneNumberId, body: b, receivedAt: new Date() });
     this.scheduleStatuses(phoneNumberId, id, waId, b.biz_opaque_callback_data as string | undefined, caller);
     const message: Record<string, unknown> = { id };
     if (b.type === 'template') message.message_status = 'accepted';
@@ -191,7 +208,7 @@ export class GraphSimulator {
       return graphError(400, 100, 'Invalid parameter', 'The parameter message_id is required.');
     }
     const typing = body.typing_indicator as { type?: string } | undefined;
-    this.readReceipts.push({ phoneNumberId, messageId: body.message_id, typingIndicator: typing?.type === 'text', receivedAt: new Date() });
+    this.remember(this.readReceipts, { phoneNumberId, messageId: body.message_id, typingIndicator: typing?.type === 'text', receivedAt: new Date() });
     return { status: 200, body: { success: true } };
   }
 
@@ -240,7 +257,7 @@ export class GraphSimulator {
       const payload = buildStatusWebhook({ business, messageId, recipientId: waId, status, bizOpaqueCallbackData: callbackData, error });
       this.later(delay, async () => {
         if (hook.batchMs) return this.batchStatus(target, business, payload, hook.batchMs);
-        this.webhookDeliveries.push(await postSignedWebhook(target.url, payload, target.appSecret));
+        this.rememberDelivery(await postSignedWebhook(target.url, payload, target.appSecret));
       });
     }
   }
@@ -261,7 +278,7 @@ export class GraphSimulator {
     const payloads = this.statusBatches.get(key);
     if (!payloads) return;
     this.statusBatches.delete(key);
-    this.webhookDeliveries.push(await postSignedWebhook(target.url, batchStatusWebhook(business, payloads), target.appSecret));
+    this.rememberDelivery(await postSignedWebhook(target.url, batchStatusWebhook(business, payloads), target.appSecret));
   }
 
   private business(phoneNumberId: string): BusinessNumber {
