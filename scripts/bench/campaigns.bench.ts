@@ -1,18 +1,20 @@
 /**
  * Campaigns benchmark: one campaign of existing contacts (a label) and CSV rows at a 1,000/s account limit into the
  * Graph simulator on loopback (its own process, posting sent/delivered/read status webhooks back: Meta's ≈3× volume).
- * This process serves the API and runs the inbound and maintenance queues; two child processes are send workers, a
- * third runs the campaign runner. Mid-run the campaign is paused and resumed, and one send worker is killed with SIGKILL
- * (then restarted, as a supervisor would).
+ * This process serves the API and runs the inbound, maintenance and integrations (outbox relay) queues; two child
+ * processes are send workers, a third runs the campaign runner. Mid-run the campaign is paused and resumed, and one
+ * send worker is killed with SIGKILL (then restarted, as a supervisor would).
  * Prints sent/s (steady, before the pause and after the resume) against the limit, the busiest 1-second window, the
  * tier cap, duplicates by recipient, and the time from the pause request to the last send. Stops by itself.
- * Usage: npm run bench:campaigns [-- --count 100000 --limit 1000 --no-statuses --status-batch-ms 100 --sim-port 8331 --app-port 8332]
+ * Usage: npm run bench:campaigns [-- --count 100000 --limit 1000 --no-statuses --status-batch-ms 100 --no-relay
+ *   --no-vacuum --sim-port 8331 --app-port 8332]
  * (--no-statuses: the simulator posts no status webhooks, to separate the campaign engine from webhook ingest;
  * --status-batch-ms N: the statuses due within N ms share one webhook POST, as Meta batches under volume;
+ * --no-relay: the events the sends write stay undispatched (the figures before 2026-12-07 05:20 UTC ran so);
  * BENCH_CPU_PROF=<dir> writes a CPU profile of every child process there.)
  * A server running with autovacuum off (a test machine's setting; PostgreSQL's default is on) gets the benchmark's own
- * VACUUM and ANALYZE of the tables it writes that autovacuum's default thresholds say are due, checked every VACUUM_EVERY_MS;
- * --no-vacuum leaves it off.
+ * VACUUM and ANALYZE of the tables it writes that autovacuum's default thresholds say are due, checked every
+ * VACUUM_EVERY_MS; --no-vacuum leaves it off.
  */
 import 'reflect-metadata';
 import { fork, type ChildProcess } from 'node:child_process';
@@ -38,6 +40,8 @@ const SIM_PORT = arg('sim-port', 8331);
 const APP_PORT = arg('app-port', 8332);
 /** 0: one status per webhook POST; else the statuses due within this many ms share one POST, as Meta batches under volume. */
 const STATUS_BATCH_MS = arg('status-batch-ms', 0);
+/** The outbox relay (integrations queue) fans out the events the sends write, as deployed; --no-relay leaves them undispatched. */
+const RELAY = !process.argv.includes('--no-relay');
 const DEADLINE_MS = 15 * 60_000;
 const VACUUM_EVERY_MS = 15_000;
 const VACUUMED_TABLES = ['campaign_recipient', 'message', 'conversation', 'contact', 'outbox_event', 'webhook_event'];
@@ -206,7 +210,7 @@ async function main(): Promise<void> {
   let app: TestApp | undefined;
   let vacuum: Awaited<ReturnType<typeof emulateAutovacuum>> | undefined;
   try {
-    app = await createTestApp({ databaseUrl: databaseUrl(name), queuePrefix, env: { ...env, PORT: String(APP_PORT), DB_MIGRATIONS_RUN: 'true', APP_ROLES: 'api,worker,scheduler', WORKER_QUEUES: 'inbound,agents,media,maintenance' } });
+    app = await createTestApp({ databaseUrl: databaseUrl(name), queuePrefix, env: { ...env, PORT: String(APP_PORT), DB_MIGRATIONS_RUN: 'true', APP_ROLES: 'api,worker,scheduler', WORKER_QUEUES: `inbound,agents,media,maintenance${RELAY ? ',integrations' : ''}` } });
     const workerEnv = { ...env, DATABASE_URL: databaseUrl(name), QUEUE_PREFIX: queuePrefix, APP_ROLES: 'worker', WORKER_QUEUES: 'outbound' };
     for (let i = 0; i < 2; i++) workers.push((await forkChild('outbound-worker.child.ts', workerEnv)).child);
     // The campaign runner in a worker of its own, as deployed: the status webhooks' ingest does not hold up its claims.
@@ -258,7 +262,7 @@ async function main(): Promise<void> {
     const recipients = entries.map(([, , , to]) => to);
     const messageIds = entries.map(([, , messageId]) => messageId);
     console.log(JSON.stringify({
-      benchmark: 'campaigns', cpus: cpus().length, recipients: total, limitPerSecond: LIMIT, statusWebhooks: 'BENCH_STATUS_URL' in statuses, statusBatchMs: STATUS_BATCH_MS, vacuum: vacuum.mode, vacuumRuns: Object.fromEntries(vacuum.runs),
+      benchmark: 'campaigns', cpus: cpus().length, recipients: total, limitPerSecond: LIMIT, statusWebhooks: 'BENCH_STATUS_URL' in statuses, statusBatchMs: STATUS_BATCH_MS, outboxRelay: RELAY, vacuum: vacuum.mode, vacuumRuns: Object.fromEntries(vacuum.runs),
       steadySentPerSecond: { beforePause: steady(before), afterResume: steady(after) },
       steadyVsLimit: { beforePause: Number(((steady(before) ?? 0) / LIMIT).toFixed(3)), afterResume: Number(((steady(after) ?? 0) / LIMIT).toFixed(3)) },
       busiestOneSecondWindow: busiestWindow(times),
