@@ -2062,6 +2062,8 @@ export interface webhooks {
                                 /** Format: date-time */
                                 updatedAt: string;
                             };
+                            /** @description On a bot's `handoff`: why it handed over (`customer_request`, `unsure_streak`, `flow_completed:<flowId>`) */
+                            reason?: string;
                         };
                     };
                 };
@@ -5825,15 +5827,27 @@ export interface components {
             updatedAt: string;
         };
         UpdateWebhookEndpointDto: {
+            /**
+             * @description http(s) (signed POSTs) or ws(s) (the same signed envelopes as WebSocket frames, one connection kept open); private, loopback and link-local addresses are refused
+             * @example https://hooks.example.com/conversa
+             */
             url?: string;
+            /**
+             * @description Event types, or ["*"] for all
+             * @example [
+             *       "message.received",
+             *       "message.status"
+             *     ]
+             */
             events?: string[];
+            /** @example CRM sync */
             description?: string;
             /**
              * @description Attempts per second at most, per worker process (null: the server default, WEBHOOK_ENDPOINT_MAX_PER_SECOND)
              * @example 50
              */
             maxPerSecond?: number | null;
-            /** @description Events of one conversation are delivered in order: each is attempted only once the conversation's previous event to this endpoint has been delivered or died (events without a conversation are never held; applies to events fanned out after the change) Default false. */
+            /** @description Events of one conversation are delivered in order: each is attempted only once the conversation's previous event to this endpoint has been delivered or died (events without a conversation are never held; applies to events fanned out after the change) */
             ordered?: boolean;
         };
         TestDeliveryDto: {
