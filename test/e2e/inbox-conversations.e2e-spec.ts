@@ -231,6 +231,22 @@ describe('Inbox conversations API', () => {
       await waitFor(async () => subscriber.listenerCount() === before, 5000, 'listeners removed');
     });
 
+    it('delivers a batch published at once (as the outbox relay publishes) to each organisation in order', async () => {
+      const subscriber = app.get(RealtimeSubscriber);
+      const [orgA, orgB] = [randomUUID(), randomUUID()];
+      const heard = { [orgA]: [] as string[], [orgB]: [] as string[] };
+      const stop = [orgA, orgB].map((org) => subscriber.listen(org, (envelope) => heard[org].push(`${envelope.seq}`)));
+      const items = Array.from({ length: 600 }, (_, i) => ({
+        organizationId: i % 3 === 0 ? orgB : orgA,
+        event: { type: 'conversation.updated' as const, conversationId: randomUUID(), reason: 'batch' },
+        seq: String(i + 1),
+      }));
+      await app.get(RealtimePublisher).publishMany(items);
+      await waitFor(async () => heard[orgA].length + heard[orgB].length === 600, 5000, 'the whole batch');
+      for (const org of [orgA, orgB]) expect(heard[org]).toEqual(items.filter((item) => item.organizationId === org).map((item) => item.seq));
+      for (const unlisten of stop) unlisten();
+    });
+
     it('rejects an unauthenticated stream', async () => {
       const stream = await openEventStream(app.baseUrl, {});
       expect(stream.status).toBe(401);

@@ -16,7 +16,30 @@ export class RealtimePublisher {
   ) {}
 
   async publish(organizationId: string, event: RealtimeEvent, seq?: string): Promise<void> {
-    const envelope: RealtimeEnvelope = { organizationId, event, at: new Date().toISOString(), ...(seq ? { seq } : {}) };
-    await this.redis.publish(realtimeChannel(this.config.QUEUE_PREFIX), JSON.stringify(envelope)).catch(() => undefined);
+    await this.send(JSON.stringify(envelopeOf({ organizationId, event, seq })));
   }
+
+  /**
+   * Many events in one Redis message per PUBLISH_CHUNK (a JSON array, in order): the outbox relay streams hundreds a
+   * second, and every subscriber process receives each message.
+   */
+  async publishMany(items: RealtimeItem[]): Promise<void> {
+    for (let i = 0; i < items.length; i += PUBLISH_CHUNK) await this.send(JSON.stringify(items.slice(i, i + PUBLISH_CHUNK).map(envelopeOf)));
+  }
+
+  private async send(payload: string): Promise<void> {
+    await this.redis.publish(realtimeChannel(this.config.QUEUE_PREFIX), payload).catch(() => undefined);
+  }
+}
+
+export interface RealtimeItem {
+  organizationId: string;
+  event: RealtimeEvent;
+  seq?: string;
+}
+
+const PUBLISH_CHUNK = 500;
+
+function envelopeOf({ organizationId, event, seq }: RealtimeItem): RealtimeEnvelope {
+  return { organizationId, event, at: new Date().toISOString(), ...(seq ? { seq } : {}) };
 }

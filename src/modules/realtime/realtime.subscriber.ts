@@ -64,14 +64,19 @@ export class RealtimeSubscriber implements OnModuleInit, OnApplicationShutdown {
     return total;
   }
 
+  /** A message carries one envelope, or several in order (`RealtimePublisher.publishMany`). */
   private dispatch(payload: string): void {
-    let envelope: RealtimeEnvelope;
+    let parsed: RealtimeEnvelope | RealtimeEnvelope[];
     try {
-      envelope = JSON.parse(payload) as RealtimeEnvelope;
+      parsed = JSON.parse(payload) as RealtimeEnvelope | RealtimeEnvelope[];
     } catch {
       this.logger.warn('realtime payload is not JSON');
       return;
     }
+    for (const envelope of Array.isArray(parsed) ? parsed : [parsed]) this.deliver(envelope);
+  }
+
+  private deliver(envelope: RealtimeEnvelope): void {
     const set = this.listeners.get(envelope.organizationId);
     if (!set) return;
     for (const listener of [...set]) {

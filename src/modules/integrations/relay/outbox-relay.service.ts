@@ -117,10 +117,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     await this.delivery.dispatch(row.deliveryIds);
     await this.enqueueChatwoot(row.chatwootIds);
     // Dashboards (SSE) hear of committed changes from here, each with its outbox sequence as the SSE id.
-    await Promise.all(
-      row.streamed.map((e) => {
+    await this.realtime.publishMany(
+      row.streamed.flatMap((e) => {
         const event = realtimeEventOfOutbox(e.type, e.data);
-        return event ? this.realtime.publish(e.organizationId, event, e.seq) : undefined;
+        return event ? [{ organizationId: e.organizationId, event, seq: e.seq }] : [];
       }),
     );
     return row.events;
