@@ -86,6 +86,7 @@ export class MessageStatusService {
       const { finished, conflicted, unknown } = await this.applyBulkRound(pending);
       for (const i of finished) done[i] = true;
       const again = new Set(conflicted);
+      // Not when none of the batch is known: those are likely statuses of messages sent from elsewhere (the phone app).
       if (unknown.length > 0 && !unknownRetried && unknown.length < pending.length) {
         unknownRetried = true;
         await sleep(UNKNOWN_RETRY_MS);
