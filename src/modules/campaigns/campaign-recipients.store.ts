@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Campaign } from '../../database/entities/campaign.entity';
+import type { BatchOutcome } from '../communications/outbound/campaign-messages.service';
 import { SEND_OUTCOME_UNKNOWN } from '../communications/outbound/send-outcome.store';
 
 export interface ClaimedRecipient {
@@ -19,10 +20,8 @@ export interface ClaimLimits {
   window?: { start: string; end: string } | null;
 }
 
-export interface ClaimOutcome {
-  queued: Array<{ recipientId: string; messageId: string; contactId: string }>;
-  skipped: Array<{ recipientId: string; contactId: string | null; code: string; message: string }>;
-}
+/** What became of the claimed recipients: the send pipeline's answer for the batch. */
+export type ClaimOutcome = Pick<BatchOutcome, 'queued' | 'skipped'>;
 
 export interface RetryPolicy {
   now: Date;
